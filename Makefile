@@ -1,0 +1,50 @@
+# Kaohe: what README tells a user to type.
+#   make run    set up and serve the demo county on http://127.0.0.1:8000 (SQLite, no services)
+#   make test   set up and run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)
+#   make lint   ruff, formatting and migrations check
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint venv migrate demo messages worker beat clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+migrate: $(STAMP)
+	mkdir -p var/mail
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
+worker: $(STAMP)
+	$(VENV)/bin/celery -A kaohe worker -l info --concurrency 2
+
+beat: $(STAMP)
+	$(VENV)/bin/celery -A kaohe beat -l info
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,213 @@
+"""How units are assessed: assessment years, the "three thirds" weights, the indicator catalog."""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from cadres.models import Unit
+
+
+class AssessmentYear(models.Model):
+    """One county's assessment year, with its per-year settings."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_PROGRESS = "in_progress", _("In progress")
+        CLOSED = "closed", _("Closed")
+        PUBLISHED = "published", _("Published")
+
+    county = models.ForeignKey(
+        Unit,
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        related_name="assessment_years",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    bonus_cap = models.DecimalField(
+        _("bonus cap (points)"), max_digits=6, decimal_places=2, default=Decimal("3")
+    )
+    grade_good_min = models.DecimalField(
+        _("minimum total for 好"), max_digits=6, decimal_places=2, default=Decimal("90")
+    )
+    grade_fair_min = models.DecimalField(
+        _("minimum total for 较好"), max_digits=6, decimal_places=2, default=Decimal("80")
+    )
+    grade_average_min = models.DecimalField(
+        _("minimum total for 一般"), max_digits=6, decimal_places=2, default=Decimal("70")
+    )
+    report_deadline_day = models.PositiveSmallIntegerField(
+        _("monthly report deadline (day of month)"),
+        default=25,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+    )
+
+    class Meta:
+        verbose_name = _("assessment year")
+        verbose_name_plural = _("assessment years")
+        ordering = ["-year", "county__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "year"], name="assessments_year_one_per_county"
+            ),
+            models.CheckConstraint(
+                condition=Q(grade_good_min__gte=F("grade_fair_min"))
+                & Q(grade_fair_min__gte=F("grade_average_min")),
+                name="assessments_year_grade_bands_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(bonus_cap__gte=0), name="assessments_year_bonus_cap_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or _("%(county)s %(year)s assessment") % {
+            "county": self.county.name,
+            "year": self.year,
+        }
+
+    @property
+    def is_editable(self) -> bool:
+        """The catalog and weights may change only before the year is closed."""
+        return self.status in (self.Status.DRAFT, self.Status.IN_PROGRESS)
+
+
+class Category(models.TextChoices):
+    """The "three thirds", plus bonus indicators that sit outside them."""
+
+    PARTY = "party", _("Party building")
+    INDUSTRY = "industry", _("Leading industry")
+    TASKS = "tasks", _("Departmental tasks and social management")
+    BONUS = "bonus", _("Bonus")
+
+
+THREE_THIRDS = (Category.PARTY, Category.INDUSTRY, Category.TASKS)
+
+
+class CategoryWeights(models.Model):
+    """Weights of the three thirds for one unit kind in one year; they add up to exactly 100."""
+
+    year = models.ForeignKey(
+        AssessmentYear,
+        verbose_name=_("assessment year"),
+        on_delete=models.CASCADE,
+        related_name="weights",
+    )
+    unit_kind = models.CharField(_("unit kind"), max_length=16, choices=Unit.Kind.choices)
+    # Whole percentages: exact on every database, and how offices set them (30 / 40 / 30).
+    party = models.PositiveSmallIntegerField(_("party building (%)"))
+    industry = models.PositiveSmallIntegerField(_("leading industry (%)"))
+    tasks = models.PositiveSmallIntegerField(_("departmental tasks (%)"))
+
+    class Meta:
+        verbose_name = _("category weights")
+        verbose_name_plural = _("category weights")
+        ordering = ["year", "unit_kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "unit_kind"], name="assessments_categoryweights_one_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(party=100 - F("industry") - F("tasks")),
+                name="assessments_categoryweights_sum_100",
+                violation_error_message=_("The three weights must add up to exactly 100."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} · {self.get_unit_kind_display()}"
+
+    def weight_of(self, category: str) -> int:
+        return getattr(self, category)
+
+    @property
+    def total(self) -> int:
+        return self.party + self.industry + self.tasks
+
+
+class Indicator(models.Model):
+    """A node of a year's indicator catalog. Leaves are scored; a node with children groups them."""
+
+    class Method(models.TextChoices):
+        RATIO = "ratio", _("Completion ratio")
+        LEVELS = "levels", _("Graded levels")
+        DEDUCTION = "deduction", _("Deduction")
+        BONUS = "bonus", _("Bonus")
+        MANUAL = "manual", _("Manual")
+        MIDTERM = "midterm", _("Mid-term review")
+
+    year = models.ForeignKey(
+        AssessmentYear,
+        verbose_name=_("assessment year"),
+        on_delete=models.CASCADE,
+        related_name="indicators",
+    )
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent indicator"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    code = models.CharField(_("indicator code"), max_length=32)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2)
+    method = models.CharField(_("scoring method"), max_length=16, choices=Method.choices)
+    unit_kinds = models.JSONField(
+        _("applicable unit kinds"),
+        default=list,
+        help_text=_("The kinds of unit this indicator is assessed for."),
+    )
+    lead_department = models.ForeignKey(
+        Unit,
+        verbose_name=_("lead assessing department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_indicators",
+    )
+    is_veto = models.BooleanField(
+        _("one-vote veto"),
+        default=False,
+        help_text=_("A failure caps the unit's grade at 一般 whatever its points."),
+    )
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["year", "sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "code"], name="assessments_indicator_code_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_points__gt=0), name="assessments_indicator_max_points_positive"
+            ),
+            models.CheckConstraint(
+                condition=(Q(method="bonus") & Q(category="bonus"))
+                | (~Q(method="bonus") & ~Q(category="bonus")),
+                name="assessments_indicator_bonus_iff_bonus_category",
+            ),
+            models.CheckConstraint(
+                condition=~Q(method="midterm") | Q(category="party"),
+                name="assessments_indicator_midterm_in_party",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def applies_to(self, kind: str) -> bool:
+        return kind in self.unit_kinds

@@ -1,0 +1,151 @@
+"""Reads for assessment years and the indicator catalog."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+
+from cadres.models import ASSESSED_KINDS, Role, Unit
+from cadres.scope import account_of, ancestor_paths, cadres_for, units_for
+
+from .models import THREE_THIRDS, AssessmentYear, Category, CategoryWeights, Indicator
+
+
+def years_for(user) -> QuerySet[AssessmentYear]:
+    """Years the user may see: office staff and leaders those of the counties in their scope;
+    a liaison those of the county their unit belongs to."""
+    account = account_of(user)
+    if account is None or account.role == Role.CADRE:
+        return AssessmentYear.objects.none()
+    if account.role == Role.LIAISON:
+        return AssessmentYear.objects.filter(county__path__in=ancestor_paths(account.unit.path))
+    return AssessmentYear.objects.filter(county__path__startswith=account.unit.path)
+
+
+def year_list(user) -> QuerySet[AssessmentYear]:
+    return (
+        years_for(user)
+        .select_related("county")
+        .annotate(
+            indicator_count=Count("indicators", distinct=True),
+            weight_count=Count("weights", distinct=True),
+        )
+        .order_by("county__path", "-year")
+    )
+
+
+@dataclass
+class CatalogNode:
+    indicator: Indicator
+    children: list[CatalogNode] = field(default_factory=list)
+    depth: int = 0
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    @property
+    def points(self) -> Decimal:
+        """A group's points are its leaves' points; a leaf's are its own maximum."""
+        if self.is_leaf:
+            return self.indicator.max_points
+        return sum((c.points for c in self.children), Decimal(0))
+
+    def points_for(self, kind: str) -> Decimal:
+        if self.is_leaf:
+            return self.indicator.max_points if self.indicator.applies_to(kind) else Decimal(0)
+        return sum((c.points_for(kind) for c in self.children), Decimal(0))
+
+
+@dataclass
+class CatalogCategory:
+    code: str
+    label: str
+    nodes: list[CatalogNode]
+    weights: dict[str, int]  # unit kind -> weight (the three thirds only)
+    points_by_kind: dict[str, Decimal]
+
+    def flat(self):
+        """Nodes depth-first, for a table."""
+        stack = list(reversed(self.nodes))
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
+
+
+@dataclass
+class Catalog:
+    year: AssessmentYear
+    categories: list[CatalogCategory]
+    weights: list[CategoryWeights]
+    kinds: list[tuple[str, str]]
+
+    @property
+    def indicator_count(self) -> int:
+        return sum(1 for c in self.categories for _ in c.flat())
+
+
+def catalog(year: AssessmentYear) -> Catalog:
+    """The year's catalog as a tree per category, with weights and maximum points per unit kind.
+    Two queries whatever the catalog's size."""
+    indicators = list(
+        year.indicators.select_related("lead_department").order_by("sort_order", "code")
+    )
+    weights = list(year.weights.all())
+    nodes = {i.pk: CatalogNode(i) for i in indicators}
+    roots: dict[str, list[CatalogNode]] = defaultdict(list)
+    for i in indicators:
+        node = nodes[i.pk]
+        if i.parent_id in nodes:
+            nodes[i.parent_id].children.append(node)
+        else:
+            roots[i.category].append(node)
+
+    def set_depth(node: CatalogNode, depth: int) -> None:
+        node.depth = depth
+        for child in node.children:
+            set_depth(child, depth + 1)
+
+    kinds = [(k, str(Unit.Kind(k).label)) for k in ASSESSED_KINDS]
+    categories = []
+    for code in [*THREE_THIRDS, Category.BONUS]:
+        for root in roots[code]:
+            set_depth(root, 0)
+        categories.append(
+            CatalogCategory(
+                code=code,
+                label=str(Category(code).label),
+                nodes=roots[code],
+                weights={w.unit_kind: w.weight_of(code) for w in weights}
+                if code != Category.BONUS
+                else {},
+                points_by_kind={
+                    k: sum((n.points_for(k) for n in roots[code]), Decimal(0)) for k, _ in kinds
+                },
+            )
+        )
+    return Catalog(year=year, categories=categories, weights=weights, kinds=kinds)
+
+
+def overview_counts(user) -> dict:
+    """Headline counts for the office overview, in three queries."""
+    units = units_for(user).aggregate(
+        total=Count("pk"),
+        townships=Count("pk", filter=Q(kind=Unit.Kind.TOWNSHIP)),
+        departments=Count("pk", filter=Q(kind=Unit.Kind.DEPARTMENT)),
+        committees=Count("pk", filter=Q(kind=Unit.Kind.COMMITTEE)),
+    )
+    cadres = (
+        cadres_for(user)
+        .filter(is_active=True)
+        .aggregate(
+            total=Count("pk"),
+            leading=Count("pk", filter=Q(is_leading=True)),
+            principal=Count("pk", filter=Q(is_principal=True)),
+        )
+    )
+    return {"units": units, "cadres": cadres}

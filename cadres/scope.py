@@ -1,0 +1,81 @@
+"""Who may see what. Every view asks here; nothing else decides scope.
+
+Scope is a subtree of the unit tree: an account sees the units whose path starts with its own
+unit's path. Office staff write; leaders only read; a liaison sees their unit; a cadre only
+their own record.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from .models import Account, Cadre, Role, Unit
+
+
+def account_of(user) -> Account | None:
+    """The user's account (cached on the user object for the request)."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_kaohe_account"):
+        user._kaohe_account = Account.objects.select_related("unit").filter(user=user).first()
+    return user._kaohe_account
+
+
+def role_of(user) -> str | None:
+    account = account_of(user)
+    return account.role if account else None
+
+
+def can_write(user) -> bool:
+    return role_of(user) == Role.OFFICE
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """Paths of a node and all its ancestors: "0001.0002." -> ["0001.", "0001.0002."]."""
+    parts = [p for p in path.split(".") if p]
+    return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
+
+
+def units_for(user) -> QuerySet[Unit]:
+    """Units the user may see: the subtree of their account's unit (none for a cadre)."""
+    account = account_of(user)
+    if account is None or account.role == Role.CADRE:
+        return Unit.objects.none()
+    return Unit.objects.filter(path__startswith=account.unit.path)
+
+
+def cadres_for(user) -> QuerySet[Cadre]:
+    """Cadres whose records the user may open."""
+    account = account_of(user)
+    if account is None:
+        return Cadre.objects.none()
+    if account.role == Role.CADRE:
+        return Cadre.objects.filter(user=user)
+    if account.role in (Role.OFFICE, Role.LEADER):
+        return Cadre.objects.filter(unit__path__startswith=account.unit.path)
+    return Cadre.objects.none()
+
+
+def role_required(*roles: str, write: bool = False):
+    """Login required, then 403 unless the user's role is one of ``roles``
+    (and, with ``write=True``, the user may write)."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            role = role_of(request.user)
+            if role not in roles or (write and not can_write(request.user)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+STAFF_ROLES = (Role.OFFICE, Role.LEADER)

@@ -1,0 +1,54 @@
+"""Template helpers: Bootstrap classes on form widgets, query-string building, points."""
+
+from decimal import Decimal
+
+from django import forms, template
+
+register = template.Library()
+
+
+@register.filter
+def bs(field):
+    """Render a bound field's widget with the Bootstrap class that fits it."""
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        css = ""
+    elif isinstance(widget, forms.Select):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if field.errors:
+        css += " is-invalid"
+    return field.as_widget(attrs={"class": css} if css else None)
+
+
+@register.filter
+def is_checkbox(field) -> bool:
+    return isinstance(field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
+def points(value) -> str:
+    """Points to two decimal places (exact values are kept for ranking)."""
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(value):.2f}"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **kwargs):
+    """The current query string with some parameters replaced (empty ones removed)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        params.pop(key, None)
+        if value not in (None, ""):
+            params[key] = value
+    params.pop("page", None) if "page" not in kwargs else None
+    return "?" + params.urlencode() if params else "?"

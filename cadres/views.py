@@ -1,0 +1,202 @@
+"""Organization pages: units (tree and list), cadres (list and record)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from kaohe.lib.forms import apply_errors
+
+from . import selectors, services
+from .forms import CadreFilterForm, CadreForm, CadreMoveForm, UnitForm
+from .models import Cadre, Role, Unit
+from .scope import STAFF_ROLES, account_of, can_write, role_required, units_for
+
+
+def _get_unit_for_user(request, pk: int, *, write: bool = False) -> Unit:
+    """A unit in the user's scope with its children and cadres; 404 outside the scope,
+    403 for writing without the right to write."""
+    if write and not can_write(request.user):
+        raise PermissionDenied
+    try:
+        return selectors.unit_detail(request.user, pk)
+    except Unit.DoesNotExist:
+        raise Http404 from None
+
+
+def _get_cadre_for_user(request, pk: int, *, write: bool = False) -> Cadre:
+    """A cadre the user may open; 404 outside the scope (never leaks existence)."""
+    if write and not can_write(request.user):
+        raise PermissionDenied
+    try:
+        return selectors.cadre_detail(request.user, pk)
+    except Cadre.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def home(request):
+    """Each role lands on its own home."""
+    account = account_of(request.user)
+    if account is None:
+        if request.user.is_superuser:
+            return redirect("admin:index")
+        return render(request, "cadres/no_account.html", status=403)
+    if account.role == Role.LIAISON:
+        return redirect("cadres:unit_detail", pk=account.unit_id)
+    if account.role == Role.CADRE:
+        return redirect("cadres:me")
+    return redirect("assessments:overview")
+
+
+@role_required(*STAFF_ROLES)
+def unit_list(request):
+    kind = request.GET.get("kind", "")
+    q = request.GET.get("q", "").strip()
+    view = "list" if (request.GET.get("view") == "list" or kind or q) else "tree"
+    units = list(selectors.unit_list(request.user, kind=kind, q=q))
+    base_depth = min((u.depth for u in units), default=0)
+    for unit in units:
+        unit.indent = unit.depth - base_depth
+    return render(
+        request,
+        "cadres/unit_list.html",
+        {"units": units, "view": view, "kind": kind, "q": q, "kinds": Unit.Kind.choices},
+    )
+
+
+@role_required(Role.OFFICE, Role.LEADER, Role.LIAISON)
+def unit_detail(request, pk):
+    unit = _get_unit_for_user(request, pk)
+    return render(request, "cadres/unit_detail.html", {"unit": unit})
+
+
+@role_required(Role.OFFICE, write=True)
+def unit_create(request):
+    units = units_for(request.user)
+    form = UnitForm(
+        request.POST or None, units=units, initial={"parent": request.GET.get("parent")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("dissolved_on",)}
+        try:
+            unit = services.unit_create(**data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Unit %(name)s created.") % {"name": unit.name})
+            return redirect("cadres:unit_detail", pk=unit.pk)
+    return render(request, "cadres/unit_form.html", {"form": form})
+
+
+@role_required(Role.OFFICE, write=True)
+def unit_edit(request, pk):
+    unit = _get_unit_for_user(request, pk, write=True)
+    units = units_for(request.user).exclude(path__startswith=unit.path)
+    form = UnitForm(request.POST or None, instance=unit, units=units)
+    if unit.parent_id is None or unit.pk == account_of(request.user).unit_id:
+        del form.fields["parent"]
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        parent = data.pop("parent", None)
+        try:
+            services.unit_update(unit=Unit.objects.get(pk=unit.pk), parent=parent, **data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Unit saved."))
+            return redirect("cadres:unit_detail", pk=unit.pk)
+    return render(request, "cadres/unit_form.html", {"form": form, "unit": unit})
+
+
+def _cadre_filters(form: CadreFilterForm) -> dict:
+    data = form.cleaned_data
+    leading = {"1": True, "0": False}.get(data.get("leading") or "")
+    return {
+        "q": (data.get("q") or "").strip(),
+        "unit_kind": data.get("unit_kind") or "",
+        "unit": data.get("unit"),
+        "rank": data.get("rank") or "",
+        "post_kind": data.get("post_kind") or "",
+        "leading": leading,
+    }
+
+
+@role_required(*STAFF_ROLES)
+def cadre_list(request):
+    form = CadreFilterForm(request.GET or None)
+    filters = _cadre_filters(form) if form.is_valid() else {}
+    cadres = selectors.cadre_list(request.user, **filters)
+    page = Paginator(cadres, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cadres/cadre_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@role_required(Role.OFFICE, Role.LEADER, Role.CADRE)
+def cadre_detail(request, pk):
+    cadre = _get_cadre_for_user(request, pk)
+    return render(request, "cadres/cadre_detail.html", {"cadre": cadre, "is_me": False})
+
+
+@role_required(Role.CADRE)
+def me(request):
+    """A cadre's own record ("my records")."""
+    cadre = Cadre.objects.filter(user=request.user).values_list("pk", flat=True).first()
+    if cadre is None:
+        raise Http404
+    cadre = _get_cadre_for_user(request, cadre)
+    return render(request, "cadres/cadre_detail.html", {"cadre": cadre, "is_me": True})
+
+
+@role_required(Role.OFFICE, write=True)
+def cadre_create(request):
+    units = units_for(request.user)
+    form = CadreForm(request.POST or None, units=units, initial={"unit": request.GET.get("unit")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            cadre = services.cadre_create(**form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Cadre %(name)s created.") % {"name": cadre.name})
+            return redirect("cadres:cadre_detail", pk=cadre.pk)
+    return render(request, "cadres/cadre_form.html", {"form": form})
+
+
+@role_required(Role.OFFICE, write=True)
+def cadre_edit(request, pk):
+    cadre = _get_cadre_for_user(request, pk, write=True)
+    form = CadreForm(request.POST or None, instance=cadre)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cadre_update(cadre=Cadre.objects.get(pk=cadre.pk), **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Cadre saved."))
+            return redirect("cadres:cadre_detail", pk=cadre.pk)
+    return render(request, "cadres/cadre_form.html", {"form": form, "cadre": cadre})
+
+
+@role_required(Role.OFFICE, write=True)
+def cadre_move(request, pk):
+    cadre = _get_cadre_for_user(request, pk, write=True)
+    form = CadreMoveForm(request.POST or None, units=units_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cadre_move(cadre=Cadre.objects.get(pk=cadre.pk), **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("New post recorded."))
+            return redirect("cadres:cadre_detail", pk=cadre.pk)
+    return render(request, "cadres/cadre_move.html", {"form": form, "cadre": cadre})

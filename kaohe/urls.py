@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from cadres import views as cadre_views
+
+urlpatterns = [
+    path("", cadre_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("org/", include("cadres.urls")),
+    path("assess/", include("assessments.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,134 @@
+"""Units as a tree, cadres with dated posts, accounts with roles."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from cadres import services
+from cadres.models import Cadre, Post, Role, Unit
+from cadres.scope import units_for
+from tests.factories import CadreFactory, UnitFactory, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_units_get_tree_paths_so_a_subtree_is_one_filter():
+    county = UnitFactory(code="XX", kind=Unit.Kind.COUNTY)
+    committee = UnitFactory(code="C", kind=Unit.Kind.COMMITTEE, parent=county)
+    department = UnitFactory(code="D", kind=Unit.Kind.DEPARTMENT, parent=committee)
+    township = UnitFactory(code="T", kind=Unit.Kind.TOWNSHIP, parent=county)
+    assert department.path.startswith(committee.path) and committee.path.startswith(county.path)
+    assert (county.depth, committee.depth, department.depth) == (0, 1, 2)
+    subtree = Unit.objects.filter(path__startswith=committee.path)
+    assert set(subtree) == {committee, department}
+    assert township not in subtree
+
+
+def test_moving_a_unit_moves_its_whole_subtree():
+    county = UnitFactory(code="XX", kind=Unit.Kind.COUNTY)
+    a = UnitFactory(code="A", kind=Unit.Kind.COMMITTEE, parent=county)
+    b = UnitFactory(code="B", kind=Unit.Kind.COMMITTEE, parent=county)
+    dept = UnitFactory(code="D", kind=Unit.Kind.DEPARTMENT, parent=a)
+    branch = UnitFactory(code="G", kind=Unit.Kind.GRASSROOTS, parent=dept)
+    services.unit_update(unit=dept, parent=b)
+    dept.refresh_from_db()
+    branch.refresh_from_db()
+    assert dept.parent == b and dept.path.startswith(b.path)
+    assert branch.path.startswith(dept.path) and branch.depth == 3
+    assert not Unit.objects.filter(path__startswith=a.path).exclude(pk=a.pk).exists()
+
+
+def test_a_unit_cannot_move_under_itself():
+    county = UnitFactory(code="XX", kind=Unit.Kind.COUNTY)
+    a = UnitFactory(code="A", kind=Unit.Kind.COMMITTEE, parent=county)
+    child = UnitFactory(code="D", kind=Unit.Kind.DEPARTMENT, parent=a)
+    with pytest.raises(ValidationError):
+        services.unit_update(unit=a, parent=child)
+    a.refresh_from_db()
+    assert a.parent == county
+
+
+def test_unit_codes_are_unique():
+    UnitFactory(code="XX", kind=Unit.Kind.COUNTY)
+    with pytest.raises(ValidationError):
+        UnitFactory(code="XX", kind=Unit.Kind.COUNTY)
+    assert Unit.objects.filter(code="XX").count() == 1
+
+
+def test_a_moved_cadre_keeps_one_record_with_dated_history():
+    county = UnitFactory(code="XX", kind=Unit.Kind.COUNTY)
+    town = UnitFactory(code="T", kind=Unit.Kind.TOWNSHIP, parent=county)
+    dept = UnitFactory(code="D", kind=Unit.Kind.DEPARTMENT, parent=county)
+    cadre = CadreFactory(unit=town, started_on=dt.date(2010, 1, 1))
+    services.cadre_move(
+        cadre=cadre,
+        unit=dept,
+        title="副局长",
+        rank="sec_deputy",
+        post_kind="deputy",
+        is_leading=True,
+        on=dt.date(2014, 7, 1),
+    )
+    assert Cadre.objects.count() == 1
+    cadre.refresh_from_db()
+    assert (cadre.unit, cadre.title, cadre.is_leading) == (dept, "副局长", True)
+    old, new = Post.objects.filter(cadre=cadre).order_by("started_on")
+    assert (old.unit, old.ended_on) == (town, dt.date(2014, 6, 30))
+    assert (new.unit, new.ended_on) == (dept, None)
+
+
+def test_a_new_post_must_start_after_the_current_one():
+    cadre = CadreFactory(started_on=dt.date(2014, 1, 1))
+    with pytest.raises(ValidationError):
+        services.cadre_move(
+            cadre=cadre,
+            unit=cadre.unit,
+            title="x",
+            rank="clerk",
+            post_kind="staff",
+            on=dt.date(2013, 1, 1),
+        )
+    assert cadre.posts.count() == 1 and cadre.posts.get().ended_on is None
+
+
+def test_database_refuses_two_open_posts():
+    cadre = CadreFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Post.objects.create(
+            cadre=cadre,
+            unit=cadre.unit,
+            title="x",
+            rank="clerk",
+            post_kind="staff",
+            started_on=dt.date(2015, 1, 1),
+        )
+
+
+def test_a_principal_leader_is_a_leading_cadre():
+    with pytest.raises(ValidationError):
+        CadreFactory(is_principal=True, is_leading=False)
+    assert not Cadre.objects.exists()
+
+
+def test_account_mirrors_its_role_as_a_group_and_cadre_accounts_link_the_cadre():
+    county = UnitFactory(code="XX", kind=Unit.Kind.COUNTY)
+    cadre = CadreFactory(unit=UnitFactory(code="T", parent=county))
+    office = make_user(Role.OFFICE, county)
+    user = make_user(Role.CADRE, county, cadre=cadre)
+    assert list(office.groups.values_list("name", flat=True)) == ["office"]
+    cadre.refresh_from_db()
+    assert cadre.user == user and user.account.unit == cadre.unit
+
+
+def test_cadre_account_needs_a_cadre():
+    county = UnitFactory(code="XX", kind=Unit.Kind.COUNTY)
+    with pytest.raises(ValidationError):
+        make_user(Role.CADRE, county)
+
+
+def test_cadres_see_no_units_and_liaisons_only_their_subtree(xx):
+    assert not units_for(xx.cadre_user).exists()
+    assert set(units_for(xx.liaison)) == {xx.township}
+    assert set(units_for(xx.office)) == {xx.county, xx.committee, xx.township, xx.department}
