@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import ASSESSED_KINDS, Unit
 
-from .models import AssessmentYear, Category, CategoryWeights, Indicator
+from ..models import AssessmentYear, Category, CategoryWeights, Indicator
 
 YEAR_SETTINGS = (
     "title",

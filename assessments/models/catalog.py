@@ -10,6 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from cadres.models import Unit
 
 
+class Level(models.TextChoices):
+    """The four levels: graded-level indicators and unit grades (好/较好/一般/较差)."""
+
+    GOOD = "good", _("Good (好)")
+    FAIR = "fair", _("Fairly good (较好)")
+    AVERAGE = "average", _("Average (一般)")
+    POOR = "poor", _("Poor (较差)")
+
+
+LEVEL_ORDER = [Level.GOOD, Level.FAIR, Level.AVERAGE, Level.POOR]
+
+
 class AssessmentYear(models.Model):
     """One county's assessment year, with its per-year settings."""
 
@@ -49,6 +61,26 @@ class AssessmentYear(models.Model):
         default=25,
         validators=[MinValueValidator(1), MaxValueValidator(28)],
     )
+    # Graded levels: the fraction of an indicator's points each level earns.
+    factor_good = models.DecimalField(
+        _("factor for 好"), max_digits=4, decimal_places=3, default=Decimal("1.0")
+    )
+    factor_fair = models.DecimalField(
+        _("factor for 较好"), max_digits=4, decimal_places=3, default=Decimal("0.8")
+    )
+    factor_average = models.DecimalField(
+        _("factor for 一般"), max_digits=4, decimal_places=3, default=Decimal("0.6")
+    )
+    factor_poor = models.DecimalField(
+        _("factor for 较差"), max_digits=4, decimal_places=3, default=Decimal("0.4")
+    )
+    # Progress status: actual / plan at or above green_min is green, at or above amber_min amber.
+    green_min = models.DecimalField(
+        _("green from (actual / plan)"), max_digits=4, decimal_places=3, default=Decimal("0.95")
+    )
+    amber_min = models.DecimalField(
+        _("amber from (actual / plan)"), max_digits=4, decimal_places=3, default=Decimal("0.80")
+    )
 
     class Meta:
         verbose_name = _("assessment year")
@@ -66,6 +98,18 @@ class AssessmentYear(models.Model):
             models.CheckConstraint(
                 condition=Q(bonus_cap__gte=0), name="assessments_year_bonus_cap_not_negative"
             ),
+            models.CheckConstraint(
+                condition=Q(factor_good__lte=1)
+                & Q(factor_good__gte=F("factor_fair"))
+                & Q(factor_fair__gte=F("factor_average"))
+                & Q(factor_average__gte=F("factor_poor"))
+                & Q(factor_poor__gte=0),
+                name="assessments_year_level_factors_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(green_min__gte=F("amber_min")) & Q(amber_min__gte=0),
+                name="assessments_year_status_thresholds_ordered",
+            ),
         ]
 
     def __str__(self):
@@ -73,6 +117,20 @@ class AssessmentYear(models.Model):
             "county": self.county.name,
             "year": self.year,
         }
+
+    def factor(self, level: str) -> Decimal:
+        """The fraction of points a graded level earns this year."""
+        return getattr(self, f"factor_{level}")
+
+    def grade_for(self, total: Decimal) -> str:
+        """The unit grade the score bands give a total."""
+        if total >= self.grade_good_min:
+            return Level.GOOD
+        if total >= self.grade_fair_min:
+            return Level.FAIR
+        if total >= self.grade_average_min:
+            return Level.AVERAGE
+        return Level.POOR
 
     @property
     def is_editable(self) -> bool:

@@ -1,0 +1,82 @@
+"""Computed unit scores. Rebuilt by the scoring service from their inputs; each row keeps the
+breakdown that explains it."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cadres.models import Unit
+
+from .catalog import AssessmentYear, Indicator, Level
+from .targets import Target
+
+
+class UnitScore(models.Model):
+    year = models.ForeignKey(
+        AssessmentYear,
+        verbose_name=_("assessment year"),
+        on_delete=models.CASCADE,
+        related_name="unit_scores",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="scores"
+    )
+    unit_kind = models.CharField(_("unit kind"), max_length=16, choices=Unit.Kind.choices)
+    party = models.DecimalField(_("party building"), max_digits=12, decimal_places=6)
+    industry = models.DecimalField(_("leading industry"), max_digits=12, decimal_places=6)
+    tasks = models.DecimalField(_("departmental tasks"), max_digits=12, decimal_places=6)
+    bonus = models.DecimalField(_("bonus"), max_digits=12, decimal_places=6)
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=6)
+    rank = models.PositiveIntegerField(_("rank within kind"))
+    veto_failed = models.BooleanField(_("veto failed"), default=False)
+    proposed_grade = models.CharField(_("proposed grade"), max_length=16, choices=Level.choices)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("unit score")
+        verbose_name_plural = _("unit scores")
+        ordering = ["year", "unit_kind", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "unit"], name="assessments_unitscore_one_per_unit"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.total:.2f}"
+
+
+class IndicatorScore(models.Model):
+    """Points of one unit on one indicator, with what produced them (``breakdown``)."""
+
+    unit_score = models.ForeignKey(
+        UnitScore, verbose_name=_("unit score"), on_delete=models.CASCADE, related_name="items"
+    )
+    target = models.ForeignKey(
+        Target,
+        verbose_name=_("target"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="+"
+    )
+    max_points = models.DecimalField(_("maximum points"), max_digits=8, decimal_places=2)
+    base_points = models.DecimalField(_("points by method"), max_digits=12, decimal_places=6)
+    adjustment = models.DecimalField(_("inspection adjustment"), max_digits=12, decimal_places=6)
+    points = models.DecimalField(_("points"), max_digits=12, decimal_places=6)
+    breakdown = models.JSONField(_("breakdown"), default=dict)
+
+    class Meta:
+        verbose_name = _("indicator score")
+        verbose_name_plural = _("indicator scores")
+        ordering = ["unit_score", "indicator__sort_order", "indicator__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_score", "indicator"], name="assessments_indicatorscore_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.points:.2f}"

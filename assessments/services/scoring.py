@@ -1,0 +1,321 @@
+"""The scoring engine: points per unit and indicator by the indicator's method, inspection
+adjustments, one-vote veto, capped bonus, the three thirds scaled to the year's weights, total,
+rank within unit kind and a proposed grade.
+
+Set-based: a handful of queries for the whole year, whatever the number of units, then one bulk
+write. Every indicator score keeps a breakdown (method → inputs → points) that explains it.
+Exact decimals throughout; ranks use the exact totals.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import (
+    LEVEL_ORDER,
+    THREE_THIRDS,
+    AssessmentYear,
+    BonusAward,
+    Category,
+    Decision,
+    Finding,
+    Indicator,
+    IndicatorScore,
+    Level,
+    MidtermReview,
+    ProgressReport,
+    Target,
+    UnitScore,
+)
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+Method = Indicator.Method
+
+
+def _s(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    return max(low, min(high, value))
+
+
+@dataclass
+class Inputs:
+    """Everything the year's scores depend on, read in a fixed number of queries."""
+
+    targets: list[Target]
+    latest_report: dict[int, dict]  # target id -> latest approved report
+    decisions: dict[int, Decision]  # target id -> decision
+    midterm: dict[int, MidtermReview]  # unit id -> review
+    findings: dict[tuple[int, int], list[dict]]  # (unit id, indicator id) -> findings
+    awards: dict[int, list[BonusAward]]  # unit id -> awards
+    weights: dict[str, dict[str, int]]  # unit kind -> category -> weight
+
+
+def _read_inputs(year: AssessmentYear) -> Inputs:
+    targets = list(
+        Target.objects.filter(year=year)
+        .select_related("indicator", "unit")
+        .exclude(indicator__method=Method.BONUS)
+    )
+    latest: dict[int, dict] = {}
+    for report in (
+        ProgressReport.objects.filter(target__year=year, status=ProgressReport.Status.APPROVED)
+        .order_by("target_id", "month")
+        .values("id", "target_id", "month", "actual_value")
+    ):
+        latest[report["target_id"]] = report  # ordered by month: the last one wins
+    findings: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    for f in (
+        Finding.objects.filter(inspection__year=year, indicator__isnull=False)
+        .order_by("inspection__held_on", "pk")
+        .values(
+            "id",
+            "unit_id",
+            "indicator_id",
+            "points",
+            "vetoes",
+            "description",
+            "inspection_id",
+            "inspection__kind",
+            "inspection__held_on",
+            "inspection__title",
+        )
+    ):
+        findings[(f["unit_id"], f["indicator_id"])].append(f)
+    awards: dict[int, list[BonusAward]] = defaultdict(list)
+    for award in BonusAward.objects.filter(year=year).select_related("indicator", "unit"):
+        awards[award.unit_id].append(award)
+    return Inputs(
+        targets=targets,
+        latest_report=latest,
+        decisions={d.target_id: d for d in Decision.objects.filter(target__year=year)},
+        midterm={m.unit_id: m for m in MidtermReview.objects.filter(year=year)},
+        findings=findings,
+        awards=awards,
+        weights={
+            w.unit_kind: {c: w.weight_of(c) for c in THREE_THIRDS} for w in year.weights.all()
+        },
+    )
+
+
+def base_points(year: AssessmentYear, target: Target, inputs: Inputs) -> tuple[Decimal, dict]:
+    """Points by the indicator's method, before inspection adjustments, and their inputs."""
+    indicator = target.indicator
+    m = indicator.max_points
+    method = indicator.method
+    if method == Method.RATIO:
+        report = inputs.latest_report.get(target.pk)
+        if report is None or not target.target_value or report["actual_value"] is None:
+            return ZERO, {"report": None, "target_value": _s(target.target_value)}
+        ratio = min(report["actual_value"] / target.target_value, Decimal(1))
+        return m * ratio, {
+            "report": report["id"],
+            "month": report["month"],
+            "actual": _s(report["actual_value"]),
+            "target_value": _s(target.target_value),
+            "measure": target.measure,
+            "ratio": _s(ratio),
+        }
+    if method == Method.LEVELS:
+        decision = inputs.decisions.get(target.pk)
+        if decision is None or not decision.level:
+            return ZERO, {"decision": None}
+        factor = year.factor(decision.level)
+        return m * factor, {
+            "decision": decision.pk,
+            "level": decision.level,
+            "factor": _s(factor),
+            "reason": decision.reason,
+        }
+    if method == Method.MANUAL:
+        decision = inputs.decisions.get(target.pk)
+        if decision is None or decision.points is None:
+            return ZERO, {"decision": None}
+        return clamp(decision.points, ZERO, m), {
+            "decision": decision.pk,
+            "entered": _s(decision.points),
+            "reason": decision.reason,
+        }
+    if method == Method.MIDTERM:
+        review = inputs.midterm.get(target.unit_id)
+        if review is None:
+            return ZERO, {"review": None}
+        return m * review.score / HUNDRED, {"review": review.pk, "score": _s(review.score)}
+    if method == Method.DEDUCTION:
+        return m, {}
+    raise ValueError(f"no scoring for method {method}")
+
+
+@dataclass
+class UnitResult:
+    unit: object
+    kind: str
+    items: list[IndicatorScore] = field(default_factory=list)
+    sums: dict[str, list[Decimal]] = field(
+        default_factory=lambda: {c: [ZERO, ZERO] for c in THREE_THIRDS}
+    )  # category -> [Σp, Σm]
+    bonus_raw: Decimal = ZERO
+    veto_failed: bool = False
+
+
+def _compute(year: AssessmentYear, inputs: Inputs) -> list[UnitScore]:
+    results: dict[int, UnitResult] = {}
+    for target in inputs.targets:
+        unit = target.unit
+        if unit.kind not in inputs.weights:
+            continue  # no weights for this kind of unit: it is not scored this year
+        result = results.setdefault(unit.pk, UnitResult(unit=unit, kind=unit.kind))
+        indicator = target.indicator
+        m = indicator.max_points
+        base, detail = base_points(year, target, inputs)
+        found = inputs.findings.get((unit.pk, indicator.pk), [])
+        adjustment = sum((f["points"] for f in found), ZERO)
+        points = clamp(base + adjustment, ZERO, m)
+        vetoed = indicator.is_veto and any(f["vetoes"] for f in found)
+        result.veto_failed |= vetoed
+        sums = result.sums[indicator.category]
+        sums[0] += points
+        sums[1] += m
+        result.items.append(
+            IndicatorScore(
+                target=target,
+                indicator=indicator,
+                max_points=m,
+                base_points=base,
+                adjustment=adjustment,
+                points=points,
+                breakdown={
+                    "method": indicator.method,
+                    "inputs": detail,
+                    "findings": [
+                        {
+                            "id": f["id"],
+                            "inspection": f["inspection_id"],
+                            "kind": f["inspection__kind"],
+                            "date": f["inspection__held_on"].isoformat(),
+                            "title": f["inspection__title"],
+                            "points": _s(f["points"]),
+                            "vetoes": f["vetoes"],
+                            "description": f["description"],
+                        }
+                        for f in found
+                    ],
+                    "veto_failed": vetoed,
+                },
+            )
+        )
+    for unit_id, awards in inputs.awards.items():
+        if unit_id not in results:
+            continue
+        result = results[unit_id]
+        by_indicator: dict[int, list[BonusAward]] = defaultdict(list)
+        for award in awards:
+            by_indicator[award.indicator_id].append(award)
+        for group in by_indicator.values():
+            indicator = group[0].indicator
+            raw = sum((a.points for a in group), ZERO)
+            points = min(raw, indicator.max_points)
+            result.bonus_raw += points
+            result.items.append(
+                IndicatorScore(
+                    indicator=indicator,
+                    max_points=indicator.max_points,
+                    base_points=raw,
+                    adjustment=ZERO,
+                    points=points,
+                    breakdown={
+                        "method": Method.BONUS,
+                        "inputs": {
+                            "awards": [
+                                {
+                                    "id": a.pk,
+                                    "points": _s(a.points),
+                                    "reason": a.reason,
+                                    "date": a.awarded_on.isoformat(),
+                                }
+                                for a in group
+                            ]
+                        },
+                        "findings": [],
+                    },
+                )
+            )
+
+    now = timezone.now()
+    scores = []
+    for result in results.values():
+        weights = inputs.weights[result.kind]
+        thirds = {}
+        for category in THREE_THIRDS:
+            total_points, total_max = result.sums[category]
+            thirds[category] = (
+                Decimal(weights[category]) * total_points / total_max if total_max else ZERO
+            )
+        bonus = min(result.bonus_raw, year.bonus_cap)
+        total = sum(thirds.values(), ZERO) + bonus
+        grade = year.grade_for(total)
+        if result.veto_failed and LEVEL_ORDER.index(grade) < LEVEL_ORDER.index(Level.AVERAGE):
+            grade = Level.AVERAGE
+        score = UnitScore(
+            year=year,
+            unit=result.unit,
+            unit_kind=result.kind,
+            party=thirds[Category.PARTY],
+            industry=thirds[Category.INDUSTRY],
+            tasks=thirds[Category.TASKS],
+            bonus=bonus,
+            total=total,
+            rank=0,
+            veto_failed=result.veto_failed,
+            proposed_grade=grade,
+            computed_at=now,
+        )
+        score.pending_items = result.items
+        scores.append(score)
+    assign_ranks(scores)
+    return scores
+
+
+def assign_ranks(scores: list[UnitScore]) -> None:
+    """Rank within unit kind by exact total, highest first; ties share a rank and the next
+    rank is skipped (1, 2, 2, 4)."""
+    by_kind: dict[str, list[UnitScore]] = defaultdict(list)
+    for score in scores:
+        by_kind[score.unit_kind].append(score)
+    for group in by_kind.values():
+        group.sort(key=lambda s: s.total, reverse=True)
+        for position, score in enumerate(group, start=1):
+            previous = group[position - 2] if position > 1 else None
+            score.rank = previous.rank if previous and previous.total == score.total else position
+
+
+@transaction.atomic
+def scores_compute(*, year: AssessmentYear) -> list[UnitScore]:
+    """Recompute and store every unit score of the year, replacing the previous ones."""
+    year = AssessmentYear.objects.select_for_update().get(pk=year.pk)
+    scores = _compute(year, _read_inputs(year))
+    UnitScore.objects.filter(year=year).delete()
+    UnitScore.objects.bulk_create(scores)
+    items = []
+    for score in scores:
+        for item in score.pending_items:
+            item.unit_score = score
+            items.append(item)
+    IndicatorScore.objects.bulk_create(items, batch_size=500)
+    return scores
+
+
+def scores_request_recompute(year: AssessmentYear) -> None:
+    """Ask for the year's scores to be recomputed once the current transaction commits
+    (through Celery: inline without a broker, on a worker with one)."""
+    from ..tasks import recompute_scores
+
+    transaction.on_commit(lambda: recompute_scores.delay(year.pk))
