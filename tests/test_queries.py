@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def _grow(xx, n):
     """Add ``n`` townships with two cadres each, ``n`` years and ``n`` indicators per group."""
-    for i in range(n):
+    for _ in range(n):
         unit = UnitFactory(kind=Unit.Kind.TOWNSHIP, parent=xx.county)
         CadreFactory(unit=unit)
         CadreFactory(unit=unit, is_leading=True, is_principal=True, post_kind="principal")

@@ -62,7 +62,7 @@ def test_weights_change_between_years(xx):
 
 def test_a_year_starts_only_with_weights_for_every_assessed_kind(year):
     services.weights_set(year=year, unit_kind="township", party=30, industry=40, tasks=30)
-    with pytest.raises(ValidationError, match="weights"):
+    with pytest.raises(ValidationError, match="权重"):
         services.year_set_status(year=year, status=AssessmentYear.Status.IN_PROGRESS)
     for kind in ("committee", "department"):
         services.weights_set(year=year, unit_kind=kind, party=30, industry=40, tasks=30)

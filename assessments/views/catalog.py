@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,9 +13,9 @@ from cadres.models import Role, Unit
 from cadres.scope import STAFF_ROLES, can_write, role_required, units_for
 from kaohe.lib.forms import apply_errors
 
-from . import selectors, services
-from .forms import CopyCatalogForm, IndicatorForm, YearForm, YearStatusForm, weights_forms
-from .models import AssessmentYear, Indicator
+from .. import selectors, services
+from ..forms import CopyCatalogForm, IndicatorForm, YearForm, YearStatusForm, weights_forms
+from ..models import AssessmentYear, Indicator
 
 YEAR_READERS = (Role.OFFICE, Role.LEADER, Role.LIAISON)
 
@@ -204,3 +205,18 @@ def indicator_delete(request, pk):
     else:
         messages.success(request, _("Indicator %(code)s deleted.") % {"code": indicator.code})
     return redirect("assessments:catalog", pk=indicator.year_id)
+
+
+urlpatterns = [
+    path("", overview, name="overview"),
+    path("years/", year_list, name="year_list"),
+    path("years/new/", year_create, name="year_create"),
+    path("years/<int:pk>/", catalog, name="catalog"),
+    path("years/<int:pk>/edit/", year_edit, name="year_edit"),
+    path("years/<int:pk>/status/", year_status, name="year_status"),
+    path("years/<int:pk>/copy/", year_copy, name="year_copy"),
+    path("years/<int:pk>/weights/", weights_edit, name="weights_edit"),
+    path("years/<int:pk>/indicators/new/", indicator_create, name="indicator_create"),
+    path("indicators/<int:pk>/edit/", indicator_edit, name="indicator_edit"),
+    path("indicators/<int:pk>/delete/", indicator_delete, name="indicator_delete"),
+]

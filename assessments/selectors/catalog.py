@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from cadres.models import ASSESSED_KINDS, Role, Unit
 from cadres.scope import account_of, ancestor_paths, cadres_for, units_for
 
-from .models import THREE_THIRDS, AssessmentYear, Category, CategoryWeights, Indicator
+from ..models import THREE_THIRDS, AssessmentYear, Category, CategoryWeights, Indicator
 
 
 def years_for(user) -> QuerySet[AssessmentYear]:

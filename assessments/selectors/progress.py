@@ -1,0 +1,131 @@
+"""Progress status (red / amber / green) of targets at a month end.
+
+plan = the milestone for that month (the latest one up to it when milestones are set),
+or target × month / 12 without milestones; r = actual / plan, where actual is the cumulative
+value of the latest report up to that month that was not returned. Green from the year's
+green_min (0.95), amber from amber_min (0.80), red below. A report missing past the month's
+deadline is "missing"; one not yet due is "due".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..models import AssessmentYear, Indicator, Milestone, ProgressReport, Target
+
+TWELVE = Decimal(12)
+
+
+class Color(models.TextChoices):
+    GREEN = "green", _("On track")
+    AMBER = "amber", _("Lagging")
+    RED = "red", _("Seriously lagging")
+    MISSING = "missing", _("Report missing")
+    DUE = "due", _("Due")
+    REPORTED = "reported", _("Reported")
+
+
+# Order of severity, worst first (for sorting and for a unit's overall colour).
+SEVERITY = [Color.RED, Color.MISSING, Color.AMBER, Color.DUE, Color.GREEN, Color.REPORTED]
+
+
+@dataclass
+class TargetStatus:
+    target: Target
+    month: int
+    plan: Decimal | None
+    actual: Decimal | None
+    ratio: Decimal | None
+    color: str
+    report: ProgressReport | None  # the report for this very month, if any
+    latest: ProgressReport | None  # the report the actual comes from
+    deadline: dt.date
+
+    @property
+    def color_label(self) -> str:
+        return Color(self.color).label
+
+    @property
+    def needs_warning(self) -> bool:
+        return self.color in (Color.RED, Color.MISSING)
+
+
+def default_month(year: AssessmentYear, today: dt.date) -> int:
+    """The month to show: the current one during the year, December after it."""
+    if year.year < today.year:
+        return 12
+    if year.year > today.year:
+        return 1
+    return today.month
+
+
+def plan_for(target: Target, milestones: list[Milestone], month: int) -> Decimal | None:
+    if target.target_value is None:
+        return None
+    if milestones:
+        upto = [m for m in milestones if m.month <= month]
+        return upto[-1].planned_value if upto else Decimal(0)
+    return target.target_value * month / TWELVE
+
+
+def target_statuses(
+    targets: list[Target], *, year: AssessmentYear, month: int, today: dt.date
+) -> dict[int, TargetStatus]:
+    """The status of each target at the end of ``month``: two queries for any number.
+    A returned report does not count until it is resubmitted."""
+    ids = [t.pk for t in targets]
+    milestones: dict[int, list[Milestone]] = defaultdict(list)
+    for m in Milestone.objects.filter(target_id__in=ids).order_by("month"):
+        milestones[m.target_id].append(m)
+    reports: dict[int, list[ProgressReport]] = defaultdict(list)
+    for r in (
+        ProgressReport.objects.filter(target_id__in=ids, month__lte=month)
+        .exclude(status=ProgressReport.Status.RETURNED)
+        .order_by("month")
+    ):
+        reports[r.target_id].append(r)
+    deadline = dt.date(year.year, month, year.report_deadline_day)
+    overdue = today > deadline
+    result = {}
+    for target in targets:
+        own = reports[target.pk]
+        latest = own[-1] if own else None
+        this_month = latest if latest and latest.month == month else None
+        numeric = (
+            target.indicator.method == Indicator.Method.RATIO and target.target_value is not None
+        )
+        plan = plan_for(target, milestones[target.pk], month) if numeric else None
+        actual = latest.actual_value if latest and numeric else None
+        ratio = None
+        if this_month is None and overdue:
+            color = Color.MISSING
+        elif numeric:
+            ratio = (actual or Decimal(0)) / plan if plan else Decimal(1)
+            if ratio >= year.green_min:
+                color = Color.GREEN
+            elif ratio >= year.amber_min:
+                color = Color.AMBER
+            else:
+                color = Color.RED
+            if this_month is None and color == Color.GREEN:
+                color = Color.DUE
+        else:
+            color = Color.REPORTED if this_month else Color.DUE
+        result[target.pk] = TargetStatus(
+            target=target,
+            month=month,
+            plan=plan,
+            actual=actual,
+            ratio=ratio,
+            color=color,
+            report=this_month,
+            latest=latest,
+            deadline=deadline,
+        )
+    return result

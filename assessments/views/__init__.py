@@ -1,0 +1,1 @@
+"""Assessment pages, one module per part of the year; each module lists its own URLs."""

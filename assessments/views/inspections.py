@@ -1,0 +1,3 @@
+"""inspections pages."""
+
+urlpatterns = []

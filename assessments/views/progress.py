@@ -1,0 +1,3 @@
+"""progress pages."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""scores pages."""
+
+urlpatterns = []
