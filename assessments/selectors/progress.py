@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AssessmentYear, Indicator, Milestone, ProgressReport, Target
@@ -57,12 +58,14 @@ class TargetStatus:
 
 
 def default_month(year: AssessmentYear, today: dt.date) -> int:
-    """The month to show: the current one during the year, December after it."""
-    if year.year < today.year:
-        return 12
+    """The month to show: the current one during the year; for a past year, the last month
+    anything was reported for (December if nothing was)."""
     if year.year > today.year:
         return 1
-    return today.month
+    if year.year == today.year:
+        return today.month
+    last = ProgressReport.objects.filter(target__year=year).aggregate(last=Max("month"))["last"]
+    return last or 12
 
 
 def plan_for(target: Target, milestones: list[Milestone], month: int) -> Decimal | None:

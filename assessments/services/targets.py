@@ -25,6 +25,7 @@ from ..models import (
     ResponsibilityLetter,
     Target,
 )
+from .progress import evidence_check
 from .scoring import scores_request_recompute
 
 Method = Indicator.Method
@@ -261,6 +262,7 @@ def letter_create(
         signed_on=signed_on,
     )
     if file:
+        evidence_check(file)
         letter.file = file
     letter.full_clean()
     letter.save()
