@@ -1,8 +1,12 @@
-"""Celery tasks: thin entry points that call services."""
+"""Celery tasks: thin entry points that call services. JSON arguments only (ids and dates)."""
+
+import datetime as dt
+from smtplib import SMTPException
 
 from celery import shared_task
 
 from .models import AssessmentYear
+from .services import bulletins, outbox, warnings
 from .services.scoring import scores_compute
 
 
@@ -20,3 +24,48 @@ def recompute_scores(year_id: int) -> int:
     if year is None:
         return 0
     return len(scores_compute(year=year))
+
+
+@shared_task(
+    bind=True,
+    name="assessments.send_outbox_message",
+    acks_late=True,
+    max_retries=outbox.MAX_ATTEMPTS,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def send_outbox_message(self, message_id: int) -> bool:
+    """Send one outbox message (claimed first, so never twice); retry with backoff on failure."""
+    try:
+        return outbox.outbox_send(message_id)
+    except (SMTPException, OSError) as error:
+        if self.request.is_eager:
+            return False  # inline mode: the row is marked failed; the flush job retries it
+        raise self.retry(exc=error, countdown=min(3600, 30 * 2**self.request.retries)) from error
+
+
+@shared_task(name="assessments.flush_outbox", soft_time_limit=120, time_limit=180)
+def flush_outbox() -> int:
+    """Safety net: nudge every queued, failed or stale message (e.g. after a broker outage)."""
+    return outbox.outbox_flush()
+
+
+@shared_task(name="assessments.month_end_bulletin", soft_time_limit=600, time_limit=900)
+def month_end_bulletin(today: str | None = None) -> list[int]:
+    """On the last day of a month, publish each in-progress year's bulletin."""
+    day = dt.date.fromisoformat(today) if today else None
+    return [b.pk for b in bulletins.bulletins_month_end(today=day)]
+
+
+@shared_task(name="assessments.check_warnings", soft_time_limit=600, time_limit=900)
+def check_warnings(on: str | None = None) -> int:
+    """Issue the day's early warnings and escalate overdue ones."""
+    day = dt.date.fromisoformat(on) if on else None
+    return len(warnings.warnings_check(on=day))
+
+
+@shared_task(name="assessments.send_reminders", soft_time_limit=300, time_limit=360)
+def send_reminders(on: str | None = None) -> int:
+    """Remind liaisons a few days before the reporting deadline."""
+    day = dt.date.fromisoformat(on) if on else None
+    return len(warnings.reminders_queue(on=day))

@@ -108,6 +108,10 @@ class CadreFilterForm(forms.Form):
     leading = forms.ChoiceField(
         label=_("leading cadre"),
         required=False,
-        choices=[("", _("leading and other")), ("1", _("leading cadres")), ("0", _("other cadres"))],
+        choices=[
+            ("", _("leading and other")),
+            ("1", _("leading cadres")),
+            ("0", _("other cadres")),
+        ],
     )
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -1,5 +1,6 @@
 """Assessment models, one module per part of the year."""
 
+from .bulletins import Bulletin, EarlyWarning, OutboxMessage
 from .catalog import (
     LEVEL_ORDER,
     THREE_THIRDS,
@@ -27,9 +28,11 @@ __all__ = [
     "THREE_THIRDS",
     "AssessmentYear",
     "BonusAward",
+    "Bulletin",
     "Category",
     "CategoryWeights",
     "Decision",
+    "EarlyWarning",
     "Evidence",
     "Finding",
     "Indicator",
@@ -37,6 +40,7 @@ __all__ = [
     "Inspection",
     "Level",
     "Milestone",
+    "OutboxMessage",
     "MidtermReview",
     "ProgressReport",
     "Rectification",

@@ -61,6 +61,16 @@ class AssessmentYear(models.Model):
         default=25,
         validators=[MinValueValidator(1), MaxValueValidator(28)],
     )
+    warning_catch_up_days = models.PositiveSmallIntegerField(
+        _("days a warned unit has to catch up"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    reminder_days_before = models.PositiveSmallIntegerField(
+        _("remind liaisons this many days before the deadline"),
+        default=3,
+        validators=[MaxValueValidator(27)],
+    )
     # Graded levels: the fraction of an indicator's points each level earns.
     factor_good = models.DecimalField(
         _("factor for 好"), max_digits=4, decimal_places=3, default=Decimal("1.0")

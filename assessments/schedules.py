@@ -1,0 +1,32 @@
+"""The periodic schedules, defined in one place. ``manage.py setup_schedules`` installs the
+missing ones into django-celery-beat; office staff then edit times in the admin
+(周期任务), and a later run never overwrites their edits."""
+
+from django.utils.translation import gettext_lazy as _
+
+# name -> (task, crontab fields, description)
+SCHEDULES = {
+    "month-end bulletin": (
+        "assessments.month_end_bulletin",
+        {"minute": "0", "hour": "18", "day_of_month": "28-31"},
+        _(
+            "Last day of the month, 18:00: publish and email the monthly bulletin "
+            "(the task itself checks that it is the last day)."
+        ),
+    ),
+    "daily early warnings": (
+        "assessments.check_warnings",
+        {"minute": "0", "hour": "7"},
+        _("Every day, 07:00: issue early warnings and escalate overdue ones."),
+    ),
+    "reporting reminders": (
+        "assessments.send_reminders",
+        {"minute": "0", "hour": "8"},
+        _("Every day, 08:00: remind liaisons three days before the reporting deadline."),
+    ),
+    "outbox flush": (
+        "assessments.flush_outbox",
+        {"minute": "*/10"},
+        _("Every 10 minutes: send what is still queued or failed (after an outage)."),
+    ),
+}

@@ -1,0 +1,312 @@
+"""The monthly bulletin (月度通报): built from the month's progress, published once, sent to
+unit heads and leaders by email with an A4 PDF."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import logging
+from collections import Counter
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cadres.models import Role, Unit
+from cadres.scope import ancestor_paths
+
+from ..models import AssessmentYear, Bulletin, EarlyWarning, Inspection, OutboxMessage, Target
+from ..selectors.progress import Color, target_statuses
+from .outbox import outbox_dispatch, outbox_queue
+
+logger = logging.getLogger(__name__)
+
+KIND_ORDER = [Unit.Kind.TOWNSHIP, Unit.Kind.DEPARTMENT, Unit.Kind.COMMITTEE]
+AHEAD_PER_KIND = 3
+
+
+def month_end(year: AssessmentYear, month: int) -> dt.date:
+    return dt.date(year.year, month, calendar.monthrange(year.year, month)[1])
+
+
+def _d(value: Decimal | None, places: int = 4) -> str | None:
+    return None if value is None else str(round(value, places))
+
+
+def bulletin_content(*, year: AssessmentYear, month: int, today: dt.date) -> dict:
+    """Everything the bulletin says, as plain data (kept as the published snapshot).
+    A unit's progress is the mean of min(actual / plan, 1) over its numeric targets."""
+    targets = list(
+        Target.objects.filter(year=year).select_related("indicator", "unit").order_by("unit__path")
+    )
+    statuses = target_statuses(targets, year=year, month=month, today=today)
+    units: dict[int, dict] = {}
+    for target in targets:
+        status = statuses[target.pk]
+        unit = target.unit
+        row = units.setdefault(
+            unit.pk,
+            {
+                "unit_id": unit.pk,
+                "name": unit.name,
+                "kind": unit.kind,
+                "colors": Counter(),
+                "ratios": [],
+                "lagging": [],
+            },
+        )
+        row["colors"][status.color] += 1
+        if status.ratio is not None:
+            row["ratios"].append(min(status.ratio, Decimal(1)))
+        if status.needs_warning:
+            row["lagging"].append(
+                {
+                    "indicator": target.indicator.name,
+                    "color": status.color,
+                    "ratio": _d(status.ratio),
+                    "plan": _d(status.plan, 2),
+                    "actual": _d(status.actual, 2),
+                    "measure": target.measure,
+                }
+            )
+    kinds = []
+    for kind in KIND_ORDER:
+        rows = [r for r in units.values() if r["kind"] == kind]
+        for r in rows:
+            r["progress"] = sum(r["ratios"], Decimal(0)) / len(r["ratios"]) if r["ratios"] else None
+        rows.sort(key=lambda r: (r["progress"] is None, -(r["progress"] or 0), r["name"]))
+        previous, rank = None, 0
+        for position, r in enumerate(rows, 1):
+            if r["progress"] != previous:
+                rank, previous = position, r["progress"]
+            r["rank"] = rank
+        if rows:
+            kinds.append(
+                {
+                    "kind": kind,
+                    "label": str(Unit.Kind(kind).label),
+                    "units": [
+                        {
+                            "unit_id": r["unit_id"],
+                            "name": r["name"],
+                            "rank": r["rank"],
+                            "progress": _d(r["progress"]),
+                            "colors": dict(r["colors"]),
+                            "lagging": r["lagging"],
+                        }
+                        for r in rows
+                    ],
+                    "ahead": [
+                        r["name"]
+                        for r in rows[:AHEAD_PER_KIND]
+                        if r["progress"] is not None and not r["lagging"]
+                    ],
+                }
+            )
+    colors = Counter(s.color for s in statuses.values())
+    ratios = [min(s.ratio, Decimal(1)) for s in statuses.values() if s.ratio is not None]
+    first = dt.date(year.year, month, 1)
+    last = month_end(year, month)
+    inspections = dict(
+        Inspection.objects.filter(year=year, held_on__range=(first, last))
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    warnings = EarlyWarning.objects.filter(year=year)
+    return {
+        "year": year.year,
+        "month": month,
+        "county": year.county.name,
+        "as_of": min(last, today).isoformat(),
+        "summary": {
+            "units": len(units),
+            "targets": len(targets),
+            "progress": _d(sum(ratios, Decimal(0)) / len(ratios)) if ratios else None,
+            "colors": {c: colors.get(c, 0) for c in Color.values},
+        },
+        "kinds": kinds,
+        "lagging_units": sorted({r["name"] for r in units.values() if r["lagging"]}),
+        "inspections": {k: inspections.get(k, 0) for k in Inspection.Kind.values},
+        "warnings": {
+            "issued": warnings.filter(issued_on__range=(first, last)).count(),
+            "closed": warnings.filter(closed_on__range=(first, last)).count(),
+            "open": warnings.exclude(status=EarlyWarning.Status.CLOSED).count(),
+        },
+    }
+
+
+def _require_draft(bulletin: Bulletin) -> None:
+    if bulletin.status == Bulletin.Status.PUBLISHED:
+        raise ValidationError(_("A published bulletin cannot change."))
+
+
+@transaction.atomic
+def bulletin_build(*, year: AssessmentYear, month: int, today: dt.date | None = None) -> Bulletin:
+    """Create or refresh the draft bulletin of a month."""
+    today = today or timezone.localdate()
+    if not 1 <= month <= 12:
+        raise ValidationError({"month": _("Months run from 1 to 12.")})
+    if (year.year, month) > (today.year, today.month):
+        raise ValidationError(_("A bulletin cannot be built for a month that has not begun."))
+    bulletin = Bulletin.objects.select_for_update().filter(year=year, month=month).first()
+    if bulletin is None:
+        bulletin = Bulletin(year=year, month=month)
+    else:
+        _require_draft(bulletin)
+    bulletin.content = bulletin_content(year=year, month=month, today=today)
+    bulletin.built_at = timezone.now()
+    bulletin.full_clean()
+    bulletin.save()
+    return bulletin
+
+
+@transaction.atomic
+def bulletin_set_foreword(*, bulletin: Bulletin, foreword: str) -> Bulletin:
+    bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    _require_draft(bulletin)
+    bulletin.foreword = foreword.strip()
+    bulletin.save(update_fields=["foreword"])
+    return bulletin
+
+
+def render_bulletin_pdf(bulletin: Bulletin) -> bytes | None:
+    """The bulletin as an A4 PDF (WeasyPrint, CJK fonts); None when WeasyPrint or its system
+    libraries are not installed (the email then goes without the attachment)."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError):
+        logger.warning("WeasyPrint is not available: bulletin %s has no PDF", bulletin.pk)
+        return None
+    html = render_to_string(
+        "assessments/bulletins/pdf.html", {"bulletin": bulletin, "c": bulletin.content}
+    )
+    return HTML(string=html).write_pdf()
+
+
+def bulletin_recipients(
+    year: AssessmentYear, content: dict
+) -> list[tuple[str, str, str, Unit | None]]:
+    """(email, name, why, unit) for the heads of the units in the bulletin and the county's
+    leaders with an email address."""
+    recipients = []
+    unit_ids = [u["unit_id"] for k in content["kinds"] for u in k["units"]]
+    for unit in Unit.objects.filter(pk__in=unit_ids).exclude(head_email="").order_by("path"):
+        recipients.append(
+            (
+                unit.head_email,
+                _("Head of %(unit)s") % {"unit": unit.name},
+                _("you are the head of %(unit)s, a unit assessed this year") % {"unit": unit.name},
+                unit,
+            )
+        )
+    leaders = (
+        get_user_model()
+        .objects.filter(
+            account__role=Role.LEADER,
+            account__unit__path__in=ancestor_paths(year.county.path) + [year.county.path],
+        )
+        .exclude(email="")
+    )
+    for user in leaders.distinct():
+        recipients.append(
+            (
+                user.email,
+                user.get_full_name() or user.username,
+                _("you are a leader of %(county)s") % {"county": year.county.name},
+                None,
+            )
+        )
+    return recipients
+
+
+@transaction.atomic
+def bulletin_publish(
+    *, bulletin: Bulletin, by=None, today: dt.date | None = None
+) -> list[OutboxMessage]:
+    """Publish a draft: freeze its content, render the PDF, and queue one email per recipient.
+    Publishing is once only; the emails go out after the transaction commits."""
+    bulletin = (
+        Bulletin.objects.select_for_update().select_related("year__county").get(pk=bulletin.pk)
+    )
+    _require_draft(bulletin)
+    today = today or timezone.localdate()
+    bulletin.content = bulletin_content(year=bulletin.year, month=bulletin.month, today=today)
+    bulletin.built_at = bulletin.published_at = timezone.now()
+    bulletin.status = Bulletin.Status.PUBLISHED
+    bulletin.published_by = by
+    pdf = render_bulletin_pdf(bulletin)
+    if pdf:
+        bulletin.pdf.save(
+            f"{bulletin.year.county.code}-{bulletin.year.year}-{bulletin.month:02d}.pdf",
+            ContentFile(pdf),
+            save=False,
+        )
+    bulletin.full_clean()
+    bulletin.save()
+    messages = bulletin_queue_messages(bulletin)
+    outbox_dispatch(m.pk for m in messages)
+    return messages
+
+
+def bulletin_queue_messages(bulletin: Bulletin) -> list[OutboxMessage]:
+    """Queue the published bulletin for every recipient who does not have it yet."""
+    subject = _("%(county)s assessment progress bulletin, %(year)s-%(month)s") % {
+        "county": bulletin.year.county.name,
+        "year": bulletin.year.year,
+        "month": bulletin.month,
+    }
+    queued = []
+    for email, name, why, unit in bulletin_recipients(bulletin.year, bulletin.content):
+        context = {
+            "bulletin": bulletin,
+            "c": bulletin.content,
+            "name": name,
+            "why": why,
+            "unit_id": unit.pk if unit else None,
+        }
+        message = outbox_queue(
+            kind=OutboxMessage.Kind.BULLETIN,
+            key=f"bulletin:{bulletin.pk}",
+            year=bulletin.year,
+            recipient_email=email,
+            recipient_name=name,
+            reason=why,
+            subject=subject,
+            body_text=render_to_string("emails/bulletin.txt", context),
+            body_html=render_to_string("emails/bulletin.html", context),
+            bulletin=bulletin,
+            unit=unit,
+        )
+        if message is not None:
+            queued.append(message)
+    return queued
+
+
+def is_last_day_of_month(day: dt.date) -> bool:
+    return (day + dt.timedelta(days=1)).month != day.month
+
+
+def bulletins_month_end(*, today: dt.date | None = None) -> list[Bulletin]:
+    """The month-end job: on the last day of a month, build and publish every in-progress
+    year's bulletin for that month (a bulletin already published is left alone)."""
+    today = today or timezone.localdate()
+    if not is_last_day_of_month(today):
+        return []
+    published = []
+    for year in AssessmentYear.objects.filter(
+        status=AssessmentYear.Status.IN_PROGRESS, year=today.year
+    ):
+        existing = Bulletin.objects.filter(year=year, month=today.month).first()
+        if existing is not None and existing.status == Bulletin.Status.PUBLISHED:
+            continue
+        bulletin = bulletin_build(year=year, month=today.month, today=today)
+        bulletin_publish(bulletin=bulletin, today=today)
+        published.append(bulletin)
+    return published
