@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint venv migrate demo messages worker beat clean
+.PHONY: run test lint venv migrate demo messages worker beat stack clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,7 @@ venv: $(STAMP)
 migrate: $(STAMP)
 	mkdir -p var/mail
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_schedules
 
 demo: migrate
 	$(PY) manage.py load_demo
@@ -41,11 +42,20 @@ messages: $(STAMP)
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
+# Production-like processes: set DATABASE_URL and REDIS_URL (and EMAIL_URL) first.
 worker: $(STAMP)
 	$(VENV)/bin/celery -A kaohe worker -l info --concurrency 2
 
-beat: $(STAMP)
-	$(VENV)/bin/celery -A kaohe beat -l info
+beat: migrate
+	$(VENV)/bin/celery -A kaohe beat -l info --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+# gunicorn, a worker and beat together (Ctrl-C stops all three).
+stack: migrate
+	$(PY) manage.py collectstatic --noinput -v0
+	trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/celery -A kaohe worker -l info --concurrency 2 & \
+	$(VENV)/bin/celery -A kaohe beat -l info --scheduler django_celery_beat.schedulers:DatabaseScheduler & \
+	$(VENV)/bin/gunicorn kaohe.wsgi -w 3 -b 127.0.0.1:8000
 
 clean:
 	rm -rf $(VENV) var

@@ -1,4 +1,4 @@
-from .views import catalog, inspections, progress, scores, targets
+from .views import bulletins, catalog, inspections, progress, scores, targets
 
 app_name = "assessments"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     *progress.urlpatterns,
     *inspections.urlpatterns,
     *scores.urlpatterns,
+    *bulletins.urlpatterns,
 ]

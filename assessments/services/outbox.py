@@ -128,24 +128,25 @@ def outbox_send(message_id: int) -> bool:
     return True
 
 
-def outbox_pending(*, older_than: dt.timedelta = dt.timedelta(0)):
+def outbox_pending(*, older_than: dt.timedelta = dt.timedelta(0), year=None):
     """Messages that still need sending: queued or failed (below the attempt limit), and
     claims gone stale (a worker died while sending)."""
     now = timezone.now()
-    return OutboxMessage.objects.filter(
+    messages = OutboxMessage.objects.filter(year=year) if year else OutboxMessage.objects.all()
+    return messages.filter(
         Q(status=OutboxMessage.Status.QUEUED, queued_at__lte=now - older_than)
         | Q(status=OutboxMessage.Status.FAILED, attempts__lt=MAX_ATTEMPTS)
         | Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
     )
 
 
-def outbox_flush(*, older_than: dt.timedelta = dt.timedelta(minutes=1)) -> int:
-    """Nudge the sending of everything pending (the periodic safety net)."""
+def outbox_flush(*, older_than: dt.timedelta = dt.timedelta(minutes=1), year=None) -> int:
+    """Nudge the sending of everything pending, or of one year's (the periodic safety net)."""
     from kaohe.lib.queue import enqueue
 
     from ..tasks import send_outbox_message
 
-    ids = list(outbox_pending(older_than=older_than).values_list("pk", flat=True))
+    ids = list(outbox_pending(older_than=older_than, year=year).values_list("pk", flat=True))
     for pk in ids:
         enqueue(send_outbox_message, pk)
     return len(ids)

@@ -1,0 +1,56 @@
+"""Reads for bulletins, warnings and the outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from cadres.models import Role
+from cadres.scope import account_of, units_for
+
+from ..models import Bulletin, EarlyWarning, OutboxMessage
+from .catalog import years_for
+
+DELAYED = dt.timedelta(minutes=5)
+
+
+def bulletins_for(user) -> QuerySet[Bulletin]:
+    """Office staff see drafts too; everyone else only published bulletins of their county."""
+    account = account_of(user)
+    bulletins = Bulletin.objects.filter(year__in=years_for(user))
+    if account is None or account.role != Role.OFFICE:
+        bulletins = bulletins.filter(status=Bulletin.Status.PUBLISHED)
+    return bulletins
+
+
+def warnings_for(user) -> QuerySet[EarlyWarning]:
+    """Office and leaders: the county's warnings; a liaison: their unit's."""
+    account = account_of(user)
+    warnings = EarlyWarning.objects.filter(year__in=years_for(user))
+    if account is not None and account.role == Role.LIAISON:
+        warnings = warnings.filter(unit__in=units_for(user))
+    return warnings
+
+
+def bulletin_list(user, year) -> QuerySet[Bulletin]:
+    return (
+        bulletins_for(user)
+        .filter(year=year)
+        .annotate(
+            recipients=Count("messages"),
+            sent=Count("messages", filter=Q(messages__status=OutboxMessage.Status.SENT)),
+        )
+        .order_by("-month")
+    )
+
+
+def outbox_health(year) -> dict:
+    """Counts by status, and how many are queued for longer than a broker hiccup explains."""
+    messages = OutboxMessage.objects.filter(year=year)
+    counts = dict(messages.values_list("status").annotate(n=Count("pk")).order_by())
+    delayed = messages.filter(
+        status=OutboxMessage.Status.QUEUED, queued_at__lt=timezone.now() - DELAYED
+    ).count()
+    return {"counts": counts, "delayed": delayed, "failed": counts.get("failed", 0)}

@@ -1,0 +1,264 @@
+"""Bulletins, early warnings and the outbox."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cadres.models import Role
+from cadres.scope import account_of, can_write, role_required
+
+from ..models import Bulletin, EarlyWarning, OutboxMessage
+from ..selectors import default_month
+from ..selectors.bulletins import bulletin_list as select_bulletins
+from ..selectors.bulletins import bulletins_for, outbox_health, warnings_for
+from ..services import bulletins as bulletin_services
+from ..services import outbox as outbox_services
+from ..services import warnings as warning_services
+from .catalog import YEAR_READERS, _get_year_for_user
+
+
+def _get_bulletin_for_user(request, pk: int, *, write: bool = False) -> Bulletin:
+    if write and not can_write(request.user):
+        raise PermissionDenied
+    try:
+        return bulletins_for(request.user).select_related("year", "year__county").get(pk=pk)
+    except Bulletin.DoesNotExist:
+        raise Http404 from None
+
+
+def _get_warning_for_user(request, pk: int, *, write: bool = False) -> EarlyWarning:
+    if write and not can_write(request.user):
+        raise PermissionDenied
+    try:
+        return (
+            warnings_for(request.user)
+            .select_related("year", "year__county", "unit", "target__indicator", "acknowledged_by")
+            .get(pk=pk)
+        )
+    except EarlyWarning.DoesNotExist:
+        raise Http404 from None
+
+
+def _errors(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+@role_required(*YEAR_READERS)
+def bulletin_list(request, pk):
+    year = _get_year_for_user(request, pk)
+    return render(
+        request,
+        "assessments/bulletins/list.html",
+        {
+            "year": year,
+            "bulletins": select_bulletins(request.user, year),
+            "months": range(1, 13),
+            "default_month": default_month(year, timezone.localdate()),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def bulletin_build(request, pk):
+    year = _get_year_for_user(request, pk, write=True)
+    try:
+        month = int(request.POST.get("month", ""))
+        bulletin = bulletin_services.bulletin_build(year=year, month=month)
+    except ValueError:
+        messages.error(request, _("Choose a month."))
+        return redirect("assessments:bulletin_list", pk=year.pk)
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect("assessments:bulletin_list", pk=year.pk)
+    return redirect("assessments:bulletin_detail", pk=bulletin.pk)
+
+
+@role_required(*YEAR_READERS)
+def bulletin_detail(request, pk):
+    bulletin = _get_bulletin_for_user(request, pk)
+    account = account_of(request.user)
+    context = {
+        "bulletin": bulletin,
+        "year": bulletin.year,
+        "c": bulletin.content,
+        "highlight": account.unit_id if account.role == Role.LIAISON else None,
+    }
+    if account.role == Role.OFFICE:
+        context["deliveries"] = bulletin.messages.select_related("unit").order_by("recipient_email")
+        context["health"] = outbox_health(bulletin.year)
+    return render(request, "assessments/bulletins/detail.html", context)
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def bulletin_foreword(request, pk):
+    bulletin = _get_bulletin_for_user(request, pk, write=True)
+    try:
+        bulletin_services.bulletin_set_foreword(
+            bulletin=bulletin, foreword=request.POST.get("foreword", "")
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Foreword saved."))
+    return redirect("assessments:bulletin_detail", pk=bulletin.pk)
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def bulletin_publish(request, pk):
+    bulletin = _get_bulletin_for_user(request, pk, write=True)
+    try:
+        queued = bulletin_services.bulletin_publish(bulletin=bulletin, by=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("Published. %(count)s emails are queued; their delivery is listed below.")
+            % {"count": len(queued)},
+        )
+    return redirect("assessments:bulletin_detail", pk=bulletin.pk)
+
+
+@role_required(*YEAR_READERS)
+def bulletin_pdf(request, pk):
+    bulletin = _get_bulletin_for_user(request, pk)
+    if bulletin.pdf:
+        data = bulletin.pdf.open("rb").read()
+    else:
+        data = bulletin_services.render_bulletin_pdf(bulletin)
+        if data is None:
+            raise Http404
+    response = HttpResponse(data, content_type="application/pdf")
+    name = f"{bulletin.year.year}-{bulletin.month:02d}.pdf"
+    response["Content-Disposition"] = f'inline; filename="bulletin-{name}"'
+    return response
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def outbox_resend(request, pk):
+    """Send again what is still queued or failed (never what was sent)."""
+    year = _get_year_for_user(request, pk, write=True)
+    count = outbox_services.outbox_flush(older_than=dt.timedelta(0), year=year)
+    messages.info(request, _("%(count)s emails handed to the mail queue.") % {"count": count})
+    bulletin = request.POST.get("bulletin")
+    if bulletin:
+        return redirect("assessments:bulletin_detail", pk=bulletin)
+    return redirect("assessments:outbox", pk=year.pk)
+
+
+@role_required(Role.OFFICE, write=True)
+def outbox(request, pk):
+    year = _get_year_for_user(request, pk, write=True)
+    status = request.GET.get("status", "")
+    rows = OutboxMessage.objects.filter(year=year).select_related("unit").order_by("-queued_at")
+    if status:
+        rows = rows.filter(status=status)
+    page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assessments/bulletins/outbox.html",
+        {
+            "year": year,
+            "page": page,
+            "status": status,
+            "statuses": OutboxMessage.Status.choices,
+            "health": outbox_health(year),
+            "query": f"status={status}" if status else "",
+        },
+    )
+
+
+@role_required(*YEAR_READERS)
+def warning_list(request, pk):
+    year = _get_year_for_user(request, pk)
+    status = request.GET.get("status", "open")
+    warnings = (
+        warnings_for(request.user)
+        .filter(year=year)
+        .select_related("unit", "target__indicator")
+        .order_by("-issued_on", "unit__path")
+    )
+    if status == "open":
+        warnings = warnings.exclude(status=EarlyWarning.Status.CLOSED)
+    elif status:
+        warnings = warnings.filter(status=status)
+    page = Paginator(warnings, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assessments/bulletins/warning_list.html",
+        {
+            "year": year,
+            "page": page,
+            "status": status,
+            "statuses": EarlyWarning.Status.choices,
+            "today": timezone.localdate(),
+            "query": f"status={status}",
+        },
+    )
+
+
+@role_required(*YEAR_READERS)
+def warning_detail(request, pk):
+    warning = _get_warning_for_user(request, pk)
+    return render(
+        request,
+        "assessments/bulletins/warning_detail.html",
+        {"warning": warning, "year": warning.year, "today": timezone.localdate()},
+    )
+
+
+@require_POST
+@role_required(Role.LIAISON)
+def warning_acknowledge(request, pk):
+    warning = _get_warning_for_user(request, pk)
+    try:
+        warning_services.warning_acknowledge(
+            warning=warning, plan=request.POST.get("catch_up_plan", ""), by=request.user
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Catch-up plan recorded."))
+    return redirect("assessments:warning_detail", pk=warning.pk)
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def warning_close(request, pk):
+    warning = _get_warning_for_user(request, pk, write=True)
+    try:
+        warning_services.warning_close(warning=warning, note=request.POST.get("closing_note", ""))
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Warning closed."))
+    return redirect("assessments:warning_detail", pk=warning.pk)
+
+
+urlpatterns = [
+    path("years/<int:pk>/bulletins/", bulletin_list, name="bulletin_list"),
+    path("years/<int:pk>/bulletins/build/", bulletin_build, name="bulletin_build"),
+    path("bulletins/<int:pk>/", bulletin_detail, name="bulletin_detail"),
+    path("bulletins/<int:pk>/foreword/", bulletin_foreword, name="bulletin_foreword"),
+    path("bulletins/<int:pk>/publish/", bulletin_publish, name="bulletin_publish"),
+    path("bulletins/<int:pk>/pdf/", bulletin_pdf, name="bulletin_pdf"),
+    path("years/<int:pk>/outbox/", outbox, name="outbox"),
+    path("years/<int:pk>/outbox/resend/", outbox_resend, name="outbox_resend"),
+    path("years/<int:pk>/warnings/", warning_list, name="warning_list"),
+    path("warnings/<int:pk>/", warning_detail, name="warning_detail"),
+    path("warnings/<int:pk>/acknowledge/", warning_acknowledge, name="warning_acknowledge"),
+    path("warnings/<int:pk>/close/", warning_close, name="warning_close"),
+]
