@@ -106,7 +106,7 @@ class Rectification(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", _("Rectified")
 
     year = models.ForeignKey(
         AssessmentYear,

@@ -16,6 +16,14 @@ from ..models import AssessmentYear, Finding, Indicator, Inspection, Rectificati
 from .scoring import scores_request_recompute
 
 
+def _require_editable(year: AssessmentYear) -> None:
+    if not year.is_editable:
+        raise ValidationError(
+            _("The %(year)s assessment is %(status)s: its inspections can no longer change.")
+            % {"year": year.year, "status": year.get_status_display()}
+        )
+
+
 @transaction.atomic
 def inspection_create(
     *,
@@ -29,6 +37,7 @@ def inspection_create(
     cadres=(),
     summary: str = "",
 ) -> Inspection:
+    _require_editable(year)
     units, cadres = list(units), list(cadres)
     if not units:
         raise ValidationError({"units": _("Choose at least one unit checked.")})
@@ -68,8 +77,11 @@ def finding_add(
 ) -> Finding:
     """Record a finding at a unit. Points adjust the unit's indicator (the score stays within
     [0, max]); ``vetoes`` fails a veto indicator; ``rectify`` opens a rectification item."""
+    _require_editable(inspection.year)
     errors = {}
-    if not inspection.units.filter(pk=unit.pk).exists():
+    if indicator is not None and indicator.year_id != inspection.year_id:
+        errors["indicator"] = _("The indicator belongs to another year.")
+    elif not inspection.units.filter(pk=unit.pk).exists():
         errors["unit"] = _("The unit was not checked by this inspection.")
     if indicator is not None and not Target.objects.filter(indicator=indicator, unit=unit).exists():
         errors["indicator"] = _("The unit has no target on this indicator.")
