@@ -214,3 +214,7 @@ class Account(models.Model):
 
     def __str__(self):
         return f"{self.user.get_username()} ({self.get_role_display()})"
+
+
+# The integrity archive lives in its own module; importing it here registers its models.
+from .models_integrity import *  # noqa: E402, F403

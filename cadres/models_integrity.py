@@ -1,0 +1,3 @@
+"""The integrity archive (廉政档案). Models are added here."""
+
+__all__: list[str] = []
