@@ -11,6 +11,20 @@ from .catalog import (
     Level,
 )
 from .inspections import Finding, Inspection, Rectification
+from .moral import (
+    Ballot,
+    BallotAnswer,
+    BallotCode,
+    Judgement,
+    MoralDimension,
+    MoralItem,
+    MoralItemWeight,
+    MoralLevel,
+    MoralResult,
+    MoralRound,
+    MoralTemplate,
+    RaterGroup,
+)
 from .scores import IndicatorScore, UnitScore
 from .targets import (
     BonusAward,
@@ -24,6 +38,18 @@ from .targets import (
 )
 
 __all__ = [
+    "Ballot",
+    "BallotAnswer",
+    "BallotCode",
+    "Judgement",
+    "MoralDimension",
+    "MoralItem",
+    "MoralItemWeight",
+    "MoralLevel",
+    "MoralResult",
+    "MoralRound",
+    "MoralTemplate",
+    "RaterGroup",
     "LEVEL_ORDER",
     "THREE_THIRDS",
     "AssessmentYear",

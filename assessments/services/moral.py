@@ -1,0 +1,367 @@
+"""Quantified moral assessment: the year's template, rounds, anonymous ballot codes, casting a
+ballot once per code, and the results when a round closes.
+
+A ballot's score is Σ w_j × s(level_j) / Σ w_j over the items (item weights for the rated
+cadre's post kind); a group's score is the mean of its valid ballots; the moral score is
+Σ W_g × group score / Σ W_g over the groups that returned ballots.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cadres.models import Cadre, PostKind, Unit
+
+from ..models import (
+    AssessmentYear,
+    Ballot,
+    BallotAnswer,
+    BallotCode,
+    Judgement,
+    MoralDimension,
+    MoralItem,
+    MoralItemWeight,
+    MoralResult,
+    MoralRound,
+    MoralTemplate,
+    RaterGroup,
+)
+
+# The five dimensions and their items; the weight per post kind stresses urgent, hard,
+# dangerous and heavy tasks, conduct at critical moments and attitude to personal gain for
+# those who lead.
+DEFAULT_DIMENSIONS = [
+    (
+        "political",
+        "政治品德",
+        [
+            (
+                "P1",
+                "理想信念坚定，对党忠诚",
+                {"principal": 3, "deputy": 3, "middle": 2, "staff": 2},
+            ),
+            (
+                "P2",
+                "关键时刻、急难险重任务中的表现",
+                {"principal": 4, "deputy": 3, "middle": 2, "staff": 2},
+            ),
+        ],
+    ),
+    (
+        "social",
+        "社会公德",
+        [
+            ("S1", "遵纪守法，文明礼貌", {"principal": 2, "deputy": 2, "middle": 2, "staff": 2}),
+            ("S2", "热心公益，服务群众", {"principal": 2, "deputy": 2, "middle": 2, "staff": 2}),
+        ],
+    ),
+    (
+        "professional",
+        "职业道德",
+        [
+            ("W1", "爱岗敬业，担当作为", {"principal": 3, "deputy": 3, "middle": 3, "staff": 3}),
+            ("W2", "对待个人名利的态度", {"principal": 3, "deputy": 2, "middle": 2, "staff": 1}),
+        ],
+    ),
+    (
+        "family",
+        "家庭美德",
+        [
+            ("F1", "尊老爱幼，家风良好", {"principal": 1, "deputy": 1, "middle": 1, "staff": 1}),
+            (
+                "F2",
+                "管好配偶子女和身边人员",
+                {"principal": 2, "deputy": 2, "middle": 1, "staff": 1},
+            ),
+        ],
+    ),
+    (
+        "personal",
+        "个人品德",
+        [
+            ("M1", "诚实守信，言行一致", {"principal": 2, "deputy": 2, "middle": 2, "staff": 2}),
+            (
+                "M2",
+                "廉洁自律，生活作风正派",
+                {"principal": 3, "deputy": 3, "middle": 2, "staff": 2},
+            ),
+        ],
+    ),
+]
+
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read off a paper slip
+CODE_LENGTH = 10
+
+
+@transaction.atomic
+def moral_template_create(*, year: AssessmentYear, **settings) -> MoralTemplate:
+    """The year's template with the five dimensions and default items and weights."""
+    if MoralTemplate.objects.filter(year=year).exists():
+        raise ValidationError(_("The year already has a moral-assessment template."))
+    template = MoralTemplate(year=year, **settings)
+    template.full_clean()
+    template.save()
+    for order, (code, name, items) in enumerate(DEFAULT_DIMENSIONS):
+        dimension = MoralDimension.objects.create(
+            template=template, code=code, name=name, sort_order=order
+        )
+        for item_order, (item_code, item_name, weights) in enumerate(items):
+            item = MoralItem.objects.create(
+                dimension=dimension, code=item_code, name=item_name, sort_order=item_order
+            )
+            MoralItemWeight.objects.bulk_create(
+                MoralItemWeight(item=item, post_kind=kind, weight=w) for kind, w in weights.items()
+            )
+    return template
+
+
+@transaction.atomic
+def moral_round_open(
+    *,
+    year: AssessmentYear,
+    name: str,
+    units,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    leading_only: bool = True,
+) -> MoralRound:
+    if not MoralTemplate.objects.filter(year=year).exists():
+        raise ValidationError(_("Set up the year's moral-assessment template first."))
+    units = list(units)
+    if not units or any(not u.path.startswith(year.county.path) for u in units):
+        raise ValidationError({"units": _("Choose units of this county.")})
+    round_ = MoralRound(
+        year=year, name=name, opens_on=opens_on, closes_on=closes_on, leading_only=leading_only
+    )
+    round_.full_clean()
+    round_.save()
+    round_.units.set(units)
+    return round_
+
+
+def round_cadres(round_: MoralRound, unit: Unit):
+    """The cadres a ballot of that unit rates, in a stable order (leaders first)."""
+    cadres = Cadre.objects.filter(unit=unit, is_active=True)
+    if round_.leading_only:
+        cadres = cadres.filter(is_leading=True)
+    return cadres.order_by("-is_principal", "post_kind", "number")
+
+
+@transaction.atomic
+def ballot_codes_issue(
+    *, round_: MoralRound, unit: Unit, group: str, count: int
+) -> list[BallotCode]:
+    if round_.status != MoralRound.Status.OPEN:
+        raise ValidationError(_("The round is closed."))
+    if not round_.units.filter(pk=unit.pk).exists():
+        raise ValidationError({"unit": _("The unit is not in this round.")})
+    if group not in RaterGroup.values:
+        raise ValidationError({"group": _("Choose a rater group.")})
+    if not 1 <= count <= 500:
+        raise ValidationError({"count": _("Issue between 1 and 500 codes at a time.")})
+    existing = set(BallotCode.objects.values_list("code", flat=True))
+    codes = set()
+    while len(codes) < count:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if code not in existing:
+            codes.add(code)
+    return BallotCode.objects.bulk_create(
+        BallotCode(round=round_, unit=unit, group=group, code=c) for c in sorted(codes)
+    )
+
+
+def normalize_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def ballot_for_code(code: str, *, today: dt.date | None = None) -> BallotCode:
+    """The unused code of an open round, or a ValidationError that says why not."""
+    today = today or timezone.localdate()
+    found = (
+        BallotCode.objects.select_related("round__year__moral_template", "unit")
+        .filter(code=normalize_code(code))
+        .first()
+    )
+    if found is None:
+        raise ValidationError(_("This code is not valid. Check the slip and try again."))
+    if found.used:
+        raise ValidationError(_("This code has already been used."))
+    round_ = found.round
+    if round_.status != MoralRound.Status.OPEN or not round_.opens_on <= today <= round_.closes_on:
+        raise ValidationError(
+            _("This round takes ballots from %(start)s to %(end)s.")
+            % {"start": round_.opens_on, "end": round_.closes_on}
+        )
+    return found
+
+
+@transaction.atomic
+def ballot_cast(
+    *, code: str, answers: dict[int, dict], today: dt.date | None = None
+) -> list[Ballot]:
+    """Cast one rater's ballot: ``answers`` = {cadre id: {"levels": {item id: level},
+    "judgement": judgement}} for every cadre the code's unit rates, every item answered.
+    The code is claimed by a conditional update: used twice, the second is refused."""
+    found = ballot_for_code(code, today=today)
+    round_ = found.round
+    cadres = list(round_cadres(round_, found.unit))
+    items = list(MoralItem.objects.filter(dimension__template__year=round_.year))
+    item_ids = {i.pk for i in items}
+    if set(answers) != {c.pk for c in cadres}:
+        raise ValidationError(_("Rate every cadre on the ballot."))
+    for cadre in cadres:
+        answer = answers[cadre.pk]
+        levels = answer.get("levels", {})
+        if set(levels) != item_ids or any(
+            v not in ("good", "fair", "fairly_poor", "poor") for v in levels.values()
+        ):
+            raise ValidationError(_("Answer every item for %(name)s.") % {"name": cadre.name})
+        if answer.get("judgement") not in Judgement.values:
+            raise ValidationError(
+                _("Give an overall judgement for %(name)s.") % {"name": cadre.name}
+            )
+    if BallotCode.objects.filter(pk=found.pk, used=False).update(used=True) != 1:
+        raise ValidationError(_("This code has already been used."))
+    ballots = Ballot.objects.bulk_create(
+        Ballot(round=round_, cadre=c, group=found.group, judgement=answers[c.pk]["judgement"])
+        for c in cadres
+    )
+    BallotAnswer.objects.bulk_create(
+        BallotAnswer(ballot=b, item_id=item_id, level=level)
+        for b in ballots
+        for item_id, level in answers[b.cadre_id]["levels"].items()
+    )
+    return ballots
+
+
+def _mean(values: list[Decimal]) -> Decimal | None:
+    return sum(values, Decimal(0)) / len(values) if values else None
+
+
+def _weighted(by_group: dict[str, Decimal], template: MoralTemplate) -> Decimal | None:
+    weights = {g: Decimal(template.group_weight(g)) for g in by_group}
+    total = sum(weights.values(), Decimal(0))
+    if not total:
+        return None
+    return sum((weights[g] * s for g, s in by_group.items()), Decimal(0)) / total
+
+
+def moral_scores(round_: MoralRound) -> dict[int, dict]:
+    """Every rated cadre's results in the round (a few queries, whatever the number)."""
+    template = round_.year.moral_template
+    items = {
+        i.pk: i
+        for i in MoralItem.objects.filter(dimension__template=template).select_related("dimension")
+    }
+    weights = {
+        (w.item_id, w.post_kind): Decimal(w.weight)
+        for w in MoralItemWeight.objects.filter(item__dimension__template=template)
+    }
+    levels = {
+        lv: Decimal(template.level_score(lv)) for lv in ("good", "fair", "fairly_poor", "poor")
+    }
+    answers: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for ballot_id, item_id, level in BallotAnswer.objects.filter(ballot__round=round_).values_list(
+        "ballot_id", "item_id", "level"
+    ):
+        answers[ballot_id].append((item_id, level))
+    per_cadre: dict[int, dict] = defaultdict(
+        lambda: {
+            "groups": defaultdict(list),
+            "dims": defaultdict(lambda: defaultdict(list)),
+            "judgements": Counter(),
+            "ballots": 0,
+        }
+    )
+    post_kinds = dict(
+        Cadre.objects.filter(ballots__round=round_).values_list("pk", "post_kind").distinct()
+    )
+    for ballot in Ballot.objects.filter(round=round_).values(
+        "id", "cadre_id", "group", "judgement"
+    ):
+        kind = post_kinds.get(ballot["cadre_id"], PostKind.STAFF)
+        total_w = total_s = Decimal(0)
+        dim_parts: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+        for item_id, level in answers[ballot["id"]]:
+            w = weights.get((item_id, kind), Decimal(1))
+            s = levels[level]
+            total_w += w
+            total_s += w * s
+            part = dim_parts[items[item_id].dimension.name]
+            part[0] += w * s
+            part[1] += w
+        data = per_cadre[ballot["cadre_id"]]
+        data["ballots"] += 1
+        data["judgements"][ballot["judgement"]] += 1
+        if total_w:
+            data["groups"][ballot["group"]].append(total_s / total_w)
+        for dim, (ws, w) in dim_parts.items():
+            data["dims"][dim][ballot["group"]].append(ws / w)
+    results = {}
+    for cadre_id, data in per_cadre.items():
+        by_group = {g: _mean(v) for g, v in data["groups"].items()}
+        by_dimension = {
+            dim: _weighted({g: _mean(v) for g, v in groups.items()}, template)
+            for dim, groups in data["dims"].items()
+        }
+        incompetent = data["judgements"].get(Judgement.INCOMPETENT, 0)
+        results[cadre_id] = {
+            "score": _weighted(by_group, template),
+            "by_group": by_group,
+            "by_dimension": by_dimension,
+            "ballots": data["ballots"],
+            "judgements": dict(data["judgements"]),
+            "threshold_breached": incompetent > template.incompetent_share * data["ballots"],
+        }
+    return results
+
+
+@transaction.atomic
+def moral_round_close(*, round_: MoralRound) -> list[MoralResult]:
+    """Close the round (no more ballots) and store each cadre's results."""
+    round_ = (
+        MoralRound.objects.select_for_update()
+        .select_related("year__moral_template")
+        .get(pk=round_.pk)
+    )
+    if round_.status == MoralRound.Status.CLOSED:
+        raise ValidationError(_("The round is already closed."))
+    round_.status = MoralRound.Status.CLOSED
+    round_.save(update_fields=["status"])
+
+    def q(value):
+        return None if value is None else str(round(value, 4))
+
+    results = [
+        MoralResult(
+            round=round_,
+            cadre_id=cadre_id,
+            score=r["score"],
+            ballots=r["ballots"],
+            by_group={g: q(v) for g, v in r["by_group"].items()},
+            by_dimension={d: q(v) for d, v in r["by_dimension"].items()},
+            judgements=r["judgements"],
+            threshold_breached=r["threshold_breached"],
+        )
+        for cadre_id, r in moral_scores(round_).items()
+    ]
+    return MoralResult.objects.bulk_create(results)
+
+
+def turnout(round_: MoralRound) -> dict[tuple[int, str], dict]:
+    """Codes issued and used per (unit, group)."""
+    rows = (
+        BallotCode.objects.filter(round=round_)
+        .values("unit_id", "group")
+        .annotate(issued=Count("pk"), used=Count("pk", filter=Q(used=True)))
+    )
+    return {(r["unit_id"], r["group"]): {"issued": r["issued"], "used": r["used"]} for r in rows}
