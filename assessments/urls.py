@@ -1,4 +1,5 @@
 from .views import bulletins, catalog, inspections, progress, scores, targets
+from .views import grading
 
 app_name = "assessments"
 
@@ -9,4 +10,5 @@ urlpatterns = [
     *inspections.urlpatterns,
     *scores.urlpatterns,
     *bulletins.urlpatterns,
+    *grading.urlpatterns,
 ]

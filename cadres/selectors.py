@@ -78,11 +78,21 @@ def cadre_list(
 
 
 def cadre_detail(user, pk: int) -> Cadre:
+    """A cadre's record with post history and the annual grades that have been published
+    (on notice or locked): ``cadre.published_results``."""
+    from assessments.models import CadreResult, GradingPolicy
+
+    published = CadreResult.objects.filter(
+        year__grading__stage__in=[GradingPolicy.Stage.NOTICE, GradingPolicy.Stage.LOCKED]
+    ).select_related("year", "year__grading", "review")
     return (
         cadres_for(user)
         .select_related("unit", "unit__parent", "user")
         .prefetch_related(
-            Prefetch("posts", queryset=Post.objects.select_related("unit").order_by("-started_on"))
+            Prefetch("posts", queryset=Post.objects.select_related("unit").order_by("-started_on")),
+            Prefetch(
+                "results", queryset=published.order_by("-year__year"), to_attr="published_results"
+            ),
         )
         .get(pk=pk)
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_integrity
 
 app_name = "cadres"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("cadres/<int:pk>/edit/", views.cadre_edit, name="cadre_edit"),
     path("cadres/<int:pk>/move/", views.cadre_move, name="cadre_move"),
     path("me/", views.me, name="me"),
+    *views_integrity.urlpatterns,
 ]

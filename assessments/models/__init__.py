@@ -1,5 +1,13 @@
 """Assessment models, one module per part of the year."""
 
+from .annual import (
+    GRADE_ORDER,
+    CadreResult,
+    Grade,
+    GradeChange,
+    GradingPolicy,
+    ReviewRequest,
+)
 from .bulletins import Bulletin, EarlyWarning, OutboxMessage
 from .catalog import (
     LEVEL_ORDER,
@@ -38,6 +46,12 @@ from .targets import (
 )
 
 __all__ = [
+    "GRADE_ORDER",
+    "CadreResult",
+    "Grade",
+    "GradeChange",
+    "GradingPolicy",
+    "ReviewRequest",
     "Ballot",
     "BallotAnswer",
     "BallotCode",

@@ -1,0 +1,246 @@
+"""Annual cadre results: a composite of 德 / 廉 / 绩 / unit with weights per year, a proposed
+grade within the 优秀 quota, rules that cap a grade (each explained), the office's overrides with
+reasons, public notice, one review request per cadre, the lock, and recorded corrections."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from cadres.models import Cadre, Unit
+
+from .catalog import AssessmentYear
+
+
+class Grade(models.TextChoices):
+    """Annual grades of cadres, best first."""
+
+    EXCELLENT = "excellent", _("Excellent (优秀)")
+    COMPETENT = "competent", _("Competent (称职)")
+    BASIC = "basic", _("Basically competent (基本称职)")
+    INCOMPETENT = "incompetent", _("Incompetent (不称职)")
+
+
+GRADE_ORDER = [Grade.EXCELLENT, Grade.COMPETENT, Grade.BASIC, Grade.INCOMPETENT]
+
+
+class GradingPolicy(models.Model):
+    """The year's grading settings and where the year's grading stands."""
+
+    class QuotaGroup(models.TextChoices):
+        UNIT = "unit", _("Each unit")
+        UNIT_KIND = "unit_kind", _("All cadres of one unit kind in the county")
+
+    class Stage(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        NOTICE = "notice", _("On public notice")
+        LOCKED = "locked", _("Locked")
+
+    year = models.OneToOneField(
+        AssessmentYear,
+        verbose_name=_("assessment year"),
+        on_delete=models.CASCADE,
+        related_name="grading",
+    )
+    weight_moral = models.PositiveSmallIntegerField(_("weight of 德 (%)"), default=30)
+    weight_integrity = models.PositiveSmallIntegerField(_("weight of 廉 (%)"), default=20)
+    weight_performance = models.PositiveSmallIntegerField(_("weight of 绩 (%)"), default=30)
+    weight_unit = models.PositiveSmallIntegerField(_("weight of the unit's score (%)"), default=20)
+    excellent_min = models.DecimalField(
+        _("lowest composite for 优秀"), max_digits=6, decimal_places=2, default=Decimal("85")
+    )
+    competent_min = models.DecimalField(
+        _("lowest composite for 称职"), max_digits=6, decimal_places=2, default=Decimal("60")
+    )
+    basic_min = models.DecimalField(
+        _("lowest composite for 基本称职"), max_digits=6, decimal_places=2, default=Decimal("50")
+    )
+    excellent_share = models.PositiveSmallIntegerField(
+        _("优秀 share (%)"), default=20, validators=[MaxValueValidator(100)]
+    )
+    excellent_share_good_unit = models.PositiveSmallIntegerField(
+        _("优秀 share for a unit graded 好 (%)"), default=25, validators=[MaxValueValidator(100)]
+    )
+    quota_group = models.CharField(
+        _("quota group"), max_length=16, choices=QuotaGroup.choices, default=QuotaGroup.UNIT
+    )
+    integrity_deduction = models.PositiveSmallIntegerField(
+        _("廉 points lost per verified violation"),
+        default=40,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    notice_days = models.PositiveSmallIntegerField(_("days of public notice"), default=5)
+    stage = models.CharField(
+        _("stage"), max_length=16, choices=Stage.choices, default=Stage.PROPOSED
+    )
+    notice_from = models.DateField(_("notice from"), null=True, blank=True)
+    review_until = models.DateField(_("review requests until"), null=True, blank=True)
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("grading policy")
+        verbose_name_plural = _("grading policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    weight_moral=100
+                    - F("weight_integrity")
+                    - F("weight_performance")
+                    - F("weight_unit")
+                ),
+                name="assessments_gradingpolicy_weights_sum_100",
+                violation_error_message=_("The four weights must add up to exactly 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(excellent_min__gte=F("competent_min"))
+                & Q(competent_min__gte=F("basic_min")),
+                name="assessments_gradingpolicy_bands_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(excellent_share_good_unit__gte=F("excellent_share")),
+                name="assessments_gradingpolicy_good_unit_share_not_lower",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.year)
+
+    def share_for(self, unit_grade: str | None) -> int:
+        return self.excellent_share_good_unit if unit_grade == "good" else self.excellent_share
+
+
+class CadreResult(models.Model):
+    """One cadre's annual result: the parts, the composite, the grade and its explanation."""
+
+    year = models.ForeignKey(
+        AssessmentYear,
+        verbose_name=_("assessment year"),
+        on_delete=models.CASCADE,
+        related_name="cadre_results",
+    )
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="results"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit (at assessment)"), on_delete=models.PROTECT, related_name="+"
+    )
+    quota_group = models.CharField(_("quota group"), max_length=64)
+    moral = models.DecimalField(_("德"), max_digits=9, decimal_places=4, null=True, blank=True)
+    integrity = models.DecimalField(_("廉"), max_digits=9, decimal_places=4, null=True, blank=True)
+    performance = models.DecimalField(
+        _("绩"), max_digits=9, decimal_places=4, null=True, blank=True
+    )
+    unit_score = models.DecimalField(
+        _("unit's score"), max_digits=9, decimal_places=4, null=True, blank=True
+    )
+    composite = models.DecimalField(_("composite"), max_digits=9, decimal_places=4)
+    rank = models.PositiveIntegerField(_("rank in quota group"))
+    proposed_grade = models.CharField(_("proposed grade"), max_length=16, choices=Grade.choices)
+    grade = models.CharField(_("grade"), max_length=16, choices=Grade.choices)
+    caps = models.JSONField(_("rules applied"), default=list)
+    override_reason = models.TextField(_("reason for the office's decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("annual result")
+        verbose_name_plural = _("annual results")
+        ordering = ["year", "quota_group", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "cadre"], name="assessments_cadreresult_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(grade=F("proposed_grade")) | ~Q(override_reason=""),
+                name="assessments_cadreresult_override_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year.year} {self.cadre.name} {self.get_grade_display()}"
+
+
+class ReviewRequest(models.Model):
+    """A cadre's one request for review of their grade, filed during the notice period."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Awaiting an answer")
+        UPHELD = "upheld", _("Grade upheld")
+        CHANGED = "changed", _("Grade changed")
+
+    result = models.OneToOneField(
+        CadreResult,
+        verbose_name=_("annual result"),
+        on_delete=models.CASCADE,
+        related_name="review",
+    )
+    reasons = models.TextField(_("reasons"))
+    filed_at = models.DateTimeField(_("filed at"))
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("review request")
+        verbose_name_plural = _("review requests")
+        ordering = ["filed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="pending") | (~Q(answer="") & Q(answered_at__isnull=False)),
+                name="assessments_reviewrequest_answered_has_answer",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.result}: {self.get_outcome_display()}"
+
+
+class GradeChange(models.Model):
+    """Every change to a cadre's grade: who, when, why, before and after."""
+
+    class Kind(models.TextChoices):
+        OVERRIDE = "override", _("Office decision before notice")
+        REVIEW = "review", _("After a review request")
+        CORRECTION = "correction", _("Correction after the lock")
+
+    result = models.ForeignKey(
+        CadreResult,
+        verbose_name=_("annual result"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    before = models.CharField(_("before"), max_length=16, choices=Grade.choices)
+    after = models.CharField(_("after"), max_length=16, choices=Grade.choices)
+    reason = models.TextField(_("reason"))
+    changed_at = models.DateTimeField(_("changed at"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("grade change")
+        verbose_name_plural = _("grade changes")
+        ordering = ["result", "changed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="assessments_gradechange_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.result.cadre}: {self.before} → {self.after}"

@@ -1,0 +1,454 @@
+"""Annual cadre grades.
+
+composite = Σ w × part / Σ w over the parts a cadre has: 德 (the latest closed round's moral
+score), 廉 (100, less the year's deduction if a violation was verified), 绩 (100 plus the points
+of inspection findings naming the cadre, within 0–100) and, for leading cadres, their unit's
+total score.
+
+The proposed grade comes from the composite bands, then the capping rules (each recorded with
+its explanation), then the 优秀 quota of the cadre's group: floor(share × number assessed), the
+share raised for a unit graded 好. Then: public notice, one review request per cadre before the
+deadline, the lock, and after it only recorded corrections.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cadres.models import ASSESSED_KINDS, Cadre
+
+from ..models import (
+    GRADE_ORDER,
+    AssessmentYear,
+    CadreResult,
+    Finding,
+    Grade,
+    GradeChange,
+    GradingPolicy,
+    Level,
+    MoralResult,
+    MoralRound,
+    ReviewRequest,
+    UnitScore,
+)
+
+HUNDRED = Decimal(100)
+Stage = GradingPolicy.Stage
+
+
+def _worse(a: str, b: str) -> str:
+    return a if GRADE_ORDER.index(a) >= GRADE_ORDER.index(b) else b
+
+
+def _better_than(grade: str, limit: str) -> bool:
+    return GRADE_ORDER.index(grade) < GRADE_ORDER.index(limit)
+
+
+def _integrity_helpers():
+    """The integrity archive's set-based rule helpers (cadres app)."""
+    from cadres import selectors_integrity
+
+    return (
+        selectors_integrity.cadres_with_sanction_in_force,
+        selectors_integrity.cadres_with_verified_violation,
+    )
+
+
+def policy_for(year: AssessmentYear) -> GradingPolicy:
+    policy = GradingPolicy.objects.filter(year=year).first()
+    if policy is None:
+        raise ValidationError(_("Set the year's grading policy first."))
+    return policy
+
+
+@transaction.atomic
+def policy_set(*, year: AssessmentYear, **settings) -> GradingPolicy:
+    policy = GradingPolicy.objects.filter(year=year).first() or GradingPolicy(year=year)
+    if policy.pk and policy.stage != Stage.PROPOSED:
+        raise ValidationError(_("The grades are on notice or locked: the policy cannot change."))
+    for name, value in settings.items():
+        setattr(policy, name, value)
+    policy.full_clean()
+    policy.save()
+    return policy
+
+
+def band_grade(policy: GradingPolicy, composite: Decimal) -> str:
+    if composite >= policy.excellent_min:
+        return Grade.EXCELLENT
+    if composite >= policy.competent_min:
+        return Grade.COMPETENT
+    if composite >= policy.basic_min:
+        return Grade.BASIC
+    return Grade.INCOMPETENT
+
+
+def _caps(cadre, *, sanction, violation, unit_grade, moral_result) -> list[dict]:
+    caps = []
+    if sanction is not None:
+        caps.append(
+            {
+                "rule": "sanction",
+                "max": Grade.COMPETENT,
+                "text": _("A disciplinary sanction is in force (%(kind)s): not 优秀.")
+                % {"kind": sanction.get_kind_display()},
+            }
+        )
+    if violation is not None:
+        caps.append(
+            {
+                "rule": "violation",
+                "max": Grade.COMPETENT,
+                "text": _("An integrity violation was verified on %(date)s: not 优秀.")
+                % {"date": violation.verified_on},
+            }
+        )
+    if cadre.is_principal and unit_grade in (Level.AVERAGE, Level.POOR):
+        caps.append(
+            {
+                "rule": "unit",
+                "max": Grade.COMPETENT,
+                "text": _("Principal leader of a unit graded %(grade)s: not 优秀.")
+                % {"grade": Level(unit_grade).label},
+            }
+        )
+    if moral_result is not None and moral_result.threshold_breached:
+        caps.append(
+            {
+                "rule": "ballots",
+                "max": Grade.BASIC,
+                "text": _(
+                    "More than the allowed share of ballots judged 不称职: at most 基本称职."
+                ),
+            }
+        )
+    return caps
+
+
+@transaction.atomic
+def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
+    """Compute every assessed cadre's composite and proposed grade (set-based). An office
+    decision already made on a cadre is kept; everything else is recomputed."""
+    policy = policy_for(year)
+    if policy.stage != Stage.PROPOSED:
+        raise ValidationError(_("The grades are on notice or locked."))
+    cadres = list(
+        Cadre.objects.filter(
+            is_active=True, unit__path__startswith=year.county.path, unit__kind__in=ASSESSED_KINDS
+        ).select_related("unit")
+    )
+    ids = [c.pk for c in cadres]
+    moral: dict[int, MoralResult] = {}
+    for result in MoralResult.objects.filter(
+        round__year=year, round__status=MoralRound.Status.CLOSED, cadre_id__in=ids
+    ).order_by("round__closes_on"):
+        moral[result.cadre_id] = result
+    findings = dict(
+        Finding.objects.filter(inspection__year=year, cadre_id__in=ids)
+        .values_list("cadre_id")
+        .annotate(total=Sum("points"))
+        .order_by()
+    )
+    unit_scores = {s.unit_id: s for s in UnitScore.objects.filter(year=year)}
+    year_end = dt.date(year.year, 12, 31)
+    in_force, verified = _integrity_helpers()
+    sanctions = in_force(ids, year_end)
+    violations = verified(ids, year.year)
+    existing = {r.cadre_id: r for r in CadreResult.objects.filter(year=year)}
+
+    rows = []
+    for cadre in cadres:
+        unit_score = unit_scores.get(cadre.unit_id)
+        parts = {
+            "moral": moral[cadre.pk].score if cadre.pk in moral else None,
+            "integrity": HUNDRED - policy.integrity_deduction
+            if cadre.pk in violations
+            else HUNDRED,
+            "performance": max(Decimal(0), min(HUNDRED, HUNDRED + findings.get(cadre.pk, 0))),
+            "unit": unit_score.total if cadre.is_leading and unit_score else None,
+        }
+        weights = {
+            "moral": policy.weight_moral,
+            "integrity": policy.weight_integrity,
+            "performance": policy.weight_performance,
+            "unit": policy.weight_unit,
+        }
+        present = {k: Decimal(weights[k]) for k, v in parts.items() if v is not None}
+        composite = sum((present[k] * parts[k] for k in present), Decimal(0)) / sum(
+            present.values(), Decimal(0)
+        )
+        caps = _caps(
+            cadre,
+            sanction=sanctions.get(cadre.pk),
+            violation=violations.get(cadre.pk),
+            unit_grade=unit_score.proposed_grade if unit_score else None,
+            moral_result=moral.get(cadre.pk),
+        )
+        grade = band_grade(policy, composite)
+        for cap in caps:
+            grade = _worse(grade, cap["max"])
+        group = (
+            f"unit:{cadre.unit_id}"
+            if policy.quota_group == GradingPolicy.QuotaGroup.UNIT
+            else f"kind:{cadre.unit.kind}"
+        )
+        rows.append(
+            {
+                "cadre": cadre,
+                "parts": parts,
+                "composite": composite,
+                "caps": caps,
+                "grade": grade,
+                "group": group,
+                "unit_grade": unit_score.proposed_grade if unit_score else None,
+            }
+        )
+
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        groups[row["group"]].append(row)
+    for members in groups.values():
+        members.sort(key=lambda r: r["composite"], reverse=True)
+        share = (
+            policy.share_for(members[0]["unit_grade"])
+            if policy.quota_group == "unit"
+            else (policy.excellent_share)
+        )
+        cap = math.floor(Decimal(share) * len(members) / HUNDRED)
+        granted, previous, rank = 0, None, 0
+        for position, row in enumerate(members, 1):
+            if row["composite"] != previous:
+                rank, previous = position, row["composite"]
+            row["rank"] = rank
+            if row["grade"] == Grade.EXCELLENT:
+                if granted < cap:
+                    granted += 1
+                else:
+                    row["grade"] = Grade.COMPETENT
+                    row["caps"].append(
+                        {
+                            "rule": "quota",
+                            "max": Grade.COMPETENT,
+                            "text": _("Beyond the 优秀 quota of the group (%(cap)s of %(n)s).")
+                            % {"cap": cap, "n": len(members)},
+                        }
+                    )
+
+    results = []
+    for row in rows:
+        cadre, parts = row["cadre"], row["parts"]
+        result = existing.get(cadre.pk) or CadreResult(year=year, cadre=cadre)
+        overridden = bool(result.pk and result.override_reason)
+        result.unit = cadre.unit
+        result.quota_group = row["group"]
+        result.moral, result.integrity = parts["moral"], parts["integrity"]
+        result.performance, result.unit_score = parts["performance"], parts["unit"]
+        result.composite, result.rank = row["composite"], row["rank"]
+        result.proposed_grade = row["grade"]
+        result.caps = [{k: str(v) for k, v in c.items()} for c in row["caps"]]
+        if not overridden:
+            result.grade = row["grade"]
+        results.append(result)
+    CadreResult.objects.bulk_create([r for r in results if not r.pk], batch_size=500)
+    CadreResult.objects.bulk_update(
+        [r for r in results if r.pk and r.cadre_id in existing],
+        [
+            "unit",
+            "quota_group",
+            "moral",
+            "integrity",
+            "performance",
+            "unit_score",
+            "composite",
+            "rank",
+            "proposed_grade",
+            "caps",
+            "grade",
+        ],
+        batch_size=500,
+    )
+    return results
+
+
+def quota_status(year: AssessmentYear) -> list[dict]:
+    """Per quota group: number assessed, 优秀 cap, 优秀 given (after decisions)."""
+    policy = policy_for(year)
+    unit_grades = dict(UnitScore.objects.filter(year=year).values_list("unit_id", "proposed_grade"))
+    groups: dict[str, dict] = {}
+    for group, unit_id, grade in CadreResult.objects.filter(year=year).values_list(
+        "quota_group", "unit_id", "grade"
+    ):
+        g = groups.setdefault(group, {"group": group, "unit_id": unit_id, "n": 0, "excellent": 0})
+        g["n"] += 1
+        g["excellent"] += grade == Grade.EXCELLENT
+    for g in groups.values():
+        share = (
+            policy.share_for(unit_grades.get(g["unit_id"]))
+            if policy.quota_group == "unit"
+            else policy.excellent_share
+        )
+        g["share"] = share
+        g["cap"] = math.floor(Decimal(share) * g["n"] / HUNDRED)
+        g["over"] = g["excellent"] > g["cap"]
+    return sorted(groups.values(), key=lambda g: g["group"])
+
+
+def _record(result: CadreResult, *, kind: str, after: str, reason: str, by) -> None:
+    GradeChange.objects.create(
+        result=result,
+        kind=kind,
+        before=result.grade,
+        after=after,
+        reason=reason.strip(),
+        changed_at=timezone.now(),
+        changed_by=by,
+    )
+
+
+def _check_caps(result: CadreResult, grade: str) -> None:
+    for cap in result.caps:
+        if cap["rule"] != "quota" and _better_than(grade, cap["max"]):
+            raise ValidationError({"grade": cap["text"]})
+
+
+@transaction.atomic
+def result_override(*, result: CadreResult, grade: str, reason: str, by) -> CadreResult:
+    """The office decides a grade other than the proposal, with a written reason."""
+    result = CadreResult.objects.select_for_update().select_related("year").get(pk=result.pk)
+    if policy_for(result.year).stage != Stage.PROPOSED:
+        raise ValidationError(_("The grades are on notice or locked: file a correction instead."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the decision.")})
+    _check_caps(result, grade)
+    _record(result, kind=GradeChange.Kind.OVERRIDE, after=grade, reason=reason, by=by)
+    result.grade = grade
+    result.override_reason = reason.strip() if grade != result.proposed_grade else ""
+    result.full_clean()
+    result.save(update_fields=["grade", "override_reason"])
+    return result
+
+
+@transaction.atomic
+def results_publish(*, year: AssessmentYear, today: dt.date | None = None) -> GradingPolicy:
+    """Put the grades on public notice; refused while any group is over its 优秀 quota."""
+    policy = GradingPolicy.objects.select_for_update().get(pk=policy_for(year).pk)
+    if policy.stage != Stage.PROPOSED:
+        raise ValidationError(_("The grades are already on notice or locked."))
+    if not CadreResult.objects.filter(year=year).exists():
+        raise ValidationError(_("Propose the grades first."))
+    over = [g for g in quota_status(year) if g["over"]]
+    if over:
+        raise ValidationError(
+            _("%(count)s groups have more 优秀 than their quota; nothing was published.")
+            % {"count": len(over)}
+        )
+    today = today or timezone.localdate()
+    policy.stage = Stage.NOTICE
+    policy.notice_from = today
+    policy.review_until = today + dt.timedelta(days=policy.notice_days)
+    policy.save(update_fields=["stage", "notice_from", "review_until"])
+    return policy
+
+
+@transaction.atomic
+def review_file(
+    *, result: CadreResult, reasons: str, by, today: dt.date | None = None
+) -> ReviewRequest:
+    """A cadre asks, once, for a review of their own grade during the notice period."""
+    policy = policy_for(result.year)
+    today = today or timezone.localdate()
+    if result.cadre.user_id != by.pk:
+        raise ValidationError(_("Only the cadre may ask for a review of their grade."))
+    if policy.stage != Stage.NOTICE or today > policy.review_until:
+        raise ValidationError(_("Review requests are taken only during the notice period."))
+    if ReviewRequest.objects.filter(result=result).exists():
+        raise ValidationError(_("A review can be requested once."))
+    if not reasons.strip():
+        raise ValidationError({"reasons": _("Give your reasons.")})
+    review = ReviewRequest(result=result, reasons=reasons.strip(), filed_at=timezone.now())
+    review.full_clean()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def review_answer(
+    *, review: ReviewRequest, answer: str, by, grade: str | None = None
+) -> ReviewRequest:
+    """The office answers a review: the grade is upheld, or changed (and recorded)."""
+    review = (
+        ReviewRequest.objects.select_for_update().select_related("result__year").get(pk=review.pk)
+    )
+    result = review.result
+    if policy_for(result.year).stage != Stage.NOTICE:
+        raise ValidationError(_("Reviews are answered during the notice period."))
+    if review.outcome != ReviewRequest.Outcome.PENDING:
+        raise ValidationError(_("The review has been answered."))
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write the answer.")})
+    if grade and grade != result.grade:
+        _check_caps(result, grade)
+        if grade == Grade.EXCELLENT:
+            group = next(g for g in quota_status(result.year) if g["group"] == result.quota_group)
+            if group["excellent"] + 1 > group["cap"]:
+                raise ValidationError({"grade": _("That would exceed the group's 优秀 quota.")})
+        _record(result, kind=GradeChange.Kind.REVIEW, after=grade, reason=answer, by=by)
+        result.grade = grade
+        result.override_reason = answer.strip() if grade != result.proposed_grade else ""
+        result.save(update_fields=["grade", "override_reason"])
+        review.outcome = ReviewRequest.Outcome.CHANGED
+    else:
+        review.outcome = ReviewRequest.Outcome.UPHELD
+    review.answer, review.answered_at, review.answered_by = answer.strip(), timezone.now(), by
+    review.full_clean()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def results_lock(*, year: AssessmentYear, today: dt.date | None = None) -> GradingPolicy:
+    """Lock the year's grades once the review period is over and every review answered."""
+    policy = GradingPolicy.objects.select_for_update().get(pk=policy_for(year).pk)
+    today = today or timezone.localdate()
+    if policy.stage != Stage.NOTICE:
+        raise ValidationError(_("Only grades on notice can be locked."))
+    if today <= policy.review_until:
+        raise ValidationError(
+            _("Review requests are open until %(date)s.") % {"date": policy.review_until}
+        )
+    if ReviewRequest.objects.filter(
+        result__year=year, outcome=ReviewRequest.Outcome.PENDING
+    ).exists():
+        raise ValidationError(_("Answer every review request first."))
+    policy.stage = Stage.LOCKED
+    policy.locked_at = timezone.now()
+    policy.save(update_fields=["stage", "locked_at"])
+    return policy
+
+
+@transaction.atomic
+def result_correct(*, result: CadreResult, grade: str, reason: str, by) -> CadreResult:
+    """After the lock, a grade changes only by a recorded correction."""
+    result = CadreResult.objects.select_for_update().select_related("year").get(pk=result.pk)
+    if policy_for(result.year).stage != Stage.LOCKED:
+        raise ValidationError(_("Corrections are for locked results."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the correction.")})
+    if grade == result.grade:
+        raise ValidationError(
+            {"grade": _("The grade is already %(grade)s.") % {"grade": Grade(grade).label}}
+        )
+    _record(result, kind=GradeChange.Kind.CORRECTION, after=grade, reason=reason, by=by)
+    result.grade = grade
+    result.override_reason = reason.strip() if grade != result.proposed_grade else ""
+    result.save(update_fields=["grade", "override_reason"])
+    return result

@@ -1,0 +1,203 @@
+"""Annual cadre grades: proposals with their rules, the office's decisions, public notice,
+review requests, the lock and corrections; and a cadre's review request from their own page."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cadres.models import Role
+from cadres.scope import STAFF_ROLES, cadres_for, can_write, role_required
+
+from ..models import CadreResult, Grade, GradingPolicy, ReviewRequest
+from ..services import grading
+from .catalog import _get_year_for_user
+
+
+def _get_result_for_user(request, pk: int, *, write: bool = False) -> CadreResult:
+    """A result of a cadre the user may open (a cadre: only their own); 404 otherwise."""
+    if write and not can_write(request.user):
+        raise PermissionDenied
+    try:
+        return (
+            CadreResult.objects.filter(cadre__in=cadres_for(request.user))
+            .select_related("year", "year__county", "cadre", "unit", "review")
+            .get(pk=pk)
+        )
+    except CadreResult.DoesNotExist:
+        raise Http404 from None
+
+
+def _errors(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+@role_required(*STAFF_ROLES)
+def results(request, pk):
+    year = _get_year_for_user(request, pk)
+    policy = GradingPolicy.objects.filter(year=year).first()
+    grade = request.GET.get("grade", "")
+    rows = (
+        CadreResult.objects.filter(year=year)
+        .select_related("cadre", "unit", "review")
+        .order_by("quota_group", "rank", "cadre__number")
+    )
+    if grade:
+        rows = rows.filter(grade=grade)
+    if request.GET.get("changed"):
+        rows = rows.exclude(override_reason="")
+    page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    groups = grading.quota_status(year) if policy else []
+    pending = ReviewRequest.objects.filter(
+        result__year=year, outcome=ReviewRequest.Outcome.PENDING
+    ).count()
+    return render(
+        request,
+        "assessments/grading/results.html",
+        {
+            "year": year,
+            "policy": policy,
+            "page": page,
+            "groups": groups,
+            "over": [g for g in groups if g["over"]],
+            "grades": Grade.choices,
+            "grade": grade,
+            "pending": pending,
+            "query": f"grade={grade}",
+        },
+    )
+
+
+def _year_action(request, pk, action):
+    year = _get_year_for_user(request, pk, write=True)
+    try:
+        action(year)
+    except ValidationError as error:
+        _errors(request, error)
+        return None
+    return year
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def results_propose(request, pk):
+    year = _get_year_for_user(request, pk, write=True)
+    try:
+        if not GradingPolicy.objects.filter(year=year).exists():
+            grading.policy_set(year=year)
+        count = len(grading.results_propose(year=year))
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Grades proposed for %(count)s cadres.") % {"count": count})
+    return redirect("assessments:results", pk=year.pk)
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def results_publish(request, pk):
+    if _year_action(request, pk, lambda year: grading.results_publish(year=year)):
+        messages.success(request, _("The grades are on public notice."))
+    return redirect("assessments:results", pk=pk)
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def results_lock(request, pk):
+    if _year_action(request, pk, lambda year: grading.results_lock(year=year)):
+        messages.success(request, _("The grades are locked."))
+    return redirect("assessments:results", pk=pk)
+
+
+@role_required(Role.OFFICE, Role.LEADER, Role.CADRE)
+def result_detail(request, pk):
+    result = _get_result_for_user(request, pk)
+    policy = GradingPolicy.objects.filter(year=result.year).first()
+    return render(
+        request,
+        "assessments/grading/result_detail.html",
+        {
+            "result": result,
+            "year": result.year,
+            "policy": policy,
+            "changes": result.changes.select_related("changed_by"),
+            "review": getattr(result, "review", None),
+            "grades": Grade.choices,
+            "is_own": result.cadre.user_id == request.user.pk,
+        },
+    )
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def result_decide(request, pk):
+    """The office's decision before notice, or a correction after the lock."""
+    result = _get_result_for_user(request, pk, write=True)
+    grade, reason = request.POST.get("grade", ""), request.POST.get("reason", "")
+    if grade not in Grade.values:
+        messages.error(request, _("Choose a grade."))
+        return redirect("assessments:result_detail", pk=result.pk)
+    policy = grading.policy_for(result.year)
+    service = (
+        grading.result_correct
+        if policy.stage == GradingPolicy.Stage.LOCKED
+        else grading.result_override
+    )
+    try:
+        service(result=result, grade=grade, reason=reason, by=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Grade recorded."))
+    return redirect("assessments:result_detail", pk=result.pk)
+
+
+@require_POST
+@role_required(Role.CADRE)
+def review_file(request, pk):
+    result = _get_result_for_user(request, pk)
+    try:
+        grading.review_file(result=result, reasons=request.POST.get("reasons", ""), by=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Your review request has been filed."))
+    return redirect("assessments:result_detail", pk=result.pk)
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def review_answer(request, pk):
+    result = _get_result_for_user(request, pk, write=True)
+    review = getattr(result, "review", None)
+    if review is None:
+        raise Http404
+    try:
+        grading.review_answer(
+            review=review,
+            answer=request.POST.get("answer", ""),
+            grade=request.POST.get("grade") or None,
+            by=request.user,
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Review answered."))
+    return redirect("assessments:result_detail", pk=result.pk)
+
+
+urlpatterns = [
+    path("years/<int:pk>/results/", results, name="results"),
+    path("years/<int:pk>/results/propose/", results_propose, name="results_propose"),
+    path("years/<int:pk>/results/publish/", results_publish, name="results_publish"),
+    path("years/<int:pk>/results/lock/", results_lock, name="results_lock"),
+    path("results/<int:pk>/", result_detail, name="result_detail"),
+    path("results/<int:pk>/decide/", result_decide, name="result_decide"),
+    path("results/<int:pk>/review/", review_file, name="review_file"),
+    path("results/<int:pk>/review/answer/", review_answer, name="review_answer"),
+]
