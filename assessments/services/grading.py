@@ -323,7 +323,9 @@ def _check_caps(result: CadreResult, grade: str) -> None:
 @transaction.atomic
 def result_override(*, result: CadreResult, grade: str, reason: str, by) -> CadreResult:
     """The office decides a grade other than the proposal, with a written reason."""
-    result = CadreResult.objects.select_for_update().select_related("year").get(pk=result.pk)
+    result = (
+        CadreResult.objects.select_for_update(of=("self",)).select_related("year").get(pk=result.pk)
+    )
     if policy_for(result.year).stage != Stage.PROPOSED:
         raise ValidationError(_("The grades are on notice or locked: file a correction instead."))
     if not reason.strip():
@@ -386,7 +388,9 @@ def review_answer(
 ) -> ReviewRequest:
     """The office answers a review: the grade is upheld, or changed (and recorded)."""
     review = (
-        ReviewRequest.objects.select_for_update().select_related("result__year").get(pk=review.pk)
+        ReviewRequest.objects.select_for_update(of=("self",))
+        .select_related("result__year")
+        .get(pk=review.pk)
     )
     result = review.result
     if policy_for(result.year).stage != Stage.NOTICE:
@@ -438,7 +442,9 @@ def results_lock(*, year: AssessmentYear, today: dt.date | None = None) -> Gradi
 @transaction.atomic
 def result_correct(*, result: CadreResult, grade: str, reason: str, by) -> CadreResult:
     """After the lock, a grade changes only by a recorded correction."""
-    result = CadreResult.objects.select_for_update().select_related("year").get(pk=result.pk)
+    result = (
+        CadreResult.objects.select_for_update(of=("self",)).select_related("year").get(pk=result.pk)
+    )
     if policy_for(result.year).stage != Stage.LOCKED:
         raise ValidationError(_("Corrections are for locked results."))
     if not reason.strip():

@@ -67,12 +67,12 @@ def outbox_queue(
 def outbox_dispatch(message_ids) -> bool:
     """After the current transaction commits, nudge Celery to send these messages.
     Returns immediately; a broker outage leaves them queued for the periodic flush."""
-    from kaohe.lib.queue import enqueue
+    from kaohe.lib.queue import enqueue_all
 
     from ..tasks import send_outbox_message
 
     ids = list(message_ids)
-    transaction.on_commit(lambda: [enqueue(send_outbox_message, pk) for pk in ids])
+    transaction.on_commit(lambda: enqueue_all(send_outbox_message, ids))
     return bool(ids)
 
 
@@ -142,11 +142,9 @@ def outbox_pending(*, older_than: dt.timedelta = dt.timedelta(0), year=None):
 
 def outbox_flush(*, older_than: dt.timedelta = dt.timedelta(minutes=1), year=None) -> int:
     """Nudge the sending of everything pending, or of one year's (the periodic safety net)."""
-    from kaohe.lib.queue import enqueue
+    from kaohe.lib.queue import enqueue_all
 
     from ..tasks import send_outbox_message
 
     ids = list(outbox_pending(older_than=older_than, year=year).values_list("pk", flat=True))
-    for pk in ids:
-        enqueue(send_outbox_message, pk)
-    return len(ids)
+    return enqueue_all(send_outbox_message, ids)

@@ -18,3 +18,15 @@ def enqueue(task, *args, **kwargs) -> bool:
         logger.exception("could not enqueue %s%r", task.name, args)
         return False
     return True
+
+
+def enqueue_all(task, ids) -> int:
+    """Enqueue ``task(pk)`` for each id, stopping at the first failure: when the broker is
+    down the rest would fail too, and the periodic flush sends them once it is back.
+    Returns how many were handed over."""
+    handed = 0
+    for pk in ids:
+        if not enqueue(task, pk):
+            break
+        handed += 1
+    return handed
