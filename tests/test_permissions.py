@@ -8,10 +8,16 @@ import importlib
 import pkgutil
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests.matrix
-from tests.factories import WeightsFactory, YearFactory
+from cadres.models import Unit
+from tests.conftest import build_county
+from tests.factories import UnitFactory, WeightsFactory, YearFactory
+
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 ROLES = ("anonymous", "office", "leader", "liaison", "cadre")
 AREAS = [
@@ -23,6 +29,8 @@ MATRIX = {name: row for area in AREAS for name, row in area.ROWS.items()}
 
 # Views that are not the project's own (Django's login and logout).
 NOT_OURS = {"login", "logout"}
+# Pages anyone may open without logging in: the anonymous moral-assessment ballot.
+PUBLIC: set[str] = set()
 
 
 def _names(resolver, prefix=""):
@@ -37,33 +45,62 @@ def _names(resolver, prefix=""):
 
 
 def test_every_url_is_in_the_matrix():
-    names = set(_names(get_resolver())) - NOT_OURS
+    names = set(_names(get_resolver())) - NOT_OURS - PUBLIC
     assert names - set(MATRIX) == set(), "add the new URLs to a tests/matrix module"
     assert set(MATRIX) - names == set(), "remove URLs that no longer exist"
 
 
-@pytest.fixture
-def world(xx):
-    """Objects of the county under test that the URLs take. Every area gets the year (in
-    progress, with weights for every assessed kind) and may add objects of its own."""
-    year = YearFactory(county=xx.county, status="in_progress")
-    for kind in ("committee", "township", "department"):
-        WeightsFactory(year=year, unit_kind=kind)
-    world = {
-        "xx": xx,
-        "year": year,
-        "unit": xx.township,
-        "cadre": xx.cadre,
-        "users": {
-            "office": xx.office,
-            "leader": xx.leader,
-            "liaison": xx.liaison,
-            "cadre": xx.cadre_user,
-        },
-    }
-    for area in AREAS:
-        world.update(area.objects(world))
-    return world
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_public_urls_open_without_login(client, name):
+    assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.fixture(scope="module")
+def media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("matrix-media")
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings, media_root):
+    """Overrides the root fixture: the world's files live in one folder for the module."""
+    settings.PASSWORD_HASHERS = FAST_HASHER
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = media_root
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, media_root):
+    """Objects of the county under test that the URLs take, built once for the module inside
+    a transaction that is rolled back at its end (each case runs in a savepoint of it).
+    Every area gets the year (in progress, with weights for every assessed kind) and may add
+    objects of its own."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHER, MEDIA_ROOT=media_root),
+        transaction.atomic(),
+    ):
+        city = UnitFactory(code="LF", name="临汾市", kind=Unit.Kind.CITY)
+        xx = build_county(city, "XX", "隰县")
+        year = YearFactory(county=xx.county, status="in_progress")
+        for kind in ("committee", "township", "department"):
+            WeightsFactory(year=year, unit_kind=kind)
+        world = {
+            "xx": xx,
+            "year": year,
+            "unit": xx.township,
+            "cadre": xx.cadre,
+            "users": {
+                "office": xx.office,
+                "leader": xx.leader,
+                "liaison": xx.liaison,
+                "cadre": xx.cadre_user,
+            },
+        }
+        for area in AREAS:
+            world.update(area.objects(world))
+        yield world
+        transaction.set_rollback(True)
 
 
 CASES = [(name, role) for name in MATRIX for role in ROLES]
