@@ -47,7 +47,7 @@ def home(request):
             return redirect("admin:index")
         return render(request, "cadres/no_account.html", status=403)
     if account.role == Role.LIAISON:
-        return redirect("cadres:unit_detail", pk=account.unit_id)
+        return redirect("assessments:my_unit")
     if account.role == Role.CADRE:
         return redirect("cadres:me")
     return redirect("assessments:overview")

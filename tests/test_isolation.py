@@ -78,7 +78,7 @@ def test_cadre_home_is_my_records_and_shows_nobody_else(client, xx):
 def test_liaison_sees_own_unit_but_not_a_neighbour(client, xx):
     neighbour = Unit.objects.get(code="XX-D1")
     client.force_login(xx.liaison)
-    assert client.get(reverse("home")).url == reverse("cadres:unit_detail", args=[xx.township.pk])
+    assert client.get(reverse("home")).url == reverse("assessments:my_unit")
     assert client.get(reverse("cadres:unit_detail", args=[xx.township.pk])).status_code == 200
     assert client.get(reverse("cadres:unit_detail", args=[neighbour.pk])).status_code == 404
 

@@ -58,12 +58,14 @@ class TargetStatus:
 
 
 def default_month(year: AssessmentYear, today: dt.date) -> int:
-    """The month to show: the current one during the year; for a past year, the last month
-    anything was reported for (December if nothing was)."""
+    """The month to show: during the year, the latest month whose reporting deadline has
+    passed (January until then); for a past year, the last month anything was reported for
+    (December if nothing was)."""
     if year.year > today.year:
         return 1
     if year.year == today.year:
-        return today.month
+        month = today.month if today.day > year.report_deadline_day else today.month - 1
+        return max(1, month)
     last = ProgressReport.objects.filter(target__year=year).aggregate(last=Max("month"))["last"]
     return last or 12
 
@@ -105,21 +107,19 @@ def target_statuses(
         )
         plan = plan_for(target, milestones[target.pk], month) if numeric else None
         actual = latest.actual_value if latest and numeric else None
-        ratio = None
-        if this_month is None and overdue:
-            color = Color.MISSING
-        elif numeric:
-            ratio = (actual or Decimal(0)) / plan if plan else Decimal(1)
-            if ratio >= year.green_min:
-                color = Color.GREEN
-            elif ratio >= year.amber_min:
-                color = Color.AMBER
-            else:
-                color = Color.RED
-            if this_month is None and color == Color.GREEN:
-                color = Color.DUE
+        # The ratio is shown whenever there is a plan; the colour judges only a month whose
+        # report is in (or overdue): before the deadline an unreported month is just "due".
+        ratio = ((actual or Decimal(0)) / plan if plan else Decimal(1)) if numeric else None
+        if this_month is None:
+            color = Color.MISSING if overdue else Color.DUE
+        elif not numeric:
+            color = Color.REPORTED
+        elif ratio >= year.green_min:
+            color = Color.GREEN
+        elif ratio >= year.amber_min:
+            color = Color.AMBER
         else:
-            color = Color.REPORTED if this_month else Color.DUE
+            color = Color.RED
         result[target.pk] = TargetStatus(
             target=target,
             month=month,

@@ -73,7 +73,7 @@ def test_content_ranks_units_within_kind_and_lists_what_lags(year, county):
     first, second, third = townships["units"]
     assert first["progress"] == "1.0000"  # 1000 of plan 1000 (1200 × 10/12)
     assert second["progress"] == "0.3000" and second["lagging"][0]["color"] == "red"
-    assert third["progress"] is None and third["lagging"][0]["color"] == "missing"
+    assert third["progress"] == "0.0000" and third["lagging"][0]["color"] == "missing"
     assert content["summary"]["colors"]["green"] == 1
     assert content["lagging_units"] == sorted([county[1].name, county[2].name])
 
