@@ -1,5 +1,4 @@
-from .views import bulletins, catalog, inspections, progress, scores, targets
-from .views import grading
+from .views import bulletins, catalog, grading, inspections, moral, progress, scores, targets
 
 app_name = "assessments"
 
@@ -10,5 +9,6 @@ urlpatterns = [
     *inspections.urlpatterns,
     *scores.urlpatterns,
     *bulletins.urlpatterns,
+    *moral.urlpatterns,
     *grading.urlpatterns,
 ]

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Cadre, PostKind, Rank, Unit
+from .models import Cadre, LedgerNote, PostKind, Rank, Unit
 
 
 class UnitForm(forms.ModelForm):
@@ -115,3 +115,14 @@ class CadreFilterForm(forms.Form):
         ],
     )
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class LedgerNoteForm(forms.ModelForm):
+    class Meta:
+        model = LedgerNote
+        fields = ["noted_on", "kind", "note", "points"]
+        widgets = {
+            "noted_on": forms.DateInput(attrs={"type": "date"}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "points": forms.NumberInput(attrs={"min": -10, "max": 10}),
+        }

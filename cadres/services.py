@@ -8,9 +8,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import PATH_STEP, Account, Cadre, Post, Role, Unit
+from .models import PATH_STEP, Account, Cadre, LedgerNote, Post, Role, Unit
 
 
 def _next_path(parent: Unit | None) -> str:
@@ -229,3 +230,18 @@ def account_create(
         cadre.user = user
         cadre.save(update_fields=["user"])
     return user
+
+
+@transaction.atomic
+def ledger_note_add(
+    *, cadre: Cadre, noted_on: dt.date, kind: str, note: str, points: int, by
+) -> LedgerNote:
+    """Record what was observed of a cadre (close-range identification ledger)."""
+    if noted_on > timezone.localdate():
+        raise ValidationError({"noted_on": _("The date cannot be in the future.")})
+    entry = LedgerNote(
+        cadre=cadre, noted_on=noted_on, kind=kind, note=note.strip(), points=points, recorded_by=by
+    )
+    entry.full_clean()
+    entry.save()
+    return entry

@@ -14,6 +14,7 @@ urlpatterns = [
     path("cadres/<int:pk>/", views.cadre_detail, name="cadre_detail"),
     path("cadres/<int:pk>/edit/", views.cadre_edit, name="cadre_edit"),
     path("cadres/<int:pk>/move/", views.cadre_move, name="cadre_move"),
+    path("cadres/<int:pk>/ledger/", views.ledger_add, name="ledger_add"),
     path("me/", views.me, name="me"),
     *views_integrity.urlpatterns,
 ]

@@ -8,11 +8,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kaohe.lib.forms import apply_errors
 
 from . import selectors, services
-from .forms import CadreFilterForm, CadreForm, CadreMoveForm, UnitForm
+from .forms import CadreFilterForm, CadreForm, CadreMoveForm, LedgerNoteForm, UnitForm
 from .models import Cadre, Role, Unit
 from .scope import STAFF_ROLES, account_of, can_write, role_required, units_for
 
@@ -144,7 +145,28 @@ def cadre_list(request):
 @role_required(Role.OFFICE, Role.LEADER, Role.CADRE)
 def cadre_detail(request, pk):
     cadre = _get_cadre_for_user(request, pk)
-    return render(request, "cadres/cadre_detail.html", {"cadre": cadre, "is_me": False})
+    context = {"cadre": cadre, "is_me": False}
+    if can_write(request.user):
+        context["ledger_form"] = LedgerNoteForm()
+    return render(request, "cadres/cadre_detail.html", context)
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def ledger_add(request, pk):
+    """Add an entry to a cadre's close-range identification ledger."""
+    cadre = _get_cadre_for_user(request, pk, write=True)
+    form = LedgerNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ledger_note_add(cadre=cadre, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+    if form.errors:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    else:
+        messages.success(request, _("Ledger entry recorded."))
+    return redirect("cadres:cadre_detail", pk=cadre.pk)
 
 
 @role_required(Role.CADRE)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("org/", include("cadres.urls")),
     path("assess/", include("assessments.urls")),
+    path("ballot/", include("kaohe.ballot_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,23 +4,49 @@ The county is loaded once for the module (inside a transaction rolled back at th
 test runs in a savepoint inside it.
 """
 
+import datetime as dt
+from collections import Counter
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
 from django.test import override_settings
+from django.utils import timezone
 
-from assessments.models import AssessmentYear, CategoryWeights, Indicator
+from assessments.models import (
+    AssessmentYear,
+    BonusAward,
+    CategoryWeights,
+    Decision,
+    Finding,
+    Indicator,
+    IndicatorScore,
+    Inspection,
+    Level,
+    MidtermReview,
+    Milestone,
+    ProgressReport,
+    Rectification,
+    ResponsibilityLetter,
+    Target,
+    UnitScore,
+)
+from assessments.selectors.progress import SEVERITY, Color, target_statuses
 from cadres.models import ASSESSED_KINDS, Account, Cadre, Post, Role, Unit
 from kaohe.demo import data
-from kaohe.demo.loader import load_demo, plan_county
+from kaohe.demo.loader import load_demo, plan_county, progress_notes, progress_summary
+from kaohe.demo.progress import leaf_indicators, plan_progress
 
 pytestmark = pytest.mark.django_db
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AS_OF = dt.date(2015, 11, 1)  # the day after the demo's "today"
+SHANGHAI = ZoneInfo(data.TIME_ZONE)
+FIRST_RUN = {}  # what the first load printed and left queued for the commit
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +54,10 @@ def first_run(django_db_setup, django_db_blocker):
     """Load the demo county once for the module; roll it back afterwards."""
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
         with transaction.atomic():
-            counts = load_demo()
+            out = StringIO()
+            counts = load_demo(stdout=out)
+            FIRST_RUN["notes"] = out.getvalue()
+            FIRST_RUN["on_commit"] = [f for _sids, f, _robust in connection.run_on_commit]
             yield counts
             transaction.set_rollback(True)
 
@@ -43,7 +72,29 @@ def table_counts() -> dict[str, int]:
         "years": AssessmentYear.objects.count(),
         "weights": CategoryWeights.objects.count(),
         "indicators": Indicator.objects.count(),
+        "targets": Target.objects.count(),
+        "milestones": Milestone.objects.count(),
+        "reports": ProgressReport.objects.count(),
+        "inspections": Inspection.objects.count(),
+        "findings": Finding.objects.count(),
+        "rectifications": Rectification.objects.count(),
+        "midterm_reviews": MidtermReview.objects.count(),
+        "decisions": Decision.objects.count(),
+        "bonus_awards": BonusAward.objects.count(),
+        "letters": ResponsibilityLetter.objects.count(),
+        "unit_scores": UnitScore.objects.count(),
+        "indicator_scores": IndicatorScore.objects.count(),
     }
+
+
+def year_2015() -> AssessmentYear:
+    return AssessmentYear.objects.get(county__code="XX", year=2015)
+
+
+def october_statuses():
+    year = year_2015()
+    targets = list(year.targets.select_related("indicator", "unit"))
+    return target_statuses(targets, year=year, month=10, today=AS_OF)
 
 
 def county_units():
@@ -61,6 +112,21 @@ def test_first_run_creates_what_it_reports(first_run):
     assert first_run["years"] == tables["years"] == 2
     assert first_run["weights"] == tables["weights"] == 6
     assert first_run["indicators"] == tables["indicators"]
+    for key in (
+        "targets",
+        "milestones",
+        "reports",
+        "inspections",
+        "findings",
+        "rectifications",
+        "midterm_reviews",
+        "decisions",
+        "bonus_awards",
+        "letters",
+    ):
+        assert first_run[key] == tables[key] > 0, key
+    assert first_run["scored_units"] == tables["unit_scores"]
+    assert first_run["late_reports"] == ProgressReport.objects.filter(is_late=True).count()
 
 
 def test_loading_twice_leaves_one_copy(first_run, django_assert_max_num_queries):
@@ -73,6 +139,7 @@ def test_loading_twice_leaves_one_copy(first_run, django_assert_max_num_queries)
 
 def test_the_county_is_the_same_every_time(first_run):
     assert plan_county() == plan_county()
+    assert plan_progress(plan_county()) == plan_progress(plan_county())
     planned = [(c.number, c.name, c.post.unit, c.post.title) for c in plan_county().cadres]
     loaded = list(
         Cadre.objects.order_by("number").values_list("number", "name", "unit__code", "title")
@@ -225,3 +292,198 @@ def test_command_prints_counts_and_the_demo_logins(first_run):
     for username, *_rest in data.ACCOUNTS:
         assert username in text
     assert "龙泉镇" in text and "临汾市" in text
+
+
+# --- 2015 as it stood at the end of October ------------------------------------------------------
+
+
+def test_2015_has_targets_for_every_assessed_unit(first_run):
+    year = year_2015()
+    units = county_units().filter(kind__in=ASSESSED_KINDS)
+    assert units.count() == 78
+    assert not units.annotate(n=Count("targets", filter=Q(targets__year=year))).filter(n=0)
+    # Every leaf, non-bonus indicator of the year goes to every unit of its kinds.
+    kinds = Counter(units.values_list("kind", flat=True))
+    expected = sum(kinds[k] for spec in leaf_indicators() for k in spec.unit_kinds)
+    assert year.targets.count() == expected
+    assert not year.targets.exclude(deadline=data.TARGET_DEADLINE)
+    assert not year.targets.filter(indicator__category="bonus")
+    ratio = year.targets.filter(indicator__method=Indicator.Method.RATIO)
+    assert not ratio.filter(Q(target_value__isnull=True) | Q(measure=""))
+    measures = dict(
+        ratio.filter(unit__kind="township").values_list("indicator__code", "measure").distinct()
+    )
+    assert measures == {"I1.1": "亩", "I1.4": "吨", "I2": "亩", "T2": "户", "T7": "人"}
+    acreage = ratio.filter(indicator__code="I1.1").values_list("target_value", flat=True)
+    assert all(1500 <= value <= 4000 for value in acreage)
+    assert len(set(acreage)) > 1  # each township has its own target
+    pears = ratio.get(unit__code="XX-T01", indicator__code="I1.1")
+    planned = list(pears.milestones.order_by("month").values_list("month", "planned_value"))
+    assert planned[0][0] == 3 and planned[-1] == (12, pears.target_value)
+    assert all(a[1] <= b[1] for a, b in zip(planned, planned[1:], strict=False))
+    assert Milestone.objects.values("target").distinct().count() >= 100
+
+
+def test_progress_is_reported_january_to_october(first_run):
+    reports = ProgressReport.objects.filter(target__year=year_2015())
+    assert set(reports.values_list("month", flat=True)) == set(range(1, 11))
+    assert not reports.filter(submitted_at__gte=dt.datetime(2015, 11, 1, tzinfo=SHANGHAI))
+    assert not reports.filter(reviewed_at__gte=dt.datetime(2015, 11, 1, tzinfo=SHANGHAI))
+    ratio = reports.filter(target__indicator__method=Indicator.Method.RATIO)
+    assert not ratio.filter(actual_value__isnull=True)
+    assert not reports.filter(narrative="")
+    # Cumulative values never go backwards.
+    values: dict[int, list] = {}
+    rows = ratio.exclude(status="returned").order_by("target", "month")
+    for target, value in rows.values_list("target", "actual_value"):
+        values.setdefault(target, []).append(value)
+    assert all(
+        a <= b for series in values.values() for a, b in zip(series, series[1:], strict=False)
+    )
+    statuses = Counter(reports.values_list("status", flat=True))
+    assert statuses["approved"] > 0.95 * reports.count()
+    assert 10 <= statuses["submitted"] <= 60  # October reports awaiting review
+    assert not reports.filter(status="submitted").exclude(month=10)
+    assert statuses["returned"] == 1  # 龙泉镇's October figure, awaiting its correction
+    corrected = reports.filter(revision=2)
+    assert corrected.count() == data.RETURNS and not corrected.exclude(status="approved")
+    late = reports.filter(is_late=True)
+    assert late.exists()
+    local = timezone.get_current_timezone()
+    for report in late:
+        submitted = report.submitted_at.astimezone(local).date()
+        assert (submitted.month, submitted.day) > (report.month, 25)
+    for report in reports.filter(is_late=False).exclude(revision=2)[:500]:
+        submitted = report.submitted_at.astimezone(local).date()
+        assert submitted.month == report.month and submitted.day <= 25
+    assert reports.filter(submitted_by__username="liaison", target__unit__code="XX-T01").exists()
+
+
+def test_every_unit_with_targets_is_scored(first_run):
+    year = year_2015()
+    with_targets = set(year.targets.values_list("unit", flat=True))
+    scores = {s.unit_id: s for s in UnitScore.objects.filter(year=year)}
+    assert set(scores) == with_targets
+    totals = [s.total for s in scores.values()]
+    assert 60 <= min(totals) < 70 and 90 < max(totals) <= 100
+    for kind in ASSESSED_KINDS:
+        ranks = sorted(s.rank for s in scores.values() if s.unit_kind == kind)
+        assert ranks[0] == 1
+    # Every point is traceable: a ratio indicator's points name the report behind them.
+    item = IndicatorScore.objects.filter(
+        unit_score__year=year, indicator__code="I1.1", unit_score__unit__code="XX-T02"
+    ).get()
+    assert item.breakdown["inputs"]["report"] is not None and item.points > 0
+
+
+def test_all_four_unit_grades_appear(first_run):
+    grades = Counter(
+        UnitScore.objects.filter(year=year_2015()).values_list("proposed_grade", flat=True)
+    )
+    assert set(grades) == set(Level.values)
+    assert grades[Level.FAIR] > grades[Level.GOOD] > grades[Level.POOR]
+    assert grades[Level.AVERAGE] > grades[Level.POOR] >= 1
+
+
+def test_a_failed_veto_caps_the_grade(first_run):
+    vetoed = UnitScore.objects.filter(year=year_2015(), veto_failed=True).select_related("unit")
+    assert [s.unit.code for s in vetoed] == [data.VETO_UNIT]
+    score = vetoed[0]
+    assert score.proposed_grade in (Level.AVERAGE, Level.POOR)
+    assert score.total >= 80  # its points alone would have earned 较好: the veto capped it
+    finding = Finding.objects.get(vetoes=True)
+    assert finding.indicator.code == "T5" and finding.indicator.is_veto
+    assert finding.unit == score.unit and finding.rectification.status == "closed"
+
+
+def test_the_four_checks_of_2015(first_run):
+    inspections = Inspection.objects.filter(year=year_2015())
+    kinds = Counter(inspections.values_list("kind", flat=True))
+    assert kinds == data.INSPECTION_COUNTS
+    assert kinds["centralized"] == 4 and kinds["spot"] >= 20
+    assert not inspections.filter(held_on__gt=data.AS_OF)
+    assert not inspections.annotate(n=Count("units")).filter(n=0)
+    assert inspections.annotate(n=Count("cadres")).filter(n__gt=0).count() == inspections.count()
+    findings = Finding.objects.filter(inspection__year=year_2015())
+    deducted = set(findings.filter(points__lt=0).values_list("indicator__code", flat=True))
+    assert {"P3", "T4", "T5"} <= deducted and deducted & {"T6.1", "T6.2"}
+    assert deducted - {"P3", "T4", "T5", "T6.1", "T6.2"}  # and on other indicators
+    assert findings.filter(points__gt=0).count() >= 2
+    assert findings.filter(indicator__isnull=True).exists()  # noted only
+    assert findings.filter(cadre__isnull=False).exists()
+    items = Rectification.objects.filter(year=year_2015())
+    assert items.filter(status="closed").exclude(closing_note="").count() > items.count() / 2
+    overdue = items.filter(status="open", deadline__lt=data.AS_OF)
+    assert 1 <= overdue.count() <= 5
+    assert items.filter(status="open", deadline__gte=data.AS_OF).exists()
+
+
+def test_october_colours_are_mostly_green(first_run):
+    statuses = october_statuses()
+    colours = Counter(s.color for s in statuses.values())
+    lagging = colours[Color.AMBER] + colours[Color.RED] + colours[Color.MISSING]
+    assert colours[Color.GREEN] > lagging
+    assert colours[Color.AMBER] >= 1 and colours[Color.RED] >= 1 and colours[Color.MISSING] >= 1
+    # Non-numeric targets were reported; only a couple of units left some unreported.
+    assert colours[Color.REPORTED] > 0.95 * sum(1 for s in statuses.values() if s.plan is None)
+    by_unit: dict[str, list] = {}
+    for status in statuses.values():
+        by_unit.setdefault(status.target.unit.code, []).append(status.color)
+    worst = Counter(min(c, key=SEVERITY.index) for c in by_unit.values())
+    assert worst[Color.GREEN] > len(by_unit) / 2
+    assert 5 <= worst[Color.AMBER] <= 20
+    assert 2 <= worst[Color.RED] <= 8
+    assert 2 <= worst[Color.MISSING] <= 3
+    missing_units = {c for c, colours in by_unit.items() if Color.MISSING in colours}
+    assert missing_units == {*data.MISSING_OCTOBER, data.RETURNED_OPEN[0]}
+
+
+def test_reviews_decisions_awards_and_letters(first_run):
+    year = year_2015()
+    midterm_units = set(
+        year.targets.filter(indicator__method="midterm").values_list("unit", flat=True)
+    )
+    reviews = MidtermReview.objects.filter(year=year)
+    assert set(reviews.values_list("unit", flat=True)) == midterm_units
+    assert all(70 <= r.score <= 98 and r.reviewed_on.month == 7 for r in reviews)
+    graded = year.targets.filter(indicator__method__in=["levels", "manual"])
+    assert Decision.objects.filter(target__year=year).count() == graded.count()
+    levels = set(
+        Decision.objects.filter(target__year=year).exclude(level="").values_list("level", flat=True)
+    )
+    assert levels == set(Level.values)
+    for decision in Decision.objects.filter(target__indicator__method="manual").select_related(
+        "target__indicator"
+    ):
+        assert 0 <= decision.points <= decision.target.indicator.max_points and decision.reason
+    assert not Decision.objects.filter(decided_at__year__lt=2015)
+    awards = BonusAward.objects.filter(year=year)
+    assert awards.count() == len(data.BONUS_AWARDS)
+    per_unit = awards.values("unit").annotate(points=Sum("points"))
+    assert all(row["points"] <= year.bonus_cap for row in per_unit)
+    letters = ResponsibilityLetter.objects.filter(year=year).select_related("unit", "issuer")
+    assert {lt.unit.kind for lt in letters} == {"township", "committee"}
+    assert letters.count() == len(data.TOWNSHIPS) + len(data.COMMITTEES)
+    for letter in letters:
+        assert letter.issuer.code == "XX" and letter.issuer_signatory == data.COUNTY_SECRETARY
+        principal = Cadre.objects.get(unit=letter.unit, is_principal=True)
+        assert letter.unit_signatory == principal.name
+        assert letter.signed_on.year == 2015 and letter.signed_on.month == 2
+        carried = list(letter.targets.all())
+        assert carried and all(t.unit_id == letter.unit_id for t in carried)
+        assert {t.indicator.category for t in carried} == {"party"}
+
+
+def test_the_load_leaves_no_recompute_for_the_commit(first_run):
+    """The services ask for a recompute per call; the load computes once itself instead."""
+    queued = [getattr(f, "__qualname__", "") for f in FIRST_RUN["on_commit"]]
+    assert not [name for name in queued if "recompute" in name]
+    assert UnitScore.objects.filter(year=year_2015()).count() == first_run["scored_units"]
+
+
+def test_the_load_reports_the_2015_counts(first_run):
+    for note in progress_notes(first_run):
+        assert note in FIRST_RUN["notes"]
+    summary = progress_summary(first_run)
+    for key in ("targets", "reports", "inspections", "findings", "rectifications", "scored_units"):
+        assert str(first_run[key]) in summary

@@ -30,7 +30,7 @@ MATRIX = {name: row for area in AREAS for name, row in area.ROWS.items()}
 # Views that are not the project's own (Django's login and logout).
 NOT_OURS = {"login", "logout"}
 # Pages anyone may open without logging in: the anonymous moral-assessment ballot.
-PUBLIC: set[str] = set()
+PUBLIC = {"ballot:enter", "ballot:done"}
 
 
 def _names(resolver, prefix=""):

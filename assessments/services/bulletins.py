@@ -233,7 +233,9 @@ def bulletin_publish(
     """Publish a draft: freeze its content, render the PDF, and queue one email per recipient.
     Publishing is once only; the emails go out after the transaction commits."""
     bulletin = (
-        Bulletin.objects.select_for_update(of=("self",)).select_related("year__county").get(pk=bulletin.pk)
+        Bulletin.objects.select_for_update(of=("self",))
+        .select_related("year__county")
+        .get(pk=bulletin.pk)
     )
     _require_draft(bulletin)
     today = today or timezone.localdate()

@@ -2,8 +2,8 @@
 
 composite = Σ w × part / Σ w over the parts a cadre has: 德 (the latest closed round's moral
 score), 廉 (100, less the year's deduction if a violation was verified), 绩 (100 plus the points
-of inspection findings naming the cadre, within 0–100) and, for leading cadres, their unit's
-total score.
+of inspection findings naming the cadre and of the year's close-range ledger notes, within
+0–100) and, for leading cadres, their unit's total score.
 
 The proposed grade comes from the composite bands, then the capping rules (each recorded with
 its explanation), then the 优秀 quota of the cadre's group: floor(share × number assessed), the
@@ -24,7 +24,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import ASSESSED_KINDS, Cadre
+from cadres.models import ASSESSED_KINDS, Cadre, LedgerNote
 
 from ..models import (
     GRADE_ORDER,
@@ -158,6 +158,12 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
         .annotate(total=Sum("points"))
         .order_by()
     )
+    ledger = dict(
+        LedgerNote.objects.filter(cadre_id__in=ids, noted_on__year=year.year)
+        .values_list("cadre_id")
+        .annotate(total=Sum("points"))
+        .order_by()
+    )
     unit_scores = {s.unit_id: s for s in UnitScore.objects.filter(year=year)}
     year_end = dt.date(year.year, 12, 31)
     in_force, verified = _integrity_helpers()
@@ -173,7 +179,10 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
             "integrity": HUNDRED - policy.integrity_deduction
             if cadre.pk in violations
             else HUNDRED,
-            "performance": max(Decimal(0), min(HUNDRED, HUNDRED + findings.get(cadre.pk, 0))),
+            "performance": max(
+                Decimal(0),
+                min(HUNDRED, HUNDRED + findings.get(cadre.pk, 0) + ledger.get(cadre.pk, 0)),
+            ),
             "unit": unit_score.total if cadre.is_leading and unit_score else None,
         }
         weights = {

@@ -320,7 +320,10 @@ def moral_scores(round_: MoralRound) -> dict[int, dict]:
             "by_dimension": by_dimension,
             "ballots": data["ballots"],
             "judgements": dict(data["judgements"]),
-            "threshold_breached": incompetent > template.incompetent_share * data["ballots"],
+            # The share is stored to three places (one third is 0.333): compare at that
+            # precision, so exactly a third does not count as "more than a third".
+            "threshold_breached": round(Decimal(incompetent) / data["ballots"], 3)
+            > template.incompetent_share,
         }
     return results
 

@@ -135,7 +135,9 @@ def progress_submit(
 @transaction.atomic
 def progress_approve(*, report: ProgressReport, by) -> ProgressReport:
     report = (
-        ProgressReport.objects.select_for_update(of=("self",)).select_related("target__year").get(pk=report.pk)
+        ProgressReport.objects.select_for_update(of=("self",))
+        .select_related("target__year")
+        .get(pk=report.pk)
     )
     if report.status != ProgressReport.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be approved."))

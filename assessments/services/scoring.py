@@ -313,9 +313,34 @@ def scores_compute(*, year: AssessmentYear) -> list[UnitScore]:
     return scores
 
 
+class _Recompute:
+    """The on-commit callback that asks for one year's recompute (tagged, so a transaction
+    registers it once however many inputs it changes)."""
+
+    def __init__(self, year_id: int):
+        self.kaohe_recompute_year = year_id
+
+    def __call__(self) -> None:
+        from kaohe.lib.queue import enqueue
+
+        from ..tasks import recompute_scores
+
+        enqueue(recompute_scores, self.kaohe_recompute_year)
+
+
+def recompute_requested(year_id: int) -> bool:
+    """Whether the current transaction already asks for this year's recompute. Django's own
+    list of on-commit callbacks is the record, so a rollback forgets the request too."""
+    connection = transaction.get_connection()
+    return any(
+        getattr(func, "kaohe_recompute_year", None) == year_id
+        for _sids, func, _robust in connection.run_on_commit
+    )
+
+
 def scores_request_recompute(year: AssessmentYear) -> None:
     """Ask for the year's scores to be recomputed once the current transaction commits
-    (through Celery: inline without a broker, on a worker with one)."""
-    from ..tasks import recompute_scores
-
-    transaction.on_commit(lambda: recompute_scores.delay(year.pk))
+    (through Celery: inline without a broker, on a worker with one). However many inputs the
+    transaction changes, the year is recomputed once."""
+    if not recompute_requested(year.pk):
+        transaction.on_commit(_Recompute(year.pk))

@@ -15,7 +15,7 @@ register = template.Library()
 
 @register.filter
 def pct(value) -> str:
-    """"0.9534" -> "95.3%"."""
+    """ "0.9534" -> "95.3%"."""
     if value in (None, ""):
         return "—"
     return f"{Decimal(value) * 100:.1f}%"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 SEED = 2015
 PASSWORD = "kaohe-demo"  # noqa: S105 - the published password of the demo logins
@@ -371,3 +372,545 @@ CATALOG = [
        description="工作经验被省、市推广或在会议上作典型发言的加分。"),
 ]
 # fmt: on
+
+# --- 2015 as of October: targets, progress, checks, reviews -------------------------------------
+
+# The progress part has its own random stream, so the county above never changes with it.
+PROGRESS_SEED = 20151031
+PROGRESS_YEAR = 2015
+LAST_MONTH = 10  # January to October are reported
+AS_OF = dt.date(2015, 10, 31)  # the demo's "today"
+TIME_ZONE = "Asia/Shanghai"
+TARGET_DEADLINE = dt.date(2015, 12, 31)
+
+# The county party secretary signs the party-building responsibility letters (a made-up name).
+COUNTY_SECRETARY = "梁振华"
+LETTER_KINDS = [TOWNSHIP, COMMITTEE]
+LETTER_TITLE = "隰县2015年度党建工作目标责任书（{unit}）"
+LETTER_DAYS = (dt.date(2015, 2, 9), dt.date(2015, 2, 13))
+
+# Milestone curves: month -> cumulative share of the annual target.
+# fmt: off
+PLANTING_CURVE = {  # Yuluxiang pears are planted in spring (March-April) and late autumn
+    3: "0.30", 4: "0.62", 5: "0.68", 6: "0.68", 7: "0.68", 8: "0.68", 9: "0.70", 10: "0.82",
+    11: "1", 12: "1",
+}
+MARKETING_CURVE = {  # stored fruit sells until spring; the new crop is picked in September
+    1: "0.08", 2: "0.15", 3: "0.19", 4: "0.21", 5: "0.22", 6: "0.22", 7: "0.22", 8: "0.26",
+    9: "0.50", 10: "0.68", 11: "0.85", 12: "1",
+}
+UNDERFOREST_CURVE = {
+    3: "0.10", 4: "0.30", 5: "0.52", 6: "0.70", 7: "0.78", 8: "0.84", 9: "0.90", 10: "0.95",
+    11: "1", 12: "1",
+}
+INVESTMENT_CURVE = {  # the building season runs from March to November
+    3: "0.05", 4: "0.14", 5: "0.26", 6: "0.40", 7: "0.53", 8: "0.65", 9: "0.76", 10: "0.86",
+    11: "0.95", 12: "1",
+}
+STARTS_CURVE = {3: "0.25", 4: "0.50", 5: "0.75", 6: "1", 12: "1"}  # projects break ground in spring
+# fmt: on
+
+
+@dataclass(frozen=True)
+class RatioSpec:
+    """How a completion-ratio target is set: value range (rounded to ``step``) and measure."""
+
+    measure: str
+    low: int
+    high: int
+    step: int
+    note: str
+    curve: dict[int, str] | None = None  # milestones; None: the plan is target × month / 12
+    places: int = 0  # decimals of reported values
+
+
+RATIO_TARGETS = {
+    ("I1.1", TOWNSHIP): RatioSpec("亩", 1500, 4000, 50, "新植玉露香梨面积", PLANTING_CURVE),
+    ("I1.4", TOWNSHIP): RatioSpec("吨", 5000, 16000, 100, "玉露香梨销售量", MARKETING_CURVE),
+    ("I2", TOWNSHIP): RatioSpec("亩", 500, 2500, 50, "林下种植养殖面积", UNDERFOREST_CURVE),
+    ("T2", TOWNSHIP): RatioSpec("户", 200, 600, 10, "驻村帮扶增收户数"),
+    ("T7", TOWNSHIP): RatioSpec("人", 400, 1500, 10, "年度减贫人口"),
+    ("I3.1", DEPARTMENT): RatioSpec("万元", 100, 1500, 10, "重点项目完成投资", INVESTMENT_CURVE),
+    ("I3.2", DEPARTMENT): RatioSpec("个", 1, 2, 1, "计划新开工重点项目", STARTS_CURVE),
+    ("I4", DEPARTMENT): RatioSpec("%", 100, 100, 1, "市下达指标综合完成进度", places=1),
+    ("T2", DEPARTMENT): RatioSpec("户", 10, 40, 1, "驻村帮扶增收户数"),
+    ("T2", COMMITTEE): RatioSpec("户", 15, 50, 1, "驻村帮扶增收户数"),
+}
+
+# Departments that carry the county's big projects: I3.1 investment (万元) and I3.2 starts (个).
+BIG_PROJECTS = {
+    "XX-D06": (8000, 15000, 5, 8),
+    "XX-D08": (3000, 6000, 3, 5),
+    "XX-D09": (4000, 8000, 3, 6),
+    "XX-D12": (2000, 5000, 2, 4),
+    "XX-D13": (3000, 7000, 3, 5),
+    "XX-D14": (2000, 5000, 2, 4),
+    "XX-D17": (6000, 12000, 4, 7),
+    "XX-D18": (8000, 14000, 4, 7),
+    "XX-D19": (3000, 8000, 3, 6),
+    "XX-D27": (1500, 4000, 2, 4),
+    "XX-D30": (2000, 5000, 3, 5),
+    "XX-D34": (2000, 6000, 2, 4),
+}
+
+# Unit profiles: a quality tier per unit (A strong ... D weak), and the October colour of its
+# numeric targets (green: all on track; amber: one or two lag; red: one lags badly).
+TIERS = "ABCD"
+TIER_COUNTS = {
+    TOWNSHIP: {"A": 1, "B": 3, "C": 3, "D": 1},
+    DEPARTMENT: {"A": 7, "B": 21, "C": 16, "D": 6},
+    COMMITTEE: {"A": 3, "B": 8, "C": 7, "D": 2},
+}
+COLOUR_COUNTS = {  # (red, amber); the rest are green
+    TOWNSHIP: (1, 2),
+    DEPARTMENT: (3, 8),
+    COMMITTEE: (1, 2),
+}
+# The status thresholds of the year (AssessmentYear.green_min / amber_min, left at their defaults).
+GREEN_FROM, AMBER_FROM = Decimal("0.95"), Decimal("0.80")
+# October actual / plan of a numeric target, by colour and tier.
+PACE = {
+    "red": (0.58, 0.76),
+    "amber": (0.83, 0.93),
+    "A": (1.02, 1.10),
+    "B": (0.98, 1.05),
+    "C": (0.96, 1.02),
+    "D": (0.955, 0.99),
+}
+LEVEL_ODDS = {  # good, fair, average, poor
+    "A": (60, 40, 0, 0),
+    "B": (30, 58, 12, 0),
+    "C": (5, 50, 40, 5),
+    "D": (0, 5, 45, 50),
+}
+MIDTERM_SCORES = {"A": (89, 97), "B": (83, 91), "C": (76, 85), "D": (70, 75)}
+MANUAL_SHARE = {"A": (0.88, 0.96), "B": (0.78, 0.88), "C": (0.68, 0.8), "D": (0.5, 0.65)}
+# Chance that a unit checked by a centralized or special inspection gets a deduction.
+DEDUCTION_ODDS = {"A": 0.03, "B": 0.12, "C": 0.25, "D": 0.7}
+MIDTERM_DAYS = (dt.date(2015, 7, 6), dt.date(2015, 7, 24))
+DECISION_DAYS = (dt.date(2015, 10, 12), dt.date(2015, 10, 23))
+
+# Units with a set part in the story. Tiers named here override the drawn ones.
+TIER_OVERRIDES = {
+    "XX-T01": "A",
+    "XX-T02": "A",
+    "XX-T07": "B",  # the work-safety veto
+    "XX-D09": "A",
+    "XX-D10": "A",
+    "XX-D15": "B",
+    "XX-D30": "A",
+    "XX-C13": "B",
+}
+VETO_UNIT = "XX-T07"  # 下李乡: a major work-safety accident in July
+VETO_ON = dt.date(2015, 7, 14)
+# Units that did not report some targets for October (besides 龙泉镇, whose October marketing
+# report was returned and not yet corrected): unit -> indicator codes.
+MISSING_OCTOBER = {"XX-D37": ["I3.1", "P5", "T8"], "XX-C20": ["P6", "T3"]}
+RETURNED_OPEN = ("XX-T01", "I1.4")  # returned in October, its correction still awaited
+# Units that handed in one month late (on the 26th-28th): unit -> months.
+LATE_UNITS = {"XX-D44": [3, 8], "XX-T08": [6], "XX-C17": [9], "XX-D32": [5]}
+# Units whose October reports all still await review, plus this many others at random.
+AWAITING_UNITS = ["XX-D21", "XX-C11"]
+AWAITING_OTHERS = 8
+RETURNS = 10  # reports returned with a reason and corrected
+FORCED_LEVELS = {("XX-T02", "I1.2"): "fair", ("XX-D08", "T8"): "fair", ("XX-C05", "P2.1"): "fair"}
+OVERDUE_RECTIFICATIONS = 3
+
+# Bonus awards: (unit, indicator, points, honour, date).
+BONUS_AWARDS = [
+    ("XX-T02", "B1", "1.5", "被省林业厅评为全省经济林提质增效示范乡镇", dt.date(2015, 6, 18)),
+    ("XX-T02", "B2", "0.5", "获评全市果业发展先进乡镇", dt.date(2015, 3, 20)),
+    ("XX-T01", "B2", "1", "获评全市农村工作先进乡镇", dt.date(2015, 3, 20)),
+    ("XX-D09", "B1", "2", "获评全省果业工作先进集体", dt.date(2015, 9, 8)),
+    ("XX-D09", "B3", "1", "玉露香梨“四统一”管理经验在全市推广", dt.date(2015, 8, 26)),
+    ("XX-D10", "B2", "1", "获评全市信访工作先进集体", dt.date(2015, 4, 15)),
+    ("XX-D30", "B1", "1", "获评全省扶贫开发工作先进集体", dt.date(2015, 10, 16)),
+    ("XX-D15", "B2", "1", "获评全市平安建设先进单位", dt.date(2015, 2, 6)),
+    (
+        "XX-C13",
+        "B3",
+        "0.5",
+        "“党支部+合作社”做法在全市非公党建现场会上作典型发言",
+        dt.date(2015, 7, 2),
+    ),
+]
+
+# Monthly narratives. Numeric targets: "{so_far}" is filled with the cumulative figures, then a
+# phrase for the season. Other targets: one of the sentences, with {a} < {b} small numbers.
+RATIO_NARRATIVE = {
+    "I1.1": "截至{month}月底，累计新植玉露香梨{actual}亩，占年度任务{target}亩的{pct}%。",
+    "I1.4": "截至{month}月底，累计销售玉露香梨{actual}吨（其中电商销售{online}吨），"
+    "占年度任务的{pct}%。",
+    "I2": "截至{month}月底，累计发展林下种植养殖{actual}亩，占年度任务的{pct}%。",
+    "I3.1": "截至{month}月底，重点项目累计完成投资{actual}万元，占年度计划{target}万元的{pct}%。",
+    "I3.2": "截至{month}月底，计划新开工的{target}个重点项目已开工{actual}个。",
+    "I4": "截至{month}月底，市下达本部门指标综合完成进度{actual}%。",
+    "T2": "截至{month}月底，驻村工作队累计帮扶增收{actual}户，占年度任务{target}户的{pct}%。",
+    "T7": "截至{month}月底，累计实现稳定脱贫{actual}人，占年度减贫任务的{pct}%。",
+}
+SEASON_PHRASES = {
+    "I1.1": {
+        (1, 2): ["冬季整地、落实栽植地块，与苗木基地签订供苗协议。"],
+        (3, 5): [
+            "组织集中栽植，统一供苗、统一标准、统一验收。",
+            "栽后及时浇水定干，落实管护责任人。",
+        ],
+        (6, 9): ["做好新植园抹芽、除草、浇水保活，成活率{survival}%。"],
+        (10, 12): ["秋季栽植全面展开，已完成整地挖坑并调运苗木。"],
+    },
+    "I1.4": {
+        (1, 4): ["组织客商收购冷库存储果，开展电商年货节促销。"],
+        (5, 8): ["对接北京、广州等地客商，落实订单收购。"],
+        (9, 12): ["新果采收上市，组织参加果品推介会，冷库入库同步推进。"],
+    },
+    "I2": {
+        (1, 3): ["落实林下种植养殖地块，组织技术培训。"],
+        (4, 8): ["发展林下养鸡、中药材和食用菌，带动农户参与。"],
+        (9, 12): ["组织林下产品采收和销售，开展效益测算。"],
+    },
+    "I3.1": {
+        (1, 3): ["完成项目前期手续办理，落实施工单位。"],
+        (4, 10): [
+            "项目建设全面推进，实行周调度、月通报。",
+            "协调解决征地、资金等问题，加快施工进度。",
+        ],
+        (11, 12): ["抓住冬季施工前的有利时机，组织项目收尾。"],
+    },
+    "I3.2": {(1, 12): ["落实项目包联责任，协调办理开工手续。"]},
+    "I4": {(1, 12): ["逐项对照市下达指标，落实责任人和完成时限。"]},
+    "T2": {(1, 12): ["驻村工作队落实一户一策，发展种养项目增加收入。"]},
+    "T7": {(1, 12): ["落实产业扶持、转移就业和易地搬迁等帮扶措施。"]},
+}
+NARRATIVES = {
+    "P1": [
+        "召开党委（党组）会议{a}次，研究“三重一大”事项{b}项。",
+        "开展中心组理论学习{a}次，围绕“三严三实”专题教育进行研讨。",
+        "落实干部日常管理，开展谈心谈话{b}人次。",
+    ],
+    "P2.1": [
+        "推进党支部规范化建设，本月{a}个支部完成对标整改。",
+        "督促各支部落实“三会一课”，召开支部党员大会{a}次。",
+        "开展“主题党日”活动{a}次，完善活动阵地台账。",
+    ],
+    "P2.2": [
+        "开展党员集中培训{a}期，参训{b}人次。",
+        "排查流动党员{a}名，全部纳入管理。",
+        "确定入党积极分子{a}名，按程序做好培养考察。",
+    ],
+    "P3": [
+        "落实党风廉政建设主体责任，开展廉政谈话{b}人次。",
+        "组织观看警示教育片，讲廉政党课{a}次。",
+        "开展“四风”问题自查，建立问题清单{a}项并逐项整改。",
+    ],
+    "P4": [
+        "准备联述联评联考述职材料，征求意见建议{b}条。",
+        "对照联述联评联考测评反馈，整改问题{a}项。",
+    ],
+    "P5": [
+        "对照党建目标责任书逐项推进，完成阶段任务{a}项。",
+        "召开党建工作推进会，通报责任书目标落实情况。",
+    ],
+    "P6": [
+        "开展“法律进乡村、进机关”宣传{a}场次。",
+        "组织领导干部集中学法{a}次。",
+    ],
+    "P7": [
+        "推进年度改革任务{a}项，报送改革进展信息{b}条。",
+        "梳理改革任务台账，按节点推进。",
+    ],
+    "I1.2": [
+        "组织果园管理技术培训{a}场次，培训果农{b}人次。",
+        "推进果园标准化管理，新建示范园{a}个。",
+        "开展病虫害统防统治，落实专业化服务队{a}支。",
+    ],
+    "I1.3": [
+        "推广果实套袋和配方施肥，提高精品果率。",
+        "申报绿色食品认证{a}个，组织果品质量抽检。",
+    ],
+    "I5": [
+        "系统党组织领办专业合作社{a}个，带动农户{b}户。",
+        "组织党员示范户结对帮带，开展技术服务{a}次。",
+    ],
+    "I6": [
+        "督促所属单位推进主导产业目标，召开调度会{a}次。",
+        "汇总所属单位主导产业目标完成情况，报送进度{a}次。",
+    ],
+    "T1": [
+        "办结行政执法案件{a}件，案卷评查合格。",
+        "推进政务公开，主动公开信息{b}条。",
+    ],
+    "T3": [
+        "到定点帮扶村开展帮扶{a}次，落实帮扶资金{b}万元。",
+        "帮扶村新建产业项目{a}个，走访贫困户{b}户。",
+    ],
+    "T4": [
+        "接待群众来访{a}批{b}人次，按期办结。",
+        "排查信访隐患{a}件，落实包案化解责任。",
+    ],
+    "T5": [
+        "开展安全隐患排查{a}次，整改隐患{b}处。",
+        "召开安全生产例会，落实企业主体责任和部门监管责任。",
+    ],
+    "T6.1": [
+        "排查矛盾纠纷{b}起，调处化解{a}起。",
+        "开展平安建设宣传，落实网格化管理。",
+    ],
+    "T6.2": [
+        "开展打黑除恶宣传{a}次，摸排线索{b}条。",
+        "建立涉黑涉恶线索台账，按期报送。",
+    ],
+    "T8": [
+        "推进部门年度重点工作{a}项，均按节点完成。",
+        "落实县委、县政府交办事项{a}件，办结{a}件。",
+    ],
+}
+SEASONAL_NARRATIVES = {  # orchard work follows the pear's year
+    "I1.2": {
+        (1, 2): "组织果树冬剪和清园，培训果农{b}人次。",
+        (3, 3): "开展春季刮树皮、清园和病虫害预防。",
+        (4, 5): "组织疏花疏果和人工授粉，技术员包村指导。",
+        (6, 6): "全面推广果实套袋，套袋率达{pct}%。",
+        (7, 8): "开展病虫害统防统治，落实专业化服务队{a}支。",
+        (9, 9): "组织适时采收、分级包装和入库。",
+        (10, 12): "开展秋施基肥，推广有机肥替代化肥。",
+    },
+}
+VETO_NARRATIVE = (
+    "7月14日，辖区内村级道路施工工地发生一起边坡坍塌较大生产安全责任事故，造成3人死亡。"
+    "事故发生后全乡开展安全生产大排查，对在建工程逐一检查。"
+)
+VAGUE_NARRATIVE = "本月工作正常推进。"
+RETURN_REASONS = [
+    ("vague", "进展情况描述过于笼统，请写明具体措施和数据后重新提交。"),
+    ("monthly", "填报的是当月完成数，应填报累计完成数，请更正后重新提交。"),
+    ("evidence", "缺少佐证材料（验收单、现场照片），请补充后重新提交。"),
+]
+EVIDENCE_SENT = "（验收单和现场照片已按要求报送县考核办。）"
+
+DECISION_REASONS = {
+    "good": "三季度考评：{name}工作扎实，台账完整，成效明显。",
+    "fair": "三季度考评：{name}推进有力，个别环节仍需加强。",
+    "average": "三季度考评：{name}推进一般，措施不够具体，部分任务滞后。",
+    "poor": "三季度考评：{name}工作明显滞后，多项任务未按节点完成。",
+}
+MANUAL_REASON = "三季度考评：所属单位主导产业目标平均完成{pct}%，按完成情况折算得分。"
+MIDTERM_NOTE = "2015年联述联评联考年中测评"
+
+# --- The four checks (四查) of 2015 ---------------------------------------------------------------
+
+CENTRALIZED, SPECIAL, SPOT, INTERVIEW = "centralized", "special", "spot", "interview"
+INSPECTION_COUNTS = {CENTRALIZED: 4, SPECIAL: 6, SPOT: 25, INTERVIEW: 5}
+OFFICE_TEAM = "县委考核办、县委督导办"
+
+
+@dataclass(frozen=True)
+class FindingSpec:
+    """A kind of finding: the indicator it bears on (None: noted only), points (+ or −), what
+    was found ({cadre} is the cadre concerned) and what to rectify ("" for nothing)."""
+
+    indicator: str | None
+    points: str
+    description: str
+    rectify: str = ""
+    kinds: tuple[str, ...] = tuple(ALL_KINDS)
+
+
+def _f(indicator, points, description, rectify="", kinds=ALL_KINDS) -> FindingSpec:
+    return FindingSpec(indicator, points, description, rectify, tuple(kinds))
+
+
+# (date, title, units checked: kinds and how many departments / committees).
+CENTRALIZED_ROUNDS = [
+    (dt.date(2015, 3, 26), "2015年一季度目标责任集中督查"),
+    (dt.date(2015, 5, 27), "2015年重点工作推进情况集中督查"),
+    (dt.date(2015, 7, 29), "2015年上半年目标责任集中督查"),
+    (dt.date(2015, 9, 24), "2015年三季度目标责任集中督查"),
+]
+CENTRALIZED_SCOPE = {DEPARTMENT: 16, COMMITTEE: 6}  # all townships, and this many of the others
+CENTRALIZED_FINDINGS = [
+    _f(
+        "I1.2",
+        "-1",
+        "部分新植园管护不到位，存在缺苗断垄、杂草丛生现象。",
+        "补植补栽，落实专人管护。",
+        T,
+    ),
+    _f(
+        "I1.3",
+        "-0.5",
+        "精品果生产技术推广不够，套袋率低于全县平均水平。",
+        "制定提升措施，加强技术指导。",
+        T,
+    ),
+    _f(
+        "P2.1",
+        "-0.5",
+        "个别支部“三会一课”记录不规范，组织生活不经常。",
+        "规范组织生活记录，支部书记作出说明。",
+    ),
+    _f("P2.2", "-0.5", "党员发展程序不规范，个别档案材料缺失。", "补齐档案材料，规范发展程序。"),
+    _f(
+        "T6.1",
+        "-0.5",
+        "矛盾纠纷排查化解台账不全，个别纠纷未按期化解。",
+        "健全排查台账，逐件销号。",
+        TD,
+    ),
+    _f("T8", "-0.5", "部门年度重点工作推进缓慢，未按节点完成。", "制定赶超措施，明确完成时限。", D),
+    _f("I3.1", "-1", "重点项目前期手续办理滞后，影响开工建设。", "加快办理用地、环评等手续。", D),
+    _f("T1", "-0.5", "行政执法案卷不规范，个别案件超期办理。", "开展案卷自查，规范执法程序。", TD),
+    _f(
+        "I5",
+        "-1",
+        "系统党组织服务主导产业措施不具体，示范带动不明显。",
+        "制定党建引领产业发展具体措施。",
+        C,
+    ),
+    _f("T7", "-0.5", "个别贫困户建档立卡信息不准确。", "逐户核查，更新建档立卡信息。", T),
+]
+CENTRALIZED_NOTES = [
+    _f(None, "0", "目标责任分解不够细，部分任务未明确责任人。", "细化任务分解，落实到人。"),
+    _f(None, "0", "工作台账更新不及时。", "按月更新工作台账。"),
+]
+POSITIVE_FINDINGS = [  # (unit, indicator, points, description, round: index into the checks)
+    ("XX-T02", "I1.2", "1", "果园标准化管理示范园建设成效突出，经验做法在全县推广。", 1),
+    ("XX-D08", "T8", "1", "农业“三项重点工作”提前完成，受到县委、县政府通报表扬。", 3),
+    ("XX-C05", "P2.1", "0.5", "“支部建在产业链上”做法成效明显，在全县推广。", 2),
+]
+
+# Special inspections of key tasks: (date, title, inspectors, scope, findings). The scope lists
+# unit codes; "townships" stands for all townships.
+SPECIAL_CHECKS = [
+    (
+        dt.date(2015, 4, 21),
+        "玉露香梨春季栽植专项检查",
+        "县果业发展中心、县委督导办",
+        ["townships"],
+        [
+            _f(
+                "I1.1",
+                "-1",
+                "新植园栽植质量不达标，部分地块苗木成活率低于85%。",
+                "限期补植补栽，确保成活率达到90%以上。",
+                T,
+            ),
+            _f("I1.2", "-0.5", "新植园未按要求定干、覆膜。", "组织技术员逐园整改。", T),
+        ],
+    ),
+    (
+        dt.date(2015, 6, 17),
+        "重点项目建设专项督查",
+        "县发展和改革局、县委督导办",
+        ["big_projects", 4],
+        [
+            _f("I3.1", "-1", "重点项目建设进度滞后于计划节点。", "倒排工期，加快施工进度。", D),
+            _f("I3.2", "-0.5", "计划新开工项目未按期开工。", "落实开工条件，明确开工时间。", D),
+        ],
+    ),
+    (
+        dt.date(2015, 7, 17),
+        "安全生产专项督查",
+        "县应急管理局、县委督导办",
+        ["townships", "XX-D11", "XX-D17", "XX-D18", "XX-D19", "XX-D22", "XX-D27", "XX-D34"],
+        [
+            _f(
+                "T5",
+                "-0.5",
+                "安全隐患排查整治不彻底，个别隐患未按期整改。",
+                "建立隐患清单，逐项整改销号。",
+            ),
+            _f("T5", "-1", "在建工程安全防护措施不到位。", "立即停工整改，落实安全防护措施。", TD),
+        ],
+    ),
+    (
+        dt.date(2015, 8, 13),
+        "信访积案化解专项督查",
+        "县信访局、县委督导办",
+        ["townships", "XX-D10", "XX-D16", "XX-D17", "XX-D25", "XX-D27"],
+        [
+            _f("T4", "-1", "发生越级上访1起。", "落实包案领导，限期化解。", TD),
+            _f("T4", "-2", "发生进京越级上访1批。", "落实包案领导，限期化解并做好稳控。", TD),
+            _f("T4", "-0.5", "信访事项未按期办结。", "限期办结并答复信访人。"),
+        ],
+    ),
+    (
+        dt.date(2015, 9, 9),
+        "打黑除恶专项斗争督查",
+        "县委政法委、县公安局",
+        ["townships", "XX-D15", "XX-D26", "XX-D45", "XX-D46", "XX-C04", "XX-C19"],
+        [
+            _f("T6.2", "-0.5", "涉黑涉恶线索摸排台账不全，未按期报送。", "补齐台账，按期报送。"),
+            _f("T6.1", "-0.5", "重点人员稳控措施落实不到位。", "落实稳控责任人。"),
+        ],
+    ),
+    (
+        dt.date(2015, 10, 15),
+        "干部驻村帮扶工作专项检查",
+        "县扶贫开发服务中心、县委组织部",
+        ["random", 14],
+        [
+            _f("T2", "-0.5", "驻村工作队员{cadre}在岗天数不足。", "严格驻村考勤，落实在岗要求。"),
+            _f(
+                "T3",
+                "-0.5",
+                "定点帮扶措施不具体，帮扶资金未落实。",
+                "制定帮扶计划，落实帮扶资金。",
+                DC,
+            ),
+        ],
+    ),
+]
+VETO_FINDING = _f(
+    "T5",
+    "-6",
+    "7月14日，辖区内村级道路施工工地发生一起边坡坍塌较大生产安全责任事故，造成3人死亡，"
+    "经调查认定为生产安全责任事故。按规定实行一票否决。",
+    "全面排查在建工程安全隐患，严肃追究相关人员责任，健全安全生产责任体系。",
+    T,
+)
+
+SPOT_TITLE = "作风纪律随机抽查（第{n}次）"
+SPOT_FINDINGS = [
+    _f(
+        "P3",
+        "-0.5",
+        "工作日上班时间{cadre}不在岗，未履行请销假手续。",
+        "严格执行考勤和请销假制度，对当事人批评教育。",
+    ),
+    _f(
+        "P3",
+        "-1",
+        "{cadre}工作日中午饮酒，违反作风建设有关规定。",
+        "对当事人诫勉谈话，单位开展作风纪律专题教育。",
+    ),
+    _f("P3", "-0.5", "公务用车派车登记不全，个别车辆未按规定停放。", "完善公务用车管理制度。"),
+    _f("P3", "-0.5", "上班时间{cadre}用电脑玩游戏。", "对当事人批评教育，加强日常管理。"),
+]
+SPOT_NOTES = [
+    _f(None, "0", "值班记录不完整，个别时段无人签到。", "完善值班制度和值班记录。"),
+    _f(None, "0", "便民服务窗口公示信息未及时更新。", "更新公示内容，明确办理时限。"),
+    _f(None, "0", "考勤记录不规范，补签现象较多。", "规范考勤管理。"),
+]
+SPOT_CLEAN = "抽查{units}在岗履职情况，未发现违反作风纪律问题。"
+SPOT_DIRTY = "抽查{units}在岗履职情况，发现问题{n}个，已当场反馈。"
+
+INTERVIEW_TITLE = "群众满意度访谈调查（{units}）"
+INTERVIEW_FINDINGS = [
+    _f("P3", "-0.5", "群众反映{cadre}办事推诿、态度生硬。", "对当事人约谈提醒，公开整改情况。"),
+]
+INTERVIEW_NOTES = [
+    _f(None, "0", "群众反映办事流程不清楚、往返次数多。", "公开办事指南，推行一次告知。"),
+    _f(None, "0", "群众对政策宣传知晓率不高。", "加强政策宣传，进村入户讲解。"),
+    _f(None, "0", "群众反映村内道路亮化不足。", "纳入年度民生实事，明确完成时限。", T),
+]
+INTERVIEW_SUMMARY = "访谈干部{cadres}人、群众{people}人，发放问卷{forms}份，群众满意率{rate}%。"
+
+CLOSING_NOTES = [
+    "已按要求整改到位，整改情况报告已报送县委考核办。",
+    "已整改完毕，经县委督导办复查验收。",
+    "已完成整改，相关制度已建立并公开。",
+    "整改到位，对相关责任人进行了批评教育。",
+]
+VETO_FOLLOW_UP = "落实事故整改措施，对全乡在建工程和道路施工逐一复查，整改隐患{b}处。"
+CHECK_SUMMARY = "督查{units}个单位，发现问题{found}个，扣分{points}分。"
+CHECK_PRAISE = "{praised}个单位工作成效突出，予以加分。"

@@ -23,6 +23,7 @@ from cadres import services as cadre_services
 from cadres.models import Account, Cadre, PostKind, Rank, Role, Unit
 
 from . import data
+from .progress import load_progress
 
 
 @dataclass(frozen=True)
@@ -363,7 +364,9 @@ _STATUS_PATH = [
 ]
 
 
-def _load_years(units: dict[str, Unit]) -> dict[str, int]:
+def _load_years(units: dict[str, Unit]) -> tuple[dict[str, int], dict[int, AssessmentYear]]:
+    """Create the missing years, weights and indicators. Returns the counts created and the
+    county's years by number."""
     county = units[data.COUNTY[0]]
     years = {y.year: y for y in AssessmentYear.objects.filter(county=county)}
     counts = {"years": 0, "weights": 0, "indicators": 0}
@@ -372,6 +375,7 @@ def _load_years(units: dict[str, Unit]) -> dict[str, int]:
         created = year is None
         if created:
             year = assessment_services.year_create(county=county, year=number, title=title)
+            years[number] = year
             counts["years"] += 1
         if not year.is_editable:
             continue
@@ -408,7 +412,8 @@ def _load_years(units: dict[str, Unit]) -> dict[str, int]:
             start = _STATUS_PATH.index(year.status)
             for step in _STATUS_PATH[start + 1 : _STATUS_PATH.index(status) + 1]:
                 year = assessment_services.year_set_status(year=year, status=step)
-    return counts
+            years[number] = year
+    return counts, years
 
 
 def _load_accounts(plan: Plan, units: dict[str, Unit]) -> int:
@@ -438,7 +443,11 @@ def _load_accounts(plan: Plan, units: dict[str, Unit]) -> int:
 def load_demo(*, stdout=None) -> dict[str, int]:
     """Create whatever of the demo county is missing; return how many rows of each were created.
 
-    Keys: units, cadres, moves, years, weights, indicators, accounts.
+    Keys: units, cadres, moves, years, weights, indicators, accounts, and for the 2015 year as of
+    October 2015 (loaded in one piece, only while the year has no targets) those of
+    ``progress.COUNT_KEYS``: targets, milestones, reports, late_reports, returned_reports,
+    inspections, findings, rectifications, midterm_reviews, decisions, bonus_awards, letters,
+    scored_units.
     """
     plan = plan_county()
     notes = []  # written after the transaction, so a closed pipe cannot undo the load
@@ -450,7 +459,7 @@ def load_demo(*, stdout=None) -> dict[str, int]:
             _("Cadres: %(count)d created, %(moves)d of them with a move in their post history.")
             % {"count": created_cadres, "moves": moves}
         )
-        year_counts = _load_years(units)
+        year_counts, years = _load_years(units)
         message = _(
             "Assessment years: %(years)d created, with %(weights)d weights "
             "and %(indicators)d indicators."
@@ -458,6 +467,9 @@ def load_demo(*, stdout=None) -> dict[str, int]:
         notes.append(message % year_counts)
         accounts = _load_accounts(plan, units)
         notes.append(_("Demo logins: %(count)d created.") % {"count": accounts})
+        progress_counts = load_progress(plan, units, years.get(data.PROGRESS_YEAR))
+        if progress_counts["targets"]:
+            notes += progress_notes(progress_counts)
     if stdout is not None:
         for note in notes:
             stdout.write(note)
@@ -467,7 +479,43 @@ def load_demo(*, stdout=None) -> dict[str, int]:
         "moves": moves,
         **year_counts,
         "accounts": accounts,
+        **progress_counts,
     }
+
+
+def progress_summary(counts: dict[str, int]) -> str:
+    """One sentence on the 2015 year as loaded (for the command's closing summary)."""
+    return _(
+        "The %(year)d year as it stood at the end of October: %(targets)d targets, "
+        "%(reports)d progress reports, %(inspections)d inspections with %(findings)d findings "
+        "and %(rectifications)d rectification items, %(scored_units)d units scored."
+    ) % {"year": data.PROGRESS_YEAR, **counts}
+
+
+def progress_notes(counts: dict[str, int]) -> list[str]:
+    """What the load of the 2015 year created, in words."""
+    year = data.PROGRESS_YEAR
+    return [
+        _("%(year)d targets: %(targets)d created, %(milestones)d of their monthly milestones.")
+        % {"year": year, **counts},
+        _(
+            "Progress reports January to October: %(reports)d, %(late_reports)d of them late "
+            "and %(returned_reports)d returned for correction."
+        )
+        % counts,
+        _(
+            "Inspections: %(inspections)d, with %(findings)d findings and "
+            "%(rectifications)d rectification items."
+        )
+        % counts,
+        _(
+            "Mid-term reviews: %(midterm_reviews)d; decisions on graded and manual "
+            "indicators: %(decisions)d; bonus awards: %(bonus_awards)d; responsibility "
+            "letters: %(letters)d."
+        )
+        % counts,
+        _("Scores computed for %(scored_units)d units.") % counts,
+    ]
 
 
 def demo_logins() -> list[dict[str, str]]:

@@ -2,11 +2,13 @@
 
 import datetime as dt
 from decimal import Decimal as D
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
-from assessments import services
+from assessments import services, tasks
 from assessments.models import IndicatorScore, Level, UnitScore
 from cadres.models import Unit
 from tests.factories import IndicatorFactory, UnitFactory, WeightsFactory, YearFactory
@@ -406,15 +408,31 @@ def test_recompute_replaces_scores_in_the_same_queries_for_3_and_30_units(xx, ye
     assert UnitScore.objects.filter(year=year).count() == 30
 
 
-def test_approving_a_report_recomputes_scores_on_commit(
-    xx, year, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)
+def test_approving_a_report_recomputes_scores_on_commit(xx, year):
+    """Real commits (tasks run inline without a broker): each service call is a request."""
     t = services.target_assign(
         indicator=_ind(year, "I1", "industry", "ratio", 20), unit=xx.township, target_value=D(100)
     )
     report = services.progress_submit(
         target=t, month=3, actual_value=D(50), narrative="进展", by=xx.liaison, now=NOW
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        services.progress_approve(report=report, by=xx.office)
+    assert UnitScore.objects.get(unit=xx.township).industry == D(0)  # reported, not approved
+    services.progress_approve(report=report, by=xx.office)
     assert UnitScore.objects.get(unit=xx.township).industry == D(20)  # 40 × 10/20
+
+
+def test_many_input_changes_in_one_transaction_recompute_the_year_once(
+    xx, year, django_capture_on_commit_callbacks
+):
+    ind = _ind(year, "T1", "tasks", "manual", 10)
+    with (
+        mock.patch.object(tasks.recompute_scores, "apply_async") as handoff,
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        for i in range(5):
+            town = _township(xx, f"R{i}")
+            target = services.target_assign(indicator=ind, unit=town)
+            services.decision_set(target=target, points=D(5), reason="评定", by=xx.office)
+    assert handoff.call_count == 1

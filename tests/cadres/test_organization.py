@@ -132,3 +132,63 @@ def test_cadres_see_no_units_and_liaisons_only_their_subtree(xx):
     assert not units_for(xx.cadre_user).exists()
     assert set(units_for(xx.liaison)) == {xx.township}
     assert set(units_for(xx.office)) == {xx.county, xx.committee, xx.township, xx.department}
+
+
+def test_ledger_notes_are_dated_within_range_and_count_into_performance(xx):
+    from assessments.models import CadreResult
+    from assessments.services import grading
+    from tests.factories import YearFactory
+
+    with pytest.raises(ValidationError):
+        services.ledger_note_add(
+            cadre=xx.cadre,
+            noted_on=dt.date(2015, 7, 1),
+            kind="hard_task",
+            note="x",
+            points=11,
+            by=xx.office,
+        )
+    with pytest.raises(ValidationError):
+        services.ledger_note_add(
+            cadre=xx.cadre,
+            noted_on=dt.date(2999, 1, 1),
+            kind="daily",
+            note="x",
+            points=1,
+            by=xx.office,
+        )
+    services.ledger_note_add(
+        cadre=xx.cadre,
+        noted_on=dt.date(2015, 7, 1),
+        kind="hard_task",
+        note="防汛中擅离职守",
+        points=-6,
+        by=xx.office,
+    )
+    services.ledger_note_add(
+        cadre=xx.cadre,
+        noted_on=dt.date(2014, 7, 1),
+        kind="daily",
+        note="another year",
+        points=-9,
+        by=xx.office,
+    )
+    year = YearFactory(county=xx.county, year=2015, status="closed")
+    grading.policy_set(year=year)
+    grading.results_propose(year=year)
+    assert CadreResult.objects.get(cadre=xx.cadre).performance == 94  # only 2015 counts
+
+
+def test_the_ledger_is_on_the_office_page_but_not_on_my_records(client, xx):
+    services.ledger_note_add(
+        cadre=xx.cadre,
+        noted_on=dt.date(2015, 7, 1),
+        kind="key_moment",
+        note="关键时刻挺身而出",
+        points=3,
+        by=xx.office,
+    )
+    client.force_login(xx.office)
+    assert "关键时刻挺身而出" in client.get(f"/org/cadres/{xx.cadre.pk}/").content.decode()
+    client.force_login(xx.cadre_user)
+    assert "关键时刻挺身而出" not in client.get("/org/me/").content.decode()

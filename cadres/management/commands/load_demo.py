@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from kaohe.demo.loader import demo_logins, load_demo
+from kaohe.demo.loader import demo_logins, load_demo, progress_summary
 
 
 def _width(text: str) -> int:
@@ -29,8 +29,9 @@ def _table(rows: list[list[str]]) -> list[str]:
 class Command(BaseCommand):
     help = (
         "Load the demo county (Xi County, Linfen): units, cadres, the 2014 and 2015 assessment "
-        "years with their catalogs, and demo logins. Safe to run again: it only adds what is "
-        "missing."
+        "years with their catalogs, demo logins, and the 2015 year as it stood at the end of "
+        "October 2015 (targets, monthly progress, inspections, reviews and scores). Safe to run "
+        "again: it only adds what is missing."
     )
 
     def handle(self, *args, **options):
@@ -42,6 +43,8 @@ class Command(BaseCommand):
                 "%(accounts)d logins."
             )
             self.stdout.write(self.style.SUCCESS(summary % counts))
+            if counts["targets"]:
+                self.stdout.write(self.style.SUCCESS(progress_summary(counts)))
         else:
             self.stdout.write(
                 self.style.SUCCESS(_("The demo county is already loaded; nothing to add."))
