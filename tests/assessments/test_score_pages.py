@@ -118,6 +118,8 @@ def test_scorecard_explains_each_point_and_links_to_its_source(client, xx, year)
     page = response.content.decode()
     assert response.status_code == 200
     assert "抽查" in page and "问题" in page  # the finding behind the deduction
+    assert "评定" in page  # the decision's reason behind the manual points
+    assert "尚未评定" not in page
     target = Target.objects.get(unit=xx.township, indicator__code="M1")
     assert reverse("assessments:target_detail", args=[target.pk]) in page
 
