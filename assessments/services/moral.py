@@ -332,7 +332,9 @@ def moral_scores(round_: MoralRound) -> dict[int, dict]:
 def moral_round_close(*, round_: MoralRound) -> list[MoralResult]:
     """Close the round (no more ballots) and store each cadre's results."""
     round_ = (
-        MoralRound.objects.select_for_update()
+        # Lock the round's row only: PostgreSQL refuses FOR UPDATE on the nullable side of
+        # the join to the template.
+        MoralRound.objects.select_for_update(of=("self",))
         .select_related("year__moral_template")
         .get(pk=round_.pk)
     )

@@ -57,7 +57,7 @@ def test_group_weights_must_add_up_to_100(xx):
 def test_a_code_casts_one_ballot_and_is_refused_the_second_time(round_, leader):
     (code,) = moral.ballot_codes_issue(round_=round_, unit=leader.unit, group="peers", count=1)
     moral.ballot_cast(code=code.code.lower(), answers=_answers(round_, leader, {}), today=DAY)
-    with pytest.raises(ValidationError, match="已经使用|already"):
+    with pytest.raises(ValidationError, match="已被使用|already"):
         moral.ballot_cast(code=code.code, answers=_answers(round_, leader, {}), today=DAY)
     assert Ballot.objects.count() == 1
 
