@@ -5,6 +5,7 @@ test runs in a savepoint inside it.
 """
 
 import datetime as dt
+import math
 from collections import Counter
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -13,22 +14,31 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.test import override_settings
 from django.utils import timezone
 
 from assessments.models import (
     AssessmentYear,
+    Ballot,
+    BallotAnswer,
+    BallotCode,
     BonusAward,
+    CadreResult,
     CategoryWeights,
     Decision,
     Finding,
+    Grade,
+    GradingPolicy,
     Indicator,
     IndicatorScore,
     Inspection,
     Level,
     MidtermReview,
     Milestone,
+    MoralResult,
+    MoralRound,
+    MoralTemplate,
     ProgressReport,
     Rectification,
     ResponsibilityLetter,
@@ -36,8 +46,22 @@ from assessments.models import (
     UnitScore,
 )
 from assessments.selectors.progress import SEVERITY, Color, target_statuses
-from cadres.models import ASSESSED_KINDS, Account, Cadre, Post, Role, Unit
+from assessments.services.grading import quota_status
+from assessments.services.moral import round_cadres
+from cadres.models import (
+    ASSESSED_KINDS,
+    Account,
+    Cadre,
+    IntegrityEntry,
+    IntegrityReporter,
+    LedgerNote,
+    Post,
+    Role,
+    Sanction,
+    Unit,
+)
 from kaohe.demo import data
+from kaohe.demo.daily import DAILY_KEYS, daily_notes, daily_summary, plan_daily
 from kaohe.demo.loader import load_demo, plan_county, progress_notes, progress_summary
 from kaohe.demo.progress import leaf_indicators, plan_progress
 
@@ -84,6 +108,18 @@ def table_counts() -> dict[str, int]:
         "letters": ResponsibilityLetter.objects.count(),
         "unit_scores": UnitScore.objects.count(),
         "indicator_scores": IndicatorScore.objects.count(),
+        "moral_templates": MoralTemplate.objects.count(),
+        "moral_rounds": MoralRound.objects.count(),
+        "ballot_codes": BallotCode.objects.count(),
+        "ballots": Ballot.objects.count(),
+        "ballot_answers": BallotAnswer.objects.count(),
+        "moral_results": MoralResult.objects.count(),
+        "ledger_notes": LedgerNote.objects.count(),
+        "integrity_entries": IntegrityEntry.objects.count(),
+        "reporters": IntegrityReporter.objects.count(),
+        "sanctions": Sanction.objects.count(),
+        "policies": GradingPolicy.objects.count(),
+        "cadre_results": CadreResult.objects.count(),
     }
 
 
@@ -127,6 +163,22 @@ def test_first_run_creates_what_it_reports(first_run):
         assert first_run[key] == tables[key] > 0, key
     assert first_run["scored_units"] == tables["unit_scores"]
     assert first_run["late_reports"] == ProgressReport.objects.filter(is_late=True).count()
+    for key in (
+        "moral_rounds",
+        "ballot_codes",
+        "ballots",
+        "moral_results",
+        "ledger_notes",
+        "integrity_entries",
+        "sanctions",
+        "cadre_results",
+    ):
+        assert first_run[key] == tables[key] > 0, key
+    assert first_run["ballot_papers"] == BallotCode.objects.filter(used=True).count()
+    grades = Counter(CadreResult.objects.values_list("grade", flat=True))
+    assert {g: first_run[f"grade_{g}"] for g in Grade.values} == {
+        g: grades[g] for g in Grade.values
+    }
 
 
 def test_loading_twice_leaves_one_copy(first_run, django_assert_max_num_queries):
@@ -486,4 +538,136 @@ def test_the_load_reports_the_2015_counts(first_run):
         assert note in FIRST_RUN["notes"]
     summary = progress_summary(first_run)
     for key in ("targets", "reports", "inspections", "findings", "rectifications", "scored_units"):
+        assert str(first_run[key]) in summary
+
+
+# --- 2015: the daily assessment of cadres ---------------------------------------------------------
+
+
+def moral_round() -> MoralRound:
+    return MoralRound.objects.get(year=year_2015(), name=data.MORAL_ROUND_NAME)
+
+
+def test_the_daily_plan_is_the_same_every_time(first_run):
+    assert plan_daily(plan_county()) == plan_daily(plan_county())
+
+
+def test_the_moral_round_is_closed_with_a_result_for_every_leading_cadre(first_run):
+    round_ = moral_round()
+    assert round_.status == MoralRound.Status.CLOSED and round_.leading_only
+    assert (round_.opens_on, round_.closes_on) == (data.MORAL_OPENS, data.MORAL_CLOSES)
+    units = list(round_.units.all())
+    kinds = Counter(u.kind for u in units)
+    assert kinds == {Unit.Kind.TOWNSHIP: 8, Unit.Kind.DEPARTMENT: 12}
+    results = {r.cadre_id: r for r in MoralResult.objects.filter(round=round_)}
+    rated = [c for unit in units for c in round_cadres(round_, unit)]
+    assert {c.pk for c in rated} == set(results)
+    assert all(c.is_leading for c in rated)
+    # Turnout between 80% and 95% overall, varying by group; every ballot answers every item.
+    used = Counter(BallotCode.objects.filter(round=round_, used=True).values_list("group"))
+    issued = Counter(BallotCode.objects.filter(round=round_).values_list("group"))
+    assert 0.80 <= sum(used.values()) / sum(issued.values()) <= 0.95
+    assert len({round(used[g] / issued[g], 2) for g in issued}) > 1
+    ballots = Ballot.objects.filter(round=round_)
+    assert BallotAnswer.objects.filter(ballot__round=round_).count() == ballots.count() * 10
+    # Mostly 好 and 较好, some 较差, rarely 差.
+    levels = Counter(BallotAnswer.objects.filter(ballot__round=round_).values_list("level"))
+    total = sum(levels.values())
+    assert levels[("good",)] + levels[("fair",)] > 0.85 * total
+    assert 0 < levels[("poor",)] < levels[("fairly_poor",)] < 0.15 * total
+    scores = sorted(r.score for r in results.values() if not r.threshold_breached)
+    assert 79 <= scores[0] < 85 and 95 < scores[-1] <= 99
+    assert all(r.ballots >= 15 for r in results.values())
+
+
+def test_one_cadre_is_judged_incompetent_on_more_than_a_third_of_the_ballots(first_run):
+    breached = list(MoralResult.objects.filter(round=moral_round(), threshold_breached=True))
+    assert len(breached) == 1
+    result = breached[0]
+    assert result.judgements["incompetent"] * 3 > result.ballots
+    assert result.cadre.number == plan_daily(plan_county()).breach
+    grade = CadreResult.objects.get(year=year_2015(), cadre=result.cadre)
+    assert "ballots" in {c["rule"] for c in grade.caps}
+    assert grade.grade in (Grade.BASIC, Grade.INCOMPETENT)
+
+
+def test_ledger_notes_and_the_integrity_archive(first_run):
+    notes = LedgerNote.objects.all()
+    assert 12 <= notes.values("cadre").distinct().count() <= 16
+    assert not notes.exclude(noted_on__year=2015)
+    assert set(notes.values_list("kind", flat=True)) == set(LedgerNote.Kind.values)
+    points = [n.points for n in notes]
+    assert min(points) == -6 and max(points) == 5
+    entries = IntegrityEntry.objects.all()
+    assert entries.values("cadre").distinct().count() == len(data.INTEGRITY_CASES)
+    statuses = Counter(entries.values_list("status", flat=True))
+    assert statuses["unfounded"] >= 2 and statuses["verifying"] and statuses["received"]
+    assert entries.filter(status="verified", verified_on__year=2015).count() == 1
+    assert {"12380_letter", "12380_phone", "12380_web", "online_supervisor"} <= set(
+        entries.values_list("source", flat=True)
+    )
+    assert 0 < IntegrityReporter.objects.count() < entries.count()
+    sanction = Sanction.objects.get()
+    assert sanction.in_force_from.year <= 2015 and sanction.in_force_until > dt.date(2015, 12, 31)
+    office = get_user_model().objects.get(username="office")
+    leader = get_user_model().objects.get(username="leader")
+    for perm in ("read_integrity_archive", "read_integrity_reporter", "read_integrity_log"):
+        assert office.has_perm(f"cadres.{perm}")
+    assert leader.has_perm("cadres.read_integrity_archive")
+    assert not leader.has_perm("cadres.read_integrity_reporter")
+    assert not leader.has_perm("cadres.read_integrity_log")
+
+
+def test_every_active_cadre_of_an_assessed_unit_has_a_proposed_grade(first_run):
+    year = year_2015()
+    assert year.grading.stage == GradingPolicy.Stage.PROPOSED
+    cadres = Cadre.objects.filter(
+        is_active=True, unit__in=county_units(), unit__kind__in=ASSESSED_KINDS
+    )
+    results = CadreResult.objects.filter(year=year)
+    assert set(results.values_list("cadre", flat=True)) == set(cadres.values_list("pk", flat=True))
+    assert not results.exclude(grade=F("proposed_grade"))
+    grades = Counter(results.values_list("grade", flat=True))
+    assert grades[Grade.EXCELLENT] and grades[Grade.COMPETENT]
+
+
+def test_no_quota_group_has_more_excellent_than_its_quota(first_run):
+    groups = quota_status(year_2015())
+    assert groups and not [g for g in groups if g["over"]]
+    for group in groups:
+        assert group["cap"] == math.floor(group["share"] * group["n"] / 100)
+        assert group["excellent"] <= group["cap"]
+
+
+def test_every_capping_rule_applies_somewhere(first_run):
+    year = year_2015()
+    rules = Counter(
+        rule
+        for caps in CadreResult.objects.filter(year=year).values_list("caps", flat=True)
+        for rule in {c["rule"] for c in caps}
+    )
+    assert {"quota", "sanction", "violation", "unit", "ballots"} <= set(rules)
+    for rule in ("quota", "sanction", "violation", "unit", "ballots"):
+        assert first_run[f"capped_{rule}"] == rules[rule], rule
+    # The unit rule: the principal leader of every unit graded 一般 or 较差.
+    weak = UnitScore.objects.filter(year=year, proposed_grade__in=[Level.AVERAGE, Level.POOR])
+    assert weak.exists()
+    capped = CadreResult.objects.filter(
+        year=year, cadre__is_principal=True, unit__in=weak.values("unit")
+    )
+    assert capped.count() == weak.count() == rules["unit"]
+    assert all("unit" in {c["rule"] for c in r.caps} and r.grade != Grade.EXCELLENT for r in capped)
+    for rule in ("sanction", "violation"):
+        result = next(
+            r for r in CadreResult.objects.filter(year=year) if rule in {c["rule"] for c in r.caps}
+        )
+        assert result.grade != Grade.EXCELLENT
+
+
+def test_the_load_reports_the_daily_counts(first_run):
+    assert set(DAILY_KEYS) <= set(first_run)
+    for note in daily_notes(first_run):
+        assert note in FIRST_RUN["notes"]
+    summary = daily_summary(first_run)
+    for key in ("ballots", "cadre_results", "grade_excellent", "grade_competent"):
         assert str(first_run[key]) in summary

@@ -121,7 +121,15 @@ def _caps(cadre, *, sanction, violation, unit_grade, moral_result) -> list[dict]
                 % {"grade": Level(unit_grade).label},
             }
         )
-    if moral_result is not None and moral_result.threshold_breached:
+    if moral_result is None:
+        caps.append(
+            {
+                "rule": "no_ballots",
+                "max": Grade.COMPETENT,
+                "text": _("No moral-assessment (德) result this year: not 优秀."),
+            }
+        )
+    elif moral_result.threshold_breached:
         caps.append(
             {
                 "rule": "ballots",

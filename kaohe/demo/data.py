@@ -914,3 +914,128 @@ CLOSING_NOTES = [
 VETO_FOLLOW_UP = "落实事故整改措施，对全乡在建工程和道路施工逐一复查，整改隐患{b}处。"
 CHECK_SUMMARY = "督查{units}个单位，发现问题{found}个，扣分{points}分。"
 CHECK_PRAISE = "{praised}个单位工作成效突出，予以加分。"
+
+# --- 2015: the moral-assessment ballots, the ledger, the integrity archive and the grades -----
+
+DAILY_SEED = 20151220
+DAILY_YEAR = 2015
+MORAL_ROUND_NAME = "2015年度干部德的考核测评"
+MORAL_OPENS, MORAL_CLOSES = dt.date(2015, 12, 1), dt.date(2015, 12, 20)
+MORAL_CAST_ON = dt.date(2015, 12, 10)
+# The round rates the leading cadres of every township and of this many departments (drawn, but
+# the pear centre, whose story runs through the demo, is always among them).
+MORAL_DEPARTMENTS = 12
+MORAL_ALWAYS = ["XX-D09"]
+# Codes issued per unit and rater group, and the codes left unused: (low, high) drawn per unit.
+BALLOT_CODES = {"superiors": 3, "peers": 5, "subordinates": 8, "public": 6}
+BALLOTS_UNUSED = {"superiors": (0, 1), "peers": (0, 1), "subordinates": (0, 1), "public": (0, 2)}
+# How each group rates on average, against the cadre's profile (points).
+GROUP_BIAS = {"superiors": 0.5, "peers": -0.5, "subordinates": 1.0, "public": -2.0}
+# A cadre's profile: the impression raters have of them, drawn per post kind (the ballot score
+# follows it closely between 75 and 95, and saturates above).
+MORAL_PROFILE = {"principal": (85.0, 103.0), "deputy": (80.5, 102.0)}
+HARSH_BALLOT = 0.04  # a rater with a grudge marks a cadre some 20 points down
+# The cadre whose ballots judge 不称职 more than a third of the time: the first deputy (by number)
+# of this unit, with a modest profile; this share of the ballots on them (spread evenly over the
+# groups) are hostile.
+BREACH_UNIT = "XX-T05"
+BREACH_PROFILE = 80.0
+BREACH_SHARE = 0.5
+BREACH_IMPRESSION = 54.0
+
+# Close-range identification ledger (近距离识别干部台账): (kind, points, note).
+LEDGER_NOTES = [
+    ("hard_task", 5, "7月防汛抢险中连续奋战三昼夜，组织转移群众86人，无一伤亡。"),
+    ("hard_task", 4, "带队完成城区棚户区改造征收，按期交付净地，未发生群访事件。"),
+    ("key_moment", 4, "信访积案化解中主动担当，包案化解两起十年以上积案。"),
+    ("key_moment", 3, "森林火情发生后第一时间带队赶赴现场，指挥得当，火情两小时内扑灭。"),
+    ("hard_task", 3, "驻村帮扶中吃住在村，推动建成玉露香梨冷藏库一座，带动42户脱贫。"),
+    ("daily", 2, "坚持每周下村走访，群众反映问题台账化管理、件件有回音。"),
+    ("daily", 2, "主动承担全县“三基建设”材料统筹，加班加点按时报送。"),
+    ("personal_gain", 2, "主动让出评先名额给基层一线干部。"),
+    ("personal_gain", 1, "婉拒企业赠送的购物卡，并向单位党组报告。"),
+    ("key_moment", 2, "冬季供暖管网爆裂抢修中坚守现场，当晚恢复供暖。"),
+    ("daily", -2, "多次无故缺席乡党委中心组学习，经提醒后仍未改进。"),
+    ("hard_task", -4, "在项目征地中推诿扯皮，致使县重点工程工期延误一个月。"),
+    ("key_moment", -6, "汛期值班期间擅离岗位，导致险情信息上报延误。"),
+    ("personal_gain", -3, "在职称评审推荐中为亲属说情打招呼，经谈话后认识到错误。"),
+    ("daily", -1, "群众来访接待中态度生硬，被群众投诉，已当面道歉。"),
+    ("daily", 1, "认真落实首问负责制，全年无群众投诉。"),
+]
+LEDGER_CADRES = 15  # the notes above go to this many cadres (one or two each)
+LEDGER_DAYS = (dt.date(2015, 1, 5), dt.date(2015, 11, 30))
+
+
+@dataclass(frozen=True)
+class IntegrityCase:
+    source: str
+    received_on: dt.date
+    summary: str
+    status: str  # where the verification stands: received, verifying, verified, partly, unfounded
+    verified_on: dt.date | None = None
+    conclusion: str = ""
+    reporter: tuple[str, str, str] | None = None  # (name, contact, note); None: anonymous
+    sanction: tuple[str, dt.date, dt.date, dt.date | None, str] | None = None
+    # (kind, decided on, in force from, in force until, note)
+
+
+# The integrity archive of six leading cadres of the round (reporters' names are invented).
+INTEGRITY_CASES = [
+    IntegrityCase(  # verified in 2015: not 优秀 this year
+        "12380_letter",
+        dt.date(2015, 3, 16),
+        "来信反映其在2014年农村危房改造补助发放中优亲厚友，将不符合条件的亲属列入补助名单。",
+        "verified",
+        dt.date(2015, 6, 18),
+        "经县纪委核查，反映问题属实：其亲属1户不符合补助条件被列入名单，"
+        "违规发放的补助资金1.2万元已全部追回。",
+        ("刘春生", "隰县某村村民（来信地址已存档）", "实名举报，要求反馈核查结果；已书面反馈。"),
+    ),
+    IntegrityCase(  # partly verified in 2014; the party warning is in force through 2015
+        "reporting_phone",
+        dt.date(2014, 11, 20),
+        "电话反映其在2014年中秋节期间接受下属单位宴请，并使用公车办私事。",
+        "partly",
+        dt.date(2014, 12, 26),
+        "经核查，接受宴请问题属实，公车私用问题查无实据。",
+        ("王秀芳", "138****2716", "来电人要求对其身份保密。"),
+        (
+            "party_warning",
+            dt.date(2015, 1, 9),
+            dt.date(2015, 1, 9),
+            dt.date(2016, 1, 8),
+            "经县纪委常委会研究，给予党内警告处分。",
+        ),
+    ),
+    IntegrityCase(
+        "12380_web",
+        dt.date(2015, 4, 22),
+        "网上举报其违规插手乡村道路工程招投标。",
+        "unfounded",
+        dt.date(2015, 7, 10),
+        "经调取招投标全部资料并约谈相关人员，未发现其插手招投标的问题，反映不实，予以澄清。",
+        ("", "xx12380-7731@example.com", "网上实名举报，留有电子邮箱。"),
+    ),
+    IntegrityCase(  # 网上监督员
+        "online_supervisor",
+        dt.date(2015, 8, 3),
+        "网上监督员反映其工作日中午饮酒。",
+        "unfounded",
+        dt.date(2015, 9, 14),
+        "经调取当日考勤和就餐记录、走访同事，反映情况不实。",
+    ),
+    IntegrityCase(  # 离任审计: still being verified
+        "departure_audit",
+        dt.date(2015, 9, 28),
+        "原任职单位离任经济责任审计发现：2013年专项资金18.6万元未按规定用途使用。",
+        "verifying",
+    ),
+    IntegrityCase(
+        "12380_phone",
+        dt.date(2015, 11, 17),
+        "来电反映其配偶经营的农资门市承揽乡政府采购业务。",
+        "received",
+        reporter=("赵建军", "139****0852", ""),
+    ),
+]
+INTEGRITY_STATUS_DAYS = 7  # an entry goes under verification a week after it was received

@@ -23,6 +23,7 @@ from cadres import services as cadre_services
 from cadres.models import Account, Cadre, PostKind, Rank, Role, Unit
 
 from . import data
+from .daily import daily_notes, load_daily
 from .progress import load_progress
 
 
@@ -368,7 +369,9 @@ def _load_years(units: dict[str, Unit]) -> tuple[dict[str, int], dict[int, Asses
     """Create the missing years, weights and indicators. Returns the counts created and the
     county's years by number."""
     county = units[data.COUNTY[0]]
-    years = {y.year: y for y in AssessmentYear.objects.filter(county=county)}
+    # With the moral-assessment template, so that the daily part's check costs no query.
+    found = AssessmentYear.objects.filter(county=county).select_related("moral_template")
+    years = {y.year: y for y in found}
     counts = {"years": 0, "weights": 0, "indicators": 0}
     for number, title, status in data.YEARS:
         year = years.get(number)
@@ -447,7 +450,9 @@ def load_demo(*, stdout=None) -> dict[str, int]:
     October 2015 (loaded in one piece, only while the year has no targets) those of
     ``progress.COUNT_KEYS``: targets, milestones, reports, late_reports, returned_reports,
     inspections, findings, rectifications, midterm_reviews, decisions, bonus_awards, letters,
-    scored_units.
+    scored_units; and for the daily assessment of 2015 (a closed moral-assessment round, ledger
+    notes, integrity archive entries and the proposed annual grades; loaded in one piece, only
+    while the year has no moral-assessment template) those of ``daily.DAILY_KEYS``.
     """
     plan = plan_county()
     notes = []  # written after the transaction, so a closed pipe cannot undo the load
@@ -470,6 +475,9 @@ def load_demo(*, stdout=None) -> dict[str, int]:
         progress_counts = load_progress(plan, units, years.get(data.PROGRESS_YEAR))
         if progress_counts["targets"]:
             notes += progress_notes(progress_counts)
+        daily_counts = load_daily(plan, years.get(data.DAILY_YEAR))
+        if daily_counts["moral_rounds"]:
+            notes += daily_notes(daily_counts)
     if stdout is not None:
         for note in notes:
             stdout.write(note)
@@ -480,6 +488,7 @@ def load_demo(*, stdout=None) -> dict[str, int]:
         **year_counts,
         "accounts": accounts,
         **progress_counts,
+        **daily_counts,
     }
 
 

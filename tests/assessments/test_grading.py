@@ -210,3 +210,13 @@ def test_the_lock_waits_for_the_deadline_and_every_answer_then_only_corrections(
         "competent",
         "纪委通报后更正",
     )
+
+
+def test_a_cadre_nobody_rated_on_morality_cannot_be_excellent(xx, year, eight):
+    """Without ballots, 廉 and 绩 alone would give 100 and take every 优秀 place."""
+    _moral(year, {xx.cadre: "88"})
+    results = {r.cadre_id: r for r in grading.results_propose(year=year)}
+    unrated = results[xx.other_cadre.pk]
+    assert unrated.composite == D(100) and unrated.grade == "competent"
+    assert [c["rule"] for c in unrated.caps] == ["no_ballots"]
+    assert results[xx.cadre.pk].grade == "excellent"  # (30×88 + 20×100 + 30×100) / 80 = 95.5

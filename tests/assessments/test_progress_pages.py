@@ -707,9 +707,7 @@ def test_overview_of_one_unit_lists_its_targets_with_statuses(client, xx, year, 
     assert county_progress["town"][0].indicator.name in response.content.decode()
 
 
-def test_overview_defaults_to_the_latest_month_past_its_deadline(
-    client, xx, year, county_progress
-):
+def test_overview_defaults_to_the_latest_month_past_its_deadline(client, xx, year, county_progress):
     client.force_login(xx.office)
     overview = client.get(overview_url(year)).context["overview"]
     assert overview.month == 5  # on 10 June the June reports are not due before the 25th

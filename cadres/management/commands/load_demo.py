@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from kaohe.demo.daily import daily_summary
 from kaohe.demo.loader import demo_logins, load_demo, progress_summary
 
 
@@ -30,8 +31,10 @@ class Command(BaseCommand):
     help = (
         "Load the demo county (Xi County, Linfen): units, cadres, the 2014 and 2015 assessment "
         "years with their catalogs, demo logins, and the 2015 year as it stood at the end of "
-        "October 2015 (targets, monthly progress, inspections, reviews and scores). Safe to run "
-        "again: it only adds what is missing."
+        "October 2015 (targets, monthly progress, inspections, reviews and scores), and its "
+        "daily assessment of cadres (a closed moral-assessment round, ledger notes, integrity "
+        "archive entries and the proposed annual grades). Safe to run again: it only adds "
+        "what is missing."
     )
 
     def handle(self, *args, **options):
@@ -45,6 +48,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(summary % counts))
             if counts["targets"]:
                 self.stdout.write(self.style.SUCCESS(progress_summary(counts)))
+            if counts["moral_rounds"]:
+                self.stdout.write(self.style.SUCCESS(daily_summary(counts)))
         else:
             self.stdout.write(
                 self.style.SUCCESS(_("The demo county is already loaded; nothing to add."))
