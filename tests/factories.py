@@ -78,3 +78,47 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     max_points = 10
     method = Indicator.Method.LEVELS
     unit_kinds = factory.LazyFunction(lambda: [Unit.Kind.TOWNSHIP, Unit.Kind.DEPARTMENT])
+
+
+def bulletin_towns(xx, year):
+    """Three townships of ``xx`` on a 1200-mu target in ``year``: one on plan, one lagging
+    badly, one not reporting in October; their heads, and the county's leader, have email
+    addresses. Used by the bulletin tests and the integration test. Returns the townships."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from assessments.services.progress import progress_approve, progress_submit
+    from assessments.services.targets import target_assign
+    from cadres.services import unit_update
+
+    indicator = IndicatorFactory(
+        year=year,
+        code="I1",
+        category="industry",
+        method="ratio",
+        unit_kinds=["township"],
+        name="新植玉露香梨",
+    )
+    towns = [xx.township] + [
+        UnitFactory(code=f"XX-T{i}", name=f"乡{i}", kind=Unit.Kind.TOWNSHIP, parent=xx.county)
+        for i in (2, 3)
+    ]
+    for town in towns:
+        unit_update(unit=town, head_email=f"head-{town.code.lower()}@example.gov.cn")
+    targets = [
+        target_assign(indicator=indicator, unit=t, target_value=Decimal(1200)) for t in towns
+    ]
+    when = dt.datetime(2015, 10, 20, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    for target, actual in zip(targets[:2], ("1000", "300"), strict=True):
+        report = progress_submit(
+            target=target,
+            month=10,
+            actual_value=Decimal(actual),
+            narrative="进展",
+            by=xx.liaison,
+            now=when,
+        )
+        progress_approve(report=report, by=xx.office)
+    xx.leader.email = "leader@example.gov.cn"
+    xx.leader.save()
+    return towns

@@ -2,7 +2,6 @@
 happens (retries, two beat ticks, a failed send)."""
 
 import datetime as dt
-from decimal import Decimal as D
 from unittest import mock
 
 import pytest
@@ -13,11 +12,8 @@ from django.db import IntegrityError, transaction
 from assessments import tasks
 from assessments.models import Bulletin, OutboxMessage
 from assessments.services import bulletins, outbox
-from assessments.services.progress import progress_approve, progress_submit
-from assessments.services.targets import target_assign
-from cadres.models import Role, Unit
-from cadres.services import unit_update
-from tests.factories import IndicatorFactory, UnitFactory, WeightsFactory, YearFactory, make_user
+from cadres.models import Role
+from tests.factories import WeightsFactory, YearFactory, bulletin_towns, make_user
 
 pytestmark = pytest.mark.django_db
 SH = dt.timezone(dt.timedelta(hours=8))
@@ -33,36 +29,7 @@ def year(xx):
 @pytest.fixture
 def county(xx, year):
     """Three townships on a 1200-mu target: on plan, lagging badly, and not reporting."""
-    ind = IndicatorFactory(
-        year=year,
-        code="I1",
-        category="industry",
-        method="ratio",
-        unit_kinds=["township"],
-        name="新植玉露香梨",
-    )
-    towns = [xx.township] + [
-        UnitFactory(code=f"XX-T{i}", name=f"乡{i}", kind=Unit.Kind.TOWNSHIP, parent=xx.county)
-        for i in (2, 3)
-    ]
-    for town in towns:
-        unit_update(unit=town, head_email=f"head-{town.code.lower()}@example.gov.cn")
-    targets = [target_assign(indicator=ind, unit=t, target_value=D(1200)) for t in towns]
-    when = dt.datetime(2015, 10, 20, 9, tzinfo=SH)
-    for target, actual in zip(targets[:2], ("1000", "300"), strict=True):
-        report = progress_submit(
-            target=target,
-            month=10,
-            actual_value=D(actual),
-            narrative="进展",
-            by=xx.liaison,
-            now=when,
-        )
-        progress_approve(report=report, by=xx.office)
-    leader = xx.leader
-    leader.email = "leader@example.gov.cn"
-    leader.save()
-    return towns
+    return bulletin_towns(xx, year)
 
 
 def test_content_ranks_units_within_kind_and_lists_what_lags(year, county):

@@ -21,7 +21,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from decimal import Decimal as D
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -387,43 +386,11 @@ def build_bulletin_county(xx):
 
 
 def _build_bulletin_county(xx):
-    from assessments.services.progress import progress_approve, progress_submit
-    from assessments.services.targets import target_assign
-    from cadres.models import Unit
-    from cadres.services import unit_update
-    from tests.factories import IndicatorFactory, UnitFactory, WeightsFactory, YearFactory
+    from tests.factories import WeightsFactory, YearFactory, bulletin_towns
 
     year = YearFactory(county=xx.county, year=2015, status="in_progress")
     WeightsFactory(year=year, unit_kind="township")
-    indicator = IndicatorFactory(
-        year=year,
-        code="I1",
-        category="industry",
-        method="ratio",
-        unit_kinds=["township"],
-        name="新植玉露香梨",
-    )
-    towns = [xx.township] + [
-        UnitFactory(code=f"XX-T{i}", name=f"乡{i}", kind=Unit.Kind.TOWNSHIP, parent=xx.county)
-        for i in (2, 3)
-    ]
-    for town in towns:
-        unit_update(unit=town, head_email=f"head-{town.code.lower()}@example.gov.cn")
-    targets = [target_assign(indicator=indicator, unit=t, target_value=D(1200)) for t in towns]
-    when = dt.datetime(2015, 10, 20, 9, tzinfo=SH)
-    for target, actual in zip(targets[:2], ("1000", "300"), strict=True):
-        report = progress_submit(
-            target=target,
-            month=10,
-            actual_value=D(actual),
-            narrative="进展",
-            by=xx.liaison,
-            now=when,
-        )
-        progress_approve(report=report, by=xx.office)
-    xx.leader.email = "leader@example.gov.cn"
-    xx.leader.save()
-    return year, towns
+    return year, bulletin_towns(xx, year)
 
 
 def start_services(request, settings) -> Worker:
