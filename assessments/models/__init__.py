@@ -7,6 +7,9 @@ from .annual import (
     GradeChange,
     GradingPolicy,
     ReviewRequest,
+    UnitGradeChange,
+    UnitResult,
+    UnitReviewRequest,
 )
 from .bulletins import Bulletin, EarlyWarning, OutboxMessage
 from .catalog import (
@@ -46,6 +49,9 @@ from .targets import (
 )
 
 __all__ = [
+    "UnitGradeChange",
+    "UnitResult",
+    "UnitReviewRequest",
     "GRADE_ORDER",
     "CadreResult",
     "Grade",

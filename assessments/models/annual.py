@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Unit
 
-from .catalog import AssessmentYear
+from .catalog import AssessmentYear, Level
 
 
 class Grade(models.TextChoices):
@@ -244,3 +244,109 @@ class GradeChange(models.Model):
 
     def __str__(self):
         return f"{self.result.cadre}: {self.before} → {self.after}"
+
+
+class UnitResult(models.Model):
+    """A unit's annual grade: the scoring engine's proposal frozen for notice, the office's
+    decision, and the grade that locks with the cadres' grades."""
+
+    year = models.ForeignKey(
+        AssessmentYear,
+        verbose_name=_("assessment year"),
+        on_delete=models.CASCADE,
+        related_name="unit_results",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="annual_results"
+    )
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=6)
+    veto_failed = models.BooleanField(_("veto failed"), default=False)
+    proposed_grade = models.CharField(_("proposed grade"), max_length=16, choices=Level.choices)
+    grade = models.CharField(_("grade"), max_length=16, choices=Level.choices)
+    override_reason = models.TextField(_("reason for the office's decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("unit annual result")
+        verbose_name_plural = _("unit annual results")
+        ordering = ["year", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "unit"], name="assessments_unitresult_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(grade=F("proposed_grade")) | ~Q(override_reason=""),
+                name="assessments_unitresult_override_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year.year} {self.unit.name} {self.get_grade_display()}"
+
+
+class UnitReviewRequest(models.Model):
+    """A unit's one request, filed by its liaison during notice, to review its grade."""
+
+    result = models.OneToOneField(
+        UnitResult,
+        verbose_name=_("unit annual result"),
+        on_delete=models.CASCADE,
+        related_name="review",
+    )
+    reasons = models.TextField(_("reasons"))
+    filed_at = models.DateTimeField(_("filed at"))
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=16,
+        choices=ReviewRequest.Outcome.choices,
+        default=ReviewRequest.Outcome.PENDING,
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("unit review request")
+        verbose_name_plural = _("unit review requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="pending") | (~Q(answer="") & Q(answered_at__isnull=False)),
+                name="assessments_unitreviewrequest_answered_has_answer",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.result}: {self.get_outcome_display()}"
+
+
+class UnitGradeChange(models.Model):
+    """Every change to a unit's grade: who, when, why, before and after."""
+
+    result = models.ForeignKey(
+        UnitResult,
+        verbose_name=_("unit annual result"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=GradeChange.Kind.choices)
+    before = models.CharField(_("before"), max_length=16, choices=Level.choices)
+    after = models.CharField(_("after"), max_length=16, choices=Level.choices)
+    reason = models.TextField(_("reason"))
+    changed_at = models.DateTimeField(_("changed at"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("unit grade change")
+        verbose_name_plural = _("unit grade changes")
+        ordering = ["result", "changed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="assessments_unitgradechange_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.result.unit}: {self.before} → {self.after}"

@@ -38,6 +38,9 @@ from ..models import (
     MoralResult,
     MoralRound,
     ReviewRequest,
+    UnitGradeChange,
+    UnitResult,
+    UnitReviewRequest,
     UnitScore,
 )
 
@@ -173,6 +176,7 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
         .order_by()
     )
     unit_scores = {s.unit_id: s for s in UnitScore.objects.filter(year=year)}
+    unit_grades = unit_results_propose(year=year, scores=list(unit_scores.values()))
     year_end = dt.date(year.year, 12, 31)
     in_force, verified = _integrity_helpers()
     sanctions = in_force(ids, year_end)
@@ -207,7 +211,7 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
             cadre,
             sanction=sanctions.get(cadre.pk),
             violation=violations.get(cadre.pk),
-            unit_grade=unit_score.proposed_grade if unit_score else None,
+            unit_grade=unit_grades.get(cadre.unit_id),
             moral_result=moral.get(cadre.pk),
         )
         grade = band_grade(policy, composite)
@@ -226,7 +230,7 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
                 "caps": caps,
                 "grade": grade,
                 "group": group,
-                "unit_grade": unit_score.proposed_grade if unit_score else None,
+                "unit_grade": unit_grades.get(cadre.unit_id),
             }
         )
 
@@ -299,7 +303,7 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
 def quota_status(year: AssessmentYear) -> list[dict]:
     """Per quota group: number assessed, 优秀 cap, 优秀 given (after decisions)."""
     policy = policy_for(year)
-    unit_grades = dict(UnitScore.objects.filter(year=year).values_list("unit_id", "proposed_grade"))
+    unit_grades = dict(UnitResult.objects.filter(year=year).values_list("unit_id", "grade"))
     groups: dict[str, dict] = {}
     for group, unit_id, grade in CadreResult.objects.filter(year=year).values_list(
         "quota_group", "unit_id", "grade"
@@ -446,10 +450,12 @@ def results_lock(*, year: AssessmentYear, today: dt.date | None = None) -> Gradi
         raise ValidationError(
             _("Review requests are open until %(date)s.") % {"date": policy.review_until}
         )
-    if ReviewRequest.objects.filter(
-        result__year=year, outcome=ReviewRequest.Outcome.PENDING
-    ).exists():
-        raise ValidationError(_("Answer every review request first."))
+    pending = ReviewRequest.Outcome.PENDING
+    if (
+        ReviewRequest.objects.filter(result__year=year, outcome=pending).exists()
+        or UnitReviewRequest.objects.filter(result__year=year, outcome=pending).exists()
+    ):
+        raise ValidationError(_("Answer every review request first (cadres' and units')."))
     policy.stage = Stage.LOCKED
     policy.locked_at = timezone.now()
     policy.save(update_fields=["stage", "locked_at"])
@@ -475,3 +481,144 @@ def result_correct(*, result: CadreResult, grade: str, reason: str, by) -> Cadre
     result.override_reason = reason.strip() if grade != result.proposed_grade else ""
     result.save(update_fields=["grade", "override_reason"])
     return result
+
+
+# --- Unit grades: the same path (proposal, decision, notice, review, lock, correction) ---------
+
+UNIT_LEVELS = [Level.GOOD, Level.FAIR, Level.AVERAGE, Level.POOR]
+
+
+def unit_results_propose(*, year: AssessmentYear, scores=None) -> dict[int, str]:
+    """Freeze the scoring engine's unit grades into unit results (an office decision already
+    made is kept). Returns unit id -> grade."""
+    scores = scores if scores is not None else list(UnitScore.objects.filter(year=year))
+    existing = {r.unit_id: r for r in UnitResult.objects.filter(year=year)}
+    new, changed = [], []
+    for score in scores:
+        result = existing.get(score.unit_id)
+        if result is None:
+            new.append(
+                UnitResult(
+                    year=year,
+                    unit_id=score.unit_id,
+                    total=score.total,
+                    veto_failed=score.veto_failed,
+                    proposed_grade=score.proposed_grade,
+                    grade=score.proposed_grade,
+                )
+            )
+            continue
+        result.total, result.veto_failed = score.total, score.veto_failed
+        result.proposed_grade = score.proposed_grade
+        if not result.override_reason:
+            result.grade = score.proposed_grade
+        changed.append(result)
+    UnitResult.objects.bulk_create(new)
+    UnitResult.objects.bulk_update(changed, ["total", "veto_failed", "proposed_grade", "grade"])
+    return {r.unit_id: r.grade for r in [*new, *changed]}
+
+
+def _unit_record(result: UnitResult, *, kind: str, after: str, reason: str, by) -> None:
+    UnitGradeChange.objects.create(
+        result=result,
+        kind=kind,
+        before=result.grade,
+        after=after,
+        reason=reason.strip(),
+        changed_at=timezone.now(),
+        changed_by=by,
+    )
+
+
+def _unit_set(result: UnitResult, *, kind: str, grade: str, reason: str, by) -> UnitResult:
+    if grade not in Level.values:
+        raise ValidationError({"grade": _("Choose a grade.")})
+    if result.veto_failed and UNIT_LEVELS.index(grade) < UNIT_LEVELS.index(Level.AVERAGE):
+        raise ValidationError({"grade": _("A failed one-vote veto caps the unit's grade at 一般.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the decision.")})
+    _unit_record(result, kind=kind, after=grade, reason=reason, by=by)
+    result.grade = grade
+    result.override_reason = reason.strip() if grade != result.proposed_grade else ""
+    result.full_clean()
+    result.save(update_fields=["grade", "override_reason"])
+    return result
+
+
+@transaction.atomic
+def unit_result_override(*, result: UnitResult, grade: str, reason: str, by) -> UnitResult:
+    """Before notice: the office decides a unit grade other than the proposal, with a reason.
+    Propose the cadres' grades again afterwards: quotas and caps depend on it."""
+    result = (
+        UnitResult.objects.select_for_update(of=("self",)).select_related("year").get(pk=result.pk)
+    )
+    if policy_for(result.year).stage != Stage.PROPOSED:
+        raise ValidationError(_("The grades are on notice or locked: file a correction instead."))
+    return _unit_set(result, kind=GradeChange.Kind.OVERRIDE, grade=grade, reason=reason, by=by)
+
+
+@transaction.atomic
+def unit_review_file(
+    *, result: UnitResult, reasons: str, by, today: dt.date | None = None
+) -> UnitReviewRequest:
+    """The unit's liaison asks, once, for a review of the unit's grade during notice."""
+    from cadres.models import Role
+    from cadres.scope import account_of
+
+    account = account_of(by)
+    if account is None or account.role != Role.LIAISON or account.unit_id != result.unit_id:
+        raise ValidationError(_("Only the unit's liaison may ask for a review of its grade."))
+    policy = policy_for(result.year)
+    today = today or timezone.localdate()
+    if policy.stage != Stage.NOTICE or today > policy.review_until:
+        raise ValidationError(_("Review requests are taken only during the notice period."))
+    if UnitReviewRequest.objects.filter(result=result).exists():
+        raise ValidationError(_("A review can be requested once."))
+    if not reasons.strip():
+        raise ValidationError({"reasons": _("Give your reasons.")})
+    review = UnitReviewRequest(result=result, reasons=reasons.strip(), filed_at=timezone.now())
+    review.full_clean()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def unit_review_answer(
+    *, review: UnitReviewRequest, answer: str, by, grade: str | None = None
+) -> UnitReviewRequest:
+    review = (
+        UnitReviewRequest.objects.select_for_update(of=("self",))
+        .select_related("result__year")
+        .get(pk=review.pk)
+    )
+    result = review.result
+    if policy_for(result.year).stage != Stage.NOTICE:
+        raise ValidationError(_("Reviews are answered during the notice period."))
+    if review.outcome != ReviewRequest.Outcome.PENDING:
+        raise ValidationError(_("The review has been answered."))
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write the answer.")})
+    if grade and grade != result.grade:
+        _unit_set(result, kind=GradeChange.Kind.REVIEW, grade=grade, reason=answer, by=by)
+        review.outcome = ReviewRequest.Outcome.CHANGED
+    else:
+        review.outcome = ReviewRequest.Outcome.UPHELD
+    review.answer, review.answered_at = answer.strip(), timezone.now()
+    review.full_clean()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def unit_result_correct(*, result: UnitResult, grade: str, reason: str, by) -> UnitResult:
+    """After the lock, a unit's grade changes only by a recorded correction."""
+    result = (
+        UnitResult.objects.select_for_update(of=("self",)).select_related("year").get(pk=result.pk)
+    )
+    if policy_for(result.year).stage != Stage.LOCKED:
+        raise ValidationError(_("Corrections are for locked results."))
+    if grade == result.grade:
+        raise ValidationError(
+            {"grade": _("The grade is already %(grade)s.") % {"grade": Level(grade).label}}
+        )
+    return _unit_set(result, kind=GradeChange.Kind.CORRECTION, grade=grade, reason=reason, by=by)

@@ -12,9 +12,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.models import Role
-from cadres.scope import STAFF_ROLES, cadres_for, can_write, role_required
+from cadres.scope import STAFF_ROLES, account_of, cadres_for, can_write, role_required, units_for
 
-from ..models import CadreResult, Grade, GradingPolicy, ReviewRequest
+from ..models import (
+    CadreResult,
+    Grade,
+    GradingPolicy,
+    Level,
+    ReviewRequest,
+    UnitResult,
+    UnitReviewRequest,
+)
+from ..selectors import years_for
 from ..services import grading
 from .catalog import _get_year_for_user
 
@@ -30,6 +39,24 @@ def _get_result_for_user(request, pk: int, *, write: bool = False) -> CadreResul
             .get(pk=pk)
         )
     except CadreResult.DoesNotExist:
+        raise Http404 from None
+
+
+def _get_unit_result_for_user(request, pk: int, *, write: bool = False) -> UnitResult:
+    """A unit's result in the user's scope; a liaison sees their unit's once it is published
+    (on notice or locked). 404 otherwise."""
+    if write and not can_write(request.user):
+        raise PermissionDenied
+    results = UnitResult.objects.filter(year__in=years_for(request.user))
+    account = account_of(request.user)
+    if account.role == Role.LIAISON:
+        results = results.filter(
+            unit__in=units_for(request.user),
+            year__grading__stage__in=[GradingPolicy.Stage.NOTICE, GradingPolicy.Stage.LOCKED],
+        )
+    try:
+        return results.select_related("year", "year__county", "unit", "review").get(pk=pk)
+    except UnitResult.DoesNotExist:
         raise Http404 from None
 
 
@@ -53,9 +80,15 @@ def results(request, pk):
         rows = rows.exclude(override_reason="")
     page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     groups = grading.quota_status(year) if policy else []
-    pending = ReviewRequest.objects.filter(
-        result__year=year, outcome=ReviewRequest.Outcome.PENDING
-    ).count()
+    pending = (
+        ReviewRequest.objects.filter(
+            result__year=year, outcome=ReviewRequest.Outcome.PENDING
+        ).count()
+        + UnitReviewRequest.objects.filter(
+            result__year=year, outcome=ReviewRequest.Outcome.PENDING
+        ).count()
+    )
+    unit_results = UnitResult.objects.filter(year=year).select_related("unit", "review")
     return render(
         request,
         "assessments/grading/results.html",
@@ -68,6 +101,7 @@ def results(request, pk):
             "grades": Grade.choices,
             "grade": grade,
             "pending": pending,
+            "unit_results": unit_results,
             "query": f"grade={grade}",
         },
     )
@@ -191,7 +225,83 @@ def review_answer(request, pk):
     return redirect("assessments:result_detail", pk=result.pk)
 
 
+@role_required(Role.OFFICE, Role.LEADER, Role.LIAISON)
+def unit_result_detail(request, pk):
+    result = _get_unit_result_for_user(request, pk)
+    account = account_of(request.user)
+    return render(
+        request,
+        "assessments/grading/unit_result_detail.html",
+        {
+            "result": result,
+            "year": result.year,
+            "policy": GradingPolicy.objects.filter(year=result.year).first(),
+            "changes": result.changes.select_related("changed_by"),
+            "review": getattr(result, "review", None),
+            "grades": Level.choices,
+            "is_own_unit": account.role == Role.LIAISON and account.unit_id == result.unit_id,
+        },
+    )
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def unit_result_decide(request, pk):
+    """The office's decision before notice, or a correction after the lock."""
+    result = _get_unit_result_for_user(request, pk, write=True)
+    grade, reason = request.POST.get("grade", ""), request.POST.get("reason", "")
+    locked = grading.policy_for(result.year).stage == GradingPolicy.Stage.LOCKED
+    service = grading.unit_result_correct if locked else grading.unit_result_override
+    try:
+        service(result=result, grade=grade, reason=reason, by=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Grade recorded."))
+    return redirect("assessments:unit_result_detail", pk=result.pk)
+
+
+@require_POST
+@role_required(Role.LIAISON)
+def unit_review_file(request, pk):
+    result = _get_unit_result_for_user(request, pk)
+    try:
+        grading.unit_review_file(
+            result=result, reasons=request.POST.get("reasons", ""), by=request.user
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Your review request has been filed."))
+    return redirect("assessments:unit_result_detail", pk=result.pk)
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def unit_review_answer(request, pk):
+    result = _get_unit_result_for_user(request, pk, write=True)
+    review = getattr(result, "review", None)
+    if review is None:
+        raise Http404
+    try:
+        grading.unit_review_answer(
+            review=review,
+            answer=request.POST.get("answer", ""),
+            grade=request.POST.get("grade") or None,
+            by=request.user,
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Review answered."))
+    return redirect("assessments:unit_result_detail", pk=result.pk)
+
+
 urlpatterns = [
+    path("unit-results/<int:pk>/", unit_result_detail, name="unit_result_detail"),
+    path("unit-results/<int:pk>/decide/", unit_result_decide, name="unit_result_decide"),
+    path("unit-results/<int:pk>/review/", unit_review_file, name="unit_review_file"),
+    path("unit-results/<int:pk>/review/answer/", unit_review_answer, name="unit_review_answer"),
     path("years/<int:pk>/results/", results, name="results"),
     path("years/<int:pk>/results/propose/", results_propose, name="results_propose"),
     path("years/<int:pk>/results/publish/", results_publish, name="results_publish"),

@@ -88,4 +88,30 @@ def test_results_page_uses_the_same_queries_for_3_and_30_cadres(client, xx, year
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(reverse("assessments:results", args=[year.pk])).status_code == 200
         counts.append(len(ctx.captured_queries))
-    assert counts == [11, 11], counts
+    assert counts == [13, 13], counts
+
+
+def test_a_liaison_sees_the_units_grade_once_published_and_asks_for_a_review(client, xx, year):
+    from assessments.models import UnitResult, UnitReviewRequest
+
+    own = UnitResult.objects.create(
+        year=year, unit=xx.township, total=80, proposed_grade="fair", grade="fair"
+    )
+    other = UnitResult.objects.create(
+        year=year, unit=xx.department, total=90, proposed_grade="good", grade="good"
+    )
+    grading.results_propose(year=year)
+    client.force_login(xx.liaison)
+    url = reverse("assessments:unit_result_detail", args=[own.pk])
+    assert client.get(url).status_code == 404  # not published yet
+    grading.results_publish(year=year)
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("assessments:unit_result_detail", args=[other.pk])).status_code == 404
+    client.post(
+        reverse("assessments:unit_review_file", args=[own.pk]), {"reasons": "重点项目已全部开工"}
+    )
+    assert UnitReviewRequest.objects.get().result == own
+    client.force_login(xx.office)
+    page = client.get(reverse("assessments:results", args=[year.pk]))
+    assert {u.pk for u in page.context["unit_results"]} == {own.pk, other.pk}
+    assert page.context["pending"] == 1
