@@ -140,7 +140,7 @@ class CadreResult(models.Model):
     rank = models.PositiveIntegerField(_("rank in quota group"))
     proposed_grade = models.CharField(_("proposed grade"), max_length=16, choices=Grade.choices)
     grade = models.CharField(_("grade"), max_length=16, choices=Grade.choices)
-    caps = models.JSONField(_("rules applied"), default=list)
+    caps = models.JSONField(_("rules applied"), default=list, blank=True)
     override_reason = models.TextField(_("reason for the office's decision"), blank=True)
 
     class Meta:

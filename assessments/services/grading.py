@@ -323,43 +323,6 @@ def quota_status(year: AssessmentYear) -> list[dict]:
     return sorted(groups.values(), key=lambda g: g["group"])
 
 
-def _record(result: CadreResult, *, kind: str, after: str, reason: str, by) -> None:
-    GradeChange.objects.create(
-        result=result,
-        kind=kind,
-        before=result.grade,
-        after=after,
-        reason=reason.strip(),
-        changed_at=timezone.now(),
-        changed_by=by,
-    )
-
-
-def _check_caps(result: CadreResult, grade: str) -> None:
-    for cap in result.caps:
-        if cap["rule"] != "quota" and _better_than(grade, cap["max"]):
-            raise ValidationError({"grade": cap["text"]})
-
-
-@transaction.atomic
-def result_override(*, result: CadreResult, grade: str, reason: str, by) -> CadreResult:
-    """The office decides a grade other than the proposal, with a written reason."""
-    result = (
-        CadreResult.objects.select_for_update(of=("self",)).select_related("year").get(pk=result.pk)
-    )
-    if policy_for(result.year).stage != Stage.PROPOSED:
-        raise ValidationError(_("The grades are on notice or locked: file a correction instead."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for the decision.")})
-    _check_caps(result, grade)
-    _record(result, kind=GradeChange.Kind.OVERRIDE, after=grade, reason=reason, by=by)
-    result.grade = grade
-    result.override_reason = reason.strip() if grade != result.proposed_grade else ""
-    result.full_clean()
-    result.save(update_fields=["grade", "override_reason"])
-    return result
-
-
 @transaction.atomic
 def results_publish(*, year: AssessmentYear, today: dt.date | None = None) -> GradingPolicy:
     """Put the grades on public notice; refused while any group is over its 优秀 quota."""
@@ -380,63 +343,6 @@ def results_publish(*, year: AssessmentYear, today: dt.date | None = None) -> Gr
     policy.review_until = today + dt.timedelta(days=policy.notice_days)
     policy.save(update_fields=["stage", "notice_from", "review_until"])
     return policy
-
-
-@transaction.atomic
-def review_file(
-    *, result: CadreResult, reasons: str, by, today: dt.date | None = None
-) -> ReviewRequest:
-    """A cadre asks, once, for a review of their own grade during the notice period."""
-    policy = policy_for(result.year)
-    today = today or timezone.localdate()
-    if result.cadre.user_id != by.pk:
-        raise ValidationError(_("Only the cadre may ask for a review of their grade."))
-    if policy.stage != Stage.NOTICE or today > policy.review_until:
-        raise ValidationError(_("Review requests are taken only during the notice period."))
-    if ReviewRequest.objects.filter(result=result).exists():
-        raise ValidationError(_("A review can be requested once."))
-    if not reasons.strip():
-        raise ValidationError({"reasons": _("Give your reasons.")})
-    review = ReviewRequest(result=result, reasons=reasons.strip(), filed_at=timezone.now())
-    review.full_clean()
-    review.save()
-    return review
-
-
-@transaction.atomic
-def review_answer(
-    *, review: ReviewRequest, answer: str, by, grade: str | None = None
-) -> ReviewRequest:
-    """The office answers a review: the grade is upheld, or changed (and recorded)."""
-    review = (
-        ReviewRequest.objects.select_for_update(of=("self",))
-        .select_related("result__year")
-        .get(pk=review.pk)
-    )
-    result = review.result
-    if policy_for(result.year).stage != Stage.NOTICE:
-        raise ValidationError(_("Reviews are answered during the notice period."))
-    if review.outcome != ReviewRequest.Outcome.PENDING:
-        raise ValidationError(_("The review has been answered."))
-    if not answer.strip():
-        raise ValidationError({"answer": _("Write the answer.")})
-    if grade and grade != result.grade:
-        _check_caps(result, grade)
-        if grade == Grade.EXCELLENT:
-            group = next(g for g in quota_status(result.year) if g["group"] == result.quota_group)
-            if group["excellent"] + 1 > group["cap"]:
-                raise ValidationError({"grade": _("That would exceed the group's 优秀 quota.")})
-        _record(result, kind=GradeChange.Kind.REVIEW, after=grade, reason=answer, by=by)
-        result.grade = grade
-        result.override_reason = answer.strip() if grade != result.proposed_grade else ""
-        result.save(update_fields=["grade", "override_reason"])
-        review.outcome = ReviewRequest.Outcome.CHANGED
-    else:
-        review.outcome = ReviewRequest.Outcome.UPHELD
-    review.answer, review.answered_at, review.answered_by = answer.strip(), timezone.now(), by
-    review.full_clean()
-    review.save()
-    return review
 
 
 @transaction.atomic
@@ -462,30 +368,159 @@ def results_lock(*, year: AssessmentYear, today: dt.date | None = None) -> Gradi
     return policy
 
 
-@transaction.atomic
-def result_correct(*, result: CadreResult, grade: str, reason: str, by) -> CadreResult:
-    """After the lock, a grade changes only by a recorded correction."""
-    result = (
-        CadreResult.objects.select_for_update(of=("self",)).select_related("year").get(pk=result.pk)
-    )
-    if policy_for(result.year).stage != Stage.LOCKED:
-        raise ValidationError(_("Corrections are for locked results."))
+# --- One path for cadres' and units' grades: decide, review, correct --------------------------
+# A cadre's result and a unit's differ only in their models and in the rule a new grade must
+# respect (the cadre's capping rules and quota; the unit's one-vote veto).
+
+
+def _cadre_check(result: CadreResult, grade: str, *, review: bool = False) -> None:
+    if grade not in Grade.values:
+        raise ValidationError({"grade": _("Choose a grade.")})
+    for cap in result.caps:
+        if cap["rule"] != "quota" and _better_than(grade, cap["max"]):
+            raise ValidationError({"grade": cap["text"]})
+    if review and grade == Grade.EXCELLENT:
+        group = next(g for g in quota_status(result.year) if g["group"] == result.quota_group)
+        if group["excellent"] + 1 > group["cap"]:
+            raise ValidationError({"grade": _("That would exceed the group's 优秀 quota.")})
+
+
+UNIT_LEVELS = [Level.GOOD, Level.FAIR, Level.AVERAGE, Level.POOR]
+
+
+def _unit_check(result: UnitResult, grade: str, *, review: bool = False) -> None:
+    if grade not in Level.values:
+        raise ValidationError({"grade": _("Choose a grade.")})
+    if result.veto_failed and UNIT_LEVELS.index(grade) < UNIT_LEVELS.index(Level.AVERAGE):
+        raise ValidationError({"grade": _("A failed one-vote veto caps the unit's grade at 一般.")})
+
+
+# result model -> (its change log, its review requests, its rule check)
+PATHS = {
+    CadreResult: (GradeChange, ReviewRequest, _cadre_check),
+    UnitResult: (UnitGradeChange, UnitReviewRequest, _unit_check),
+}
+
+
+def _change(result, *, kind: str, grade: str, reason: str, by, review: bool = False):
+    """Check, record (who, when, why, before, after) and apply a new grade."""
+    log, _requests, check = PATHS[type(result)]
     if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for the correction.")})
-    if grade == result.grade:
-        raise ValidationError(
-            {"grade": _("The grade is already %(grade)s.") % {"grade": Grade(grade).label}}
-        )
-    _record(result, kind=GradeChange.Kind.CORRECTION, after=grade, reason=reason, by=by)
+        raise ValidationError({"reason": _("Give the reason for the decision.")})
+    check(result, grade, review=review)
+    log.objects.create(
+        result=result,
+        kind=kind,
+        before=result.grade,
+        after=grade,
+        reason=reason.strip(),
+        changed_at=timezone.now(),
+        changed_by=by,
+    )
     result.grade = grade
     result.override_reason = reason.strip() if grade != result.proposed_grade else ""
+    result.full_clean()
     result.save(update_fields=["grade", "override_reason"])
     return result
 
 
-# --- Unit grades: the same path (proposal, decision, notice, review, lock, correction) ---------
+def _locked(result):
+    return (
+        type(result)
+        .objects.select_for_update(of=("self",))
+        .select_related("year")
+        .get(pk=result.pk)
+    )
 
-UNIT_LEVELS = [Level.GOOD, Level.FAIR, Level.AVERAGE, Level.POOR]
+
+@transaction.atomic
+def result_override(*, result, grade: str, reason: str, by):
+    """Before notice: the office decides a grade other than the proposal, with a reason, never
+    above a rule. (For a unit, propose the cadres' grades again: quotas and caps read it.)"""
+    result = _locked(result)
+    if policy_for(result.year).stage != Stage.PROPOSED:
+        raise ValidationError(_("The grades are on notice or locked: file a correction instead."))
+    return _change(result, kind=GradeChange.Kind.OVERRIDE, grade=grade, reason=reason, by=by)
+
+
+@transaction.atomic
+def result_correct(*, result, grade: str, reason: str, by):
+    """After the lock, a grade changes only by a recorded correction."""
+    result = _locked(result)
+    if policy_for(result.year).stage != Stage.LOCKED:
+        raise ValidationError(_("Corrections are for locked results."))
+    if grade == result.grade:
+        raise ValidationError(
+            {"grade": _("The grade is already %(grade)s.") % {"grade": result.get_grade_display()}}
+        )
+    return _change(result, kind=GradeChange.Kind.CORRECTION, grade=grade, reason=reason, by=by)
+
+
+def _may_file(result, by) -> bool:
+    """A cadre files for their own grade; a unit's liaison for the unit's."""
+    if isinstance(result, CadreResult):
+        return result.cadre.user_id == by.pk
+    from cadres.models import Role
+    from cadres.scope import account_of
+
+    account = account_of(by)
+    return (
+        account is not None and account.role == Role.LIAISON and (account.unit_id == result.unit_id)
+    )
+
+
+@transaction.atomic
+def review_file(*, result, reasons: str, by, today: dt.date | None = None):
+    """One review request per result, filed during the notice period by whom it concerns."""
+    _log, requests, _check = PATHS[type(result)]
+    if not _may_file(result, by):
+        raise ValidationError(_("Only whom the grade concerns may ask for its review."))
+    policy = policy_for(result.year)
+    today = today or timezone.localdate()
+    if policy.stage != Stage.NOTICE or today > policy.review_until:
+        raise ValidationError(_("Review requests are taken only during the notice period."))
+    if requests.objects.filter(result=result).exists():
+        raise ValidationError(_("A review can be requested once."))
+    if not reasons.strip():
+        raise ValidationError({"reasons": _("Give your reasons.")})
+    review = requests(result=result, reasons=reasons.strip(), filed_at=timezone.now())
+    review.full_clean()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def review_answer(*, review, answer: str, by, grade: str | None = None):
+    """The office answers a review: the grade is upheld, or changed (and recorded)."""
+    review = (
+        type(review)
+        .objects.select_for_update(of=("self",))
+        .select_related("result__year")
+        .get(pk=review.pk)
+    )
+    result = review.result
+    if policy_for(result.year).stage != Stage.NOTICE:
+        raise ValidationError(_("Reviews are answered during the notice period."))
+    if review.outcome != ReviewRequest.Outcome.PENDING:
+        raise ValidationError(_("The review has been answered."))
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write the answer.")})
+    if grade and grade != result.grade:
+        _change(
+            result, kind=GradeChange.Kind.REVIEW, grade=grade, reason=answer, by=by, review=True
+        )
+        review.outcome = ReviewRequest.Outcome.CHANGED
+    else:
+        review.outcome = ReviewRequest.Outcome.UPHELD
+    review.answer, review.answered_at = answer.strip(), timezone.now()
+    if isinstance(review, ReviewRequest):
+        review.answered_by = by
+    review.full_clean()
+    review.save()
+    return review
+
+
+# --- Unit grades: frozen from the scoring engine's proposals, then the path above -------------
 
 
 def unit_results_propose(*, year: AssessmentYear, scores=None) -> dict[int, str]:
@@ -516,109 +551,3 @@ def unit_results_propose(*, year: AssessmentYear, scores=None) -> dict[int, str]
     UnitResult.objects.bulk_create(new)
     UnitResult.objects.bulk_update(changed, ["total", "veto_failed", "proposed_grade", "grade"])
     return {r.unit_id: r.grade for r in [*new, *changed]}
-
-
-def _unit_record(result: UnitResult, *, kind: str, after: str, reason: str, by) -> None:
-    UnitGradeChange.objects.create(
-        result=result,
-        kind=kind,
-        before=result.grade,
-        after=after,
-        reason=reason.strip(),
-        changed_at=timezone.now(),
-        changed_by=by,
-    )
-
-
-def _unit_set(result: UnitResult, *, kind: str, grade: str, reason: str, by) -> UnitResult:
-    if grade not in Level.values:
-        raise ValidationError({"grade": _("Choose a grade.")})
-    if result.veto_failed and UNIT_LEVELS.index(grade) < UNIT_LEVELS.index(Level.AVERAGE):
-        raise ValidationError({"grade": _("A failed one-vote veto caps the unit's grade at 一般.")})
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for the decision.")})
-    _unit_record(result, kind=kind, after=grade, reason=reason, by=by)
-    result.grade = grade
-    result.override_reason = reason.strip() if grade != result.proposed_grade else ""
-    result.full_clean()
-    result.save(update_fields=["grade", "override_reason"])
-    return result
-
-
-@transaction.atomic
-def unit_result_override(*, result: UnitResult, grade: str, reason: str, by) -> UnitResult:
-    """Before notice: the office decides a unit grade other than the proposal, with a reason.
-    Propose the cadres' grades again afterwards: quotas and caps depend on it."""
-    result = (
-        UnitResult.objects.select_for_update(of=("self",)).select_related("year").get(pk=result.pk)
-    )
-    if policy_for(result.year).stage != Stage.PROPOSED:
-        raise ValidationError(_("The grades are on notice or locked: file a correction instead."))
-    return _unit_set(result, kind=GradeChange.Kind.OVERRIDE, grade=grade, reason=reason, by=by)
-
-
-@transaction.atomic
-def unit_review_file(
-    *, result: UnitResult, reasons: str, by, today: dt.date | None = None
-) -> UnitReviewRequest:
-    """The unit's liaison asks, once, for a review of the unit's grade during notice."""
-    from cadres.models import Role
-    from cadres.scope import account_of
-
-    account = account_of(by)
-    if account is None or account.role != Role.LIAISON or account.unit_id != result.unit_id:
-        raise ValidationError(_("Only the unit's liaison may ask for a review of its grade."))
-    policy = policy_for(result.year)
-    today = today or timezone.localdate()
-    if policy.stage != Stage.NOTICE or today > policy.review_until:
-        raise ValidationError(_("Review requests are taken only during the notice period."))
-    if UnitReviewRequest.objects.filter(result=result).exists():
-        raise ValidationError(_("A review can be requested once."))
-    if not reasons.strip():
-        raise ValidationError({"reasons": _("Give your reasons.")})
-    review = UnitReviewRequest(result=result, reasons=reasons.strip(), filed_at=timezone.now())
-    review.full_clean()
-    review.save()
-    return review
-
-
-@transaction.atomic
-def unit_review_answer(
-    *, review: UnitReviewRequest, answer: str, by, grade: str | None = None
-) -> UnitReviewRequest:
-    review = (
-        UnitReviewRequest.objects.select_for_update(of=("self",))
-        .select_related("result__year")
-        .get(pk=review.pk)
-    )
-    result = review.result
-    if policy_for(result.year).stage != Stage.NOTICE:
-        raise ValidationError(_("Reviews are answered during the notice period."))
-    if review.outcome != ReviewRequest.Outcome.PENDING:
-        raise ValidationError(_("The review has been answered."))
-    if not answer.strip():
-        raise ValidationError({"answer": _("Write the answer.")})
-    if grade and grade != result.grade:
-        _unit_set(result, kind=GradeChange.Kind.REVIEW, grade=grade, reason=answer, by=by)
-        review.outcome = ReviewRequest.Outcome.CHANGED
-    else:
-        review.outcome = ReviewRequest.Outcome.UPHELD
-    review.answer, review.answered_at = answer.strip(), timezone.now()
-    review.full_clean()
-    review.save()
-    return review
-
-
-@transaction.atomic
-def unit_result_correct(*, result: UnitResult, grade: str, reason: str, by) -> UnitResult:
-    """After the lock, a unit's grade changes only by a recorded correction."""
-    result = (
-        UnitResult.objects.select_for_update(of=("self",)).select_related("year").get(pk=result.pk)
-    )
-    if policy_for(result.year).stage != Stage.LOCKED:
-        raise ValidationError(_("Corrections are for locked results."))
-    if grade == result.grade:
-        raise ValidationError(
-            {"grade": _("The grade is already %(grade)s.") % {"grade": Level(grade).label}}
-        )
-    return _unit_set(result, kind=GradeChange.Kind.CORRECTION, grade=grade, reason=reason, by=by)

@@ -60,6 +60,10 @@ def _get_unit_result_for_user(request, pk: int, *, write: bool = False) -> UnitR
         raise Http404 from None
 
 
+CADRE_DETAIL = "assessments:result_detail"
+UNIT_DETAIL = "assessments:unit_result_detail"
+
+
 def _errors(request, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
@@ -167,62 +171,73 @@ def result_detail(request, pk):
     )
 
 
-@require_POST
-@role_required(Role.OFFICE, write=True)
-def result_decide(request, pk):
-    """The office's decision before notice, or a correction after the lock."""
-    result = _get_result_for_user(request, pk, write=True)
-    grade, reason = request.POST.get("grade", ""), request.POST.get("reason", "")
-    if grade not in Grade.values:
-        messages.error(request, _("Choose a grade."))
-        return redirect("assessments:result_detail", pk=result.pk)
-    policy = grading.policy_for(result.year)
-    service = (
-        grading.result_correct
-        if policy.stage == GradingPolicy.Stage.LOCKED
-        else grading.result_override
-    )
+def _act(request, result, detail: str, action, success: str):
+    """Run one grading service for a result (a cadre's or a unit's), say how it went, and go
+    back to the result's page."""
     try:
-        service(result=result, grade=grade, reason=reason, by=request.user)
+        action()
     except ValidationError as error:
         _errors(request, error)
     else:
-        messages.success(request, _("Grade recorded."))
-    return redirect("assessments:result_detail", pk=result.pk)
+        messages.success(request, success)
+    return redirect(detail, pk=result.pk)
+
+
+def _decide(request, result, detail: str):
+    """The office's decision before notice, or a correction after the lock."""
+    locked = grading.policy_for(result.year).stage == GradingPolicy.Stage.LOCKED
+    service = grading.result_correct if locked else grading.result_override
+    grade, reason = request.POST.get("grade", ""), request.POST.get("reason", "")
+    return _act(
+        request,
+        result,
+        detail,
+        lambda: service(result=result, grade=grade, reason=reason, by=request.user),
+        _("Grade recorded."),
+    )
+
+
+def _file(request, result, detail: str):
+    reasons = request.POST.get("reasons", "")
+    return _act(
+        request,
+        result,
+        detail,
+        lambda: grading.review_file(result=result, reasons=reasons, by=request.user),
+        _("Your review request has been filed."),
+    )
+
+
+def _answer(request, result, detail: str):
+    review = getattr(result, "review", None)
+    if review is None:
+        raise Http404
+    answer, grade = request.POST.get("answer", ""), request.POST.get("grade") or None
+    return _act(
+        request,
+        result,
+        detail,
+        lambda: grading.review_answer(review=review, answer=answer, grade=grade, by=request.user),
+        _("Review answered."),
+    )
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def result_decide(request, pk):
+    return _decide(request, _get_result_for_user(request, pk, write=True), CADRE_DETAIL)
 
 
 @require_POST
 @role_required(Role.CADRE)
 def review_file(request, pk):
-    result = _get_result_for_user(request, pk)
-    try:
-        grading.review_file(result=result, reasons=request.POST.get("reasons", ""), by=request.user)
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("Your review request has been filed."))
-    return redirect("assessments:result_detail", pk=result.pk)
+    return _file(request, _get_result_for_user(request, pk), CADRE_DETAIL)
 
 
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def review_answer(request, pk):
-    result = _get_result_for_user(request, pk, write=True)
-    review = getattr(result, "review", None)
-    if review is None:
-        raise Http404
-    try:
-        grading.review_answer(
-            review=review,
-            answer=request.POST.get("answer", ""),
-            grade=request.POST.get("grade") or None,
-            by=request.user,
-        )
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("Review answered."))
-    return redirect("assessments:result_detail", pk=result.pk)
+    return _answer(request, _get_result_for_user(request, pk, write=True), CADRE_DETAIL)
 
 
 @role_required(Role.OFFICE, Role.LEADER, Role.LIAISON)
@@ -247,54 +262,19 @@ def unit_result_detail(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def unit_result_decide(request, pk):
-    """The office's decision before notice, or a correction after the lock."""
-    result = _get_unit_result_for_user(request, pk, write=True)
-    grade, reason = request.POST.get("grade", ""), request.POST.get("reason", "")
-    locked = grading.policy_for(result.year).stage == GradingPolicy.Stage.LOCKED
-    service = grading.unit_result_correct if locked else grading.unit_result_override
-    try:
-        service(result=result, grade=grade, reason=reason, by=request.user)
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("Grade recorded."))
-    return redirect("assessments:unit_result_detail", pk=result.pk)
+    return _decide(request, _get_unit_result_for_user(request, pk, write=True), UNIT_DETAIL)
 
 
 @require_POST
 @role_required(Role.LIAISON)
 def unit_review_file(request, pk):
-    result = _get_unit_result_for_user(request, pk)
-    try:
-        grading.unit_review_file(
-            result=result, reasons=request.POST.get("reasons", ""), by=request.user
-        )
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("Your review request has been filed."))
-    return redirect("assessments:unit_result_detail", pk=result.pk)
+    return _file(request, _get_unit_result_for_user(request, pk), UNIT_DETAIL)
 
 
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def unit_review_answer(request, pk):
-    result = _get_unit_result_for_user(request, pk, write=True)
-    review = getattr(result, "review", None)
-    if review is None:
-        raise Http404
-    try:
-        grading.unit_review_answer(
-            review=review,
-            answer=request.POST.get("answer", ""),
-            grade=request.POST.get("grade") or None,
-            by=request.user,
-        )
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("Review answered."))
-    return redirect("assessments:unit_result_detail", pk=result.pk)
+    return _answer(request, _get_unit_result_for_user(request, pk, write=True), UNIT_DETAIL)
 
 
 urlpatterns = [

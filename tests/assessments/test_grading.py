@@ -244,25 +244,25 @@ def test_unit_grades_follow_the_same_path_and_feed_the_cadres_rules(xx, year, ei
     unit = UnitResult.objects.get(year=year, unit=xx.township)
     assert (unit.proposed_grade, unit.grade) == ("fair", "fair")
     # the office decides 一般 (with a reason): the principal leader can no longer be 优秀
-    grading.unit_result_override(result=unit, grade="average", reason="重点工作滞后", by=xx.office)
+    grading.result_override(result=unit, grade="average", reason="重点工作滞后", by=xx.office)
     grading.results_propose(year=year)
     assert "unit" in [c["rule"] for c in CadreResult.objects.get(cadre=principal).caps]
     unit.refresh_from_db()
     assert unit.grade == "average"  # a recomputation keeps the decision
     policy = grading.results_publish(year=year, today=TODAY)
     with pytest.raises(ValidationError):  # only the unit's liaison may ask
-        grading.unit_review_file(result=unit, reasons="x", by=xx.office, today=TODAY)
-    review = grading.unit_review_file(
+        grading.review_file(result=unit, reasons="x", by=xx.office, today=TODAY)
+    review = grading.review_file(
         result=unit, reasons="扶贫任务已超额完成", by=xx.liaison, today=TODAY
     )
     after = policy.review_until + dt.timedelta(days=1)
     with pytest.raises(ValidationError):
         grading.results_lock(year=year, today=after)  # the unit's review is pending
-    grading.unit_review_answer(review=review, answer="经复核改为较好", grade="fair", by=xx.office)
+    grading.review_answer(review=review, answer="经复核改为较好", grade="fair", by=xx.office)
     grading.results_lock(year=year, today=after)
     with pytest.raises(ValidationError):
-        grading.unit_result_override(result=unit, grade="good", reason="x", by=xx.office)
-    grading.unit_result_correct(result=unit, grade="good", reason="补充材料后更正", by=xx.office)
+        grading.result_override(result=unit, grade="good", reason="x", by=xx.office)
+    grading.result_correct(result=unit, grade="good", reason="补充材料后更正", by=xx.office)
     kinds = list(UnitGradeChange.objects.order_by("pk").values_list("kind", "before", "after"))
     assert kinds == [
         ("override", "fair", "average"),
@@ -279,6 +279,6 @@ def test_a_failed_veto_keeps_the_unit_at_average_or_lower_even_by_decision(xx, y
     grading.results_propose(year=year)
     unit = UnitResult.objects.get(unit=xx.township)
     with pytest.raises(ValidationError):
-        grading.unit_result_override(result=unit, grade="good", reason="总分高", by=xx.office)
+        grading.result_override(result=unit, grade="good", reason="总分高", by=xx.office)
     unit.refresh_from_db()
     assert unit.grade == "average"
