@@ -168,12 +168,17 @@ def ballot_codes_issue(
         raise ValidationError({"group": _("Choose a rater group.")})
     if not 1 <= count <= 500:
         raise ValidationError({"count": _("Issue between 1 and 500 codes at a time.")})
-    existing = set(BallotCode.objects.values_list("code", flat=True))
-    codes = set()
+    # 32^10 possible codes: a clash is near impossible, but checked, against only the drawn
+    # candidates (not every code ever issued).
+    codes: set[str] = set()
     while len(codes) < count:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if code not in existing:
-            codes.add(code)
+        drawn = {
+            "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            for _ in range(count - len(codes))
+        }
+        codes |= drawn - set(
+            BallotCode.objects.filter(code__in=drawn).values_list("code", flat=True)
+        )
     return BallotCode.objects.bulk_create(
         BallotCode(round=round_, unit=unit, group=group, code=c) for c in sorted(codes)
     )
