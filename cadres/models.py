@@ -258,3 +258,4 @@ class LedgerNote(models.Model):
 
 # The integrity archive lives in its own module; importing it here registers its models.
 from .models_integrity import *  # noqa: E402, F403
+from .models_training import *  # noqa: E402, F403

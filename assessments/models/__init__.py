@@ -36,6 +36,7 @@ from .moral import (
     MoralTemplate,
     RaterGroup,
 )
+from .results_use import Consequence, EligibilityFlag, EligibilityRules, TeamAnalysis
 from .scores import IndicatorScore, UnitScore
 from .targets import (
     BonusAward,
@@ -49,6 +50,10 @@ from .targets import (
 )
 
 __all__ = [
+    "Consequence",
+    "EligibilityFlag",
+    "EligibilityRules",
+    "TeamAnalysis",
     "UnitGradeChange",
     "UnitResult",
     "UnitReviewRequest",
