@@ -3,27 +3,15 @@
 submit. Screenshots of each step are saved for review."""
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 from django.utils import timezone, translation
 
 from assessments.models import Ballot, BallotAnswer, BallotCode, MoralItem
 from assessments.services import moral
+from tests.e2e.browser import SCREENSHOTS, browser_page
 from tests.factories import CadreFactory, YearFactory
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "device_scale_factor": 2,
@@ -32,16 +20,6 @@ PHONE = {
     "locale": "zh-CN",
     "reduced_motion": "reduce",  # no smooth scrolling: screenshots show where the page settles
 }
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-
-
-def _need_chromium():
-    if Path(CHROMIUM).exists():
-        return
-    reason = f"{CHROMIUM} is missing: apt-get install -y chromium (see PLATFORM.md)"
-    if os.environ.get("KAOHE_REQUIRE_E2E") == "1":
-        pytest.fail(f"KAOHE_REQUIRE_E2E=1 but {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture
@@ -73,11 +51,8 @@ def ballot_code(xx):
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_a_rater_casts_the_ballot_on_a_phone(live_server, ballot_code):
-    _need_chromium()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    print(f"\nscreenshots: {SCREENSHOTS}")
     code = ballot_code.code
     items = MoralItem.objects.filter(dimension__template__year=ballot_code.round.year).count()
     with translation.override("zh-hans"):
@@ -85,54 +60,45 @@ def test_a_rater_casts_the_ballot_on_a_phone(live_server, ballot_code):
 
     # No database queries inside the Playwright block: they would run on another connection
     # (Playwright's greenlet has its own context) that is never closed.
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(**PHONE)
-            page = context.new_page()
-            page.set_default_timeout(15_000)
+    with browser_page(**PHONE) as page:
+        # The QR code on the slip opens /ballot/#CODE: the field is filled from the fragment,
+        # and the fragment is dropped from the address bar.
+        page.goto(f"{live_server.url}/ballot/#{code}")
+        field = page.locator("#id_code")
+        expect(field).to_have_value(code)
+        assert "#" not in page.url
+        page.screenshot(path=SCREENSHOTS / "ballot-phone-1-code.png")
 
-            # The QR code on the slip opens /ballot/#CODE: the field is filled from the fragment,
-            # and the fragment is dropped from the address bar.
-            page.goto(f"{live_server.url}/ballot/#{code}")
-            field = page.locator("#id_code")
-            expect(field).to_have_value(code)
-            assert "#" not in page.url
-            page.screenshot(path=SCREENSHOTS / "ballot-phone-1-code.png")
+        page.get_by_role("button").tap()
+        page.wait_for_selector("form#ballot")
+        assert code not in page.url
+        expect(page.locator(".cadre-name")).to_have_text(["王建国", "李秀英"])
+        groups = page.locator(".choices")
+        expect(groups).to_have_count(2 * (items + 1))
+        submit = page.locator("form#ballot button[type=submit]")
+        page.screenshot(path=SCREENSHOTS / "ballot-phone-2-ballot.png")
 
-            page.get_by_role("button").tap()
-            page.wait_for_selector("form#ballot")
-            assert code not in page.url
-            expect(page.locator(".cadre-name")).to_have_text(["王建国", "李秀英"])
-            groups = page.locator(".choices")
-            expect(groups).to_have_count(2 * (items + 1))
-            submit = page.locator("form#ballot button[type=submit]")
-            page.screenshot(path=SCREENSHOTS / "ballot-phone-2-ballot.png")
+        # Tap an answer in every group: the items vary, the judgement is the last group.
+        # Halfway, submitting is held back and nothing is saved.
+        half = items + 1
+        for i, group in enumerate(groups.all()):
+            if i == half:
+                submit.tap()
+                expect(page.locator("form#ballot")).to_be_visible()
+                # (Had it been cast, the code would be used up and the last submit refused.)
+                assert not page.url.endswith("/done/")
+                expect(page.locator(".item.missing").first).to_be_visible()
+                page.screenshot(path=SCREENSHOTS / "ballot-phone-3-incomplete.png")
+            labels = group.locator("label")
+            is_judgement = "judgement" in (group.get_attribute("class") or "")
+            labels.nth(1 if is_judgement else i % 3).tap()
+        expect(page.locator("#answered")).to_have_text(str(2 * (items + 1)))
+        page.screenshot(path=SCREENSHOTS / "ballot-phone-4-answered.png", full_page=True)
 
-            # Tap an answer in every group: the items vary, the judgement is the last group.
-            # Halfway, submitting is held back and nothing is saved.
-            half = items + 1
-            for i, group in enumerate(groups.all()):
-                if i == half:
-                    submit.tap()
-                    expect(page.locator("form#ballot")).to_be_visible()
-                    # (Had it been cast, the code would be used up and the last submit refused.)
-                    assert not page.url.endswith("/done/")
-                    expect(page.locator(".item.missing").first).to_be_visible()
-                    page.screenshot(path=SCREENSHOTS / "ballot-phone-3-incomplete.png")
-                labels = group.locator("label")
-                is_judgement = "judgement" in (group.get_attribute("class") or "")
-                labels.nth(1 if is_judgement else i % 3).tap()
-            expect(page.locator("#answered")).to_have_text(str(2 * (items + 1)))
-            page.screenshot(path=SCREENSHOTS / "ballot-phone-4-answered.png", full_page=True)
-
-            submit.tap()
-            page.wait_for_url("**/ballot/done/")
-            expect(page.locator("#ballot-done")).to_have_text(thanks)
-            page.screenshot(path=SCREENSHOTS / "ballot-phone-5-done.png")
-            context.close()
-        finally:
-            browser.close()
+        submit.tap()
+        page.wait_for_url("**/ballot/done/")
+        expect(page.locator("#ballot-done")).to_have_text(thanks)
+        page.screenshot(path=SCREENSHOTS / "ballot-phone-5-done.png")
 
     ballot_code.refresh_from_db()
     assert ballot_code.used
