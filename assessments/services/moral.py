@@ -218,6 +218,10 @@ def ballot_cast(
     The code is claimed by a conditional update: used twice, the second is refused."""
     found = ballot_for_code(code, today=today)
     round_ = found.round
+    # The template's row lock orders this ballot with any edit of the template: an edit
+    # either finishes first (and the ballot uses the edited items) or sees this ballot and
+    # is refused.
+    MoralTemplate.objects.select_for_update().filter(year=round_.year).exists()
     cadres = list(round_cadres(round_, found.unit))
     items = list(MoralItem.objects.filter(dimension__template__year=round_.year))
     item_ids = {i.pk for i in items}
@@ -375,3 +379,174 @@ def turnout(round_: MoralRound) -> dict[tuple[int, str], dict]:
         .annotate(issued=Count("pk"), used=Count("pk", filter=Q(used=True)))
     )
     return {(r["unit_id"], r["group"]): {"issued": r["issued"], "used": r["used"]} for r in rows}
+
+
+# Editing the year's template ----------------------------------------------------------------
+# A template changes freely until the first ballot is cast in one of the year's rounds; from
+# then on it is locked, so that every ballot of the year (and the results computed from them)
+# keeps its meaning. A template always keeps at least one item; a dimension may be empty for a
+# while (just created): it is then simply not on the ballot.
+
+ITEM_WEIGHT_MAX = 100
+
+
+def template_in_use(template: MoralTemplate) -> bool:
+    """Whether a ballot has been cast in a round of the template's year."""
+    return Ballot.objects.filter(round__year_id=template.year_id).exists()
+
+
+def _template_for_edit(template: MoralTemplate) -> MoralTemplate:
+    """The template's row, locked for the transaction, if it may still change."""
+    template = MoralTemplate.objects.select_for_update().get(pk=template.pk)
+    if template_in_use(template):
+        raise ValidationError(
+            _(
+                "Ballots have been cast with this template: it can no longer change, so that "
+                "their scores keep their meaning."
+            )
+        )
+    return template
+
+
+def _next_code(taken: set[str], prefix: str) -> str:
+    n = len(taken) + 1
+    while f"{prefix}{n}" in taken:
+        n += 1
+    return f"{prefix}{n}"
+
+
+@transaction.atomic
+def template_settings_update(
+    *,
+    template: MoralTemplate,
+    score_good: int,
+    score_fair: int,
+    score_fairly_poor: int,
+    score_poor: int,
+    weight_superiors: int,
+    weight_peers: int,
+    weight_subordinates: int,
+    weight_public: int,
+    incompetent_share: Decimal,
+) -> MoralTemplate:
+    """Level scores, rater-group weights (adding up to exactly 100) and the share of 不称职
+    judgements beyond which a cadre cannot be graded 称职 or better."""
+    template = _template_for_edit(template)
+    if not score_good >= score_fair >= score_fairly_poor >= score_poor or score_good > 100:
+        raise ValidationError(
+            _("Level scores go down from 好 to 差 (or stay equal), and 好 is at most 100.")
+        )
+    template.score_good = score_good
+    template.score_fair = score_fair
+    template.score_fairly_poor = score_fairly_poor
+    template.score_poor = score_poor
+    template.weight_superiors = weight_superiors
+    template.weight_peers = weight_peers
+    template.weight_subordinates = weight_subordinates
+    template.weight_public = weight_public
+    template.incompetent_share = incompetent_share
+    template.full_clean()  # the constraint: group weights add up to exactly 100
+    template.save()
+    return template
+
+
+@transaction.atomic
+def dimension_save(
+    *,
+    template: MoralTemplate,
+    dimension: MoralDimension | None = None,
+    name: str,
+    sort_order: int,
+) -> MoralDimension:
+    """Add a dimension to the template (without items yet), or rename or reorder one. Names
+    are unique in a template: results are reported per dimension name."""
+    template = _template_for_edit(template)
+    if dimension is not None and dimension.template_id != template.pk:
+        raise ValidationError(_("The dimension is not in this template."))
+    name = name.strip()
+    others = template.dimensions.all()
+    if dimension is not None:
+        others = others.exclude(pk=dimension.pk)
+    if others.filter(name=name).exists():
+        raise ValidationError({"name": _("The template already has a dimension of that name.")})
+    if dimension is None:
+        code = _next_code(set(template.dimensions.values_list("code", flat=True)), "dim")
+        dimension = MoralDimension(template=template, code=code)
+    dimension.name = name
+    dimension.sort_order = sort_order
+    dimension.full_clean()
+    dimension.save()
+    return dimension
+
+
+@transaction.atomic
+def dimension_delete(*, dimension: MoralDimension) -> None:
+    """Delete a dimension with its items, unless they are the template's last items."""
+    _template_for_edit(dimension.template)
+    if (
+        dimension.items.exists()
+        and not MoralItem.objects.filter(dimension__template_id=dimension.template_id)
+        .exclude(dimension=dimension)
+        .exists()
+    ):
+        raise ValidationError(
+            _("The template must keep at least one item: add items elsewhere first.")
+        )
+    dimension.delete()
+
+
+@transaction.atomic
+def item_save(
+    *,
+    dimension: MoralDimension,
+    item: MoralItem | None = None,
+    name: str,
+    sort_order: int,
+    weights: dict[str, int],
+) -> MoralItem:
+    """Add an item to a dimension, or change one: its name, order and a weight (1 to 100)
+    for every post kind."""
+    _template_for_edit(dimension.template)
+    if item is not None and item.dimension_id != dimension.pk:
+        raise ValidationError(_("The item is not in this dimension."))
+    if set(weights) != set(PostKind.values) or any(
+        not isinstance(w, int) or not 1 <= w <= ITEM_WEIGHT_MAX for w in weights.values()
+    ):
+        raise ValidationError(
+            {
+                "weights": _("Give a weight from 1 to %(max)s for every post kind.")
+                % {"max": ITEM_WEIGHT_MAX}
+            }
+        )
+    if item is None:
+        taken = set(MoralItem.objects.filter(dimension=dimension).values_list("code", flat=True))
+        prefix = "".join(ch for ch in (min(taken) if taken else "") if ch.isalpha())
+        item = MoralItem(
+            dimension=dimension,
+            code=_next_code(taken, prefix or dimension.code[:1].upper()),
+        )
+    item.name = name.strip()
+    item.sort_order = sort_order
+    item.full_clean()
+    item.save()
+    existing = {w.post_kind: w for w in item.weights.all()}
+    for kind in PostKind.values:
+        row = existing.get(kind) or MoralItemWeight(item=item, post_kind=kind)
+        if row.pk is None or row.weight != weights[kind]:
+            row.weight = weights[kind]
+            row.full_clean()
+            row.save()
+    return item
+
+
+@transaction.atomic
+def item_delete(*, item: MoralItem) -> None:
+    """Delete an item, unless it is the template's last one."""
+    _template_for_edit(item.dimension.template)
+    if (
+        not MoralItem.objects.filter(dimension__template_id=item.dimension.template_id)
+        .exclude(pk=item.pk)
+        .exists()
+    ):
+        raise ValidationError(_("The template must keep at least one item."))
+    item.delete()

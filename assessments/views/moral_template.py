@@ -1,0 +1,330 @@
+"""The year's moral-assessment template (量化考德模板): level scores, rater-group weights, the
+不称职 threshold, and the dimensions with their items weighted per post kind.
+
+Office staff change it until the first ballot of the year is cast; leaders read it. Every
+section posts its own small form; a refused form is shown again on the page with its errors."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cadres.models import Role
+from cadres.scope import STAFF_ROLES, can_write, role_required
+from kaohe.lib.forms import apply_errors
+
+from ..forms_moral_template import DimensionForm, ItemForm, TemplateSettingsForm
+from ..models import MoralDimension, MoralItem, MoralTemplate
+from ..selectors import moral as selectors
+from ..selectors import years_for
+from ..services import moral as services
+
+# A form shown again with its errors: (what, pk, form), e.g. ("item", 12, form).
+Bound = tuple[str, int | None, forms.Form]
+
+
+def _get_template_for_user(request, pk: int, *, write: bool = False) -> MoralTemplate:
+    if write and not can_write(request.user):
+        raise PermissionDenied
+    try:
+        return MoralTemplate.objects.select_related("year__county").get(
+            pk=pk, year__in=years_for(request.user)
+        )
+    except MoralTemplate.DoesNotExist:
+        raise Http404 from None
+
+
+def _get_dimension_for_user(request, pk: int, *, write: bool = False) -> MoralDimension:
+    if write and not can_write(request.user):
+        raise PermissionDenied
+    try:
+        return MoralDimension.objects.select_related("template__year__county").get(
+            pk=pk, template__year__in=years_for(request.user)
+        )
+    except MoralDimension.DoesNotExist:
+        raise Http404 from None
+
+
+def _get_item_for_user(request, pk: int, *, write: bool = False) -> MoralItem:
+    if write and not can_write(request.user):
+        raise PermissionDenied
+    try:
+        return MoralItem.objects.select_related("dimension__template__year__county").get(
+            pk=pk, dimension__template__year__in=years_for(request.user)
+        )
+    except MoralItem.DoesNotExist:
+        raise Http404 from None
+
+
+def _page_url(template_pk: int, anchor: str = "") -> str:
+    url = reverse("assessments:moral_template", args=[template_pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _next_order(orders) -> int:
+    return max(orders, default=-1) + 1
+
+
+def _new_item_form(dimension_pk: int, data=None, **kwargs) -> ItemForm:
+    return ItemForm(
+        data,
+        html_form=f"newitem-{dimension_pk}",
+        auto_id=f"newitem{dimension_pk}_%s",
+        placeholder=_("New item of this dimension"),
+        **kwargs,
+    )
+
+
+def _new_dimension_form(data=None, **kwargs) -> DimensionForm:
+    return DimensionForm(
+        data,
+        html_form="newdim",
+        auto_id="newdim_%s",
+        placeholder=_("Name of the new dimension"),
+        **kwargs,
+    )
+
+
+def _render(request, template: MoralTemplate, bound: Bound | None = None):
+    """The whole template; with the edit forms for office staff while it is not in use."""
+    view = selectors.template_detail(template.year)
+    locked = services.template_in_use(template)
+    editable = can_write(request.user) and not locked
+    if bound is not None and not editable:
+        # Refused because the template has just been locked: the page shows no form to
+        # carry the errors, so they go above it.
+        errors = bound[2].errors
+        messages.error(request, " ".join(str(e) for field in errors.values() for e in field))
+        bound = None
+
+    def form(what: str, pk: int | None, make):
+        if bound is not None and bound[0] == what and bound[1] == pk:
+            return bound[2]
+        return make() if editable else None
+
+    sections = []
+    for d in view.dimensions:
+        dim = d.dimension
+        rows = [
+            {
+                "item": row.item,
+                "weights": row.weights,
+                "form": form(
+                    "item",
+                    row.item.pk,
+                    lambda row=row: ItemForm(
+                        initial=ItemForm.initial_for(row.item, row.weights),
+                        html_form=f"item-{row.item.pk}",
+                        auto_id=f"item{row.item.pk}_%s",
+                    ),
+                ),
+            }
+            for row in d.items
+        ]
+        next_item = _next_order(r.item.sort_order for r in d.items)
+        sections.append(
+            {
+                "dimension": dim,
+                "rows": rows,
+                "form": form(
+                    "dimension",
+                    dim.pk,
+                    lambda dim=dim: DimensionForm(
+                        initial=DimensionForm.initial_for(dim),
+                        html_form=f"dim-{dim.pk}",
+                        auto_id=f"dim{dim.pk}_%s",
+                    ),
+                ),
+                "new_item": form(
+                    "new_item",
+                    dim.pk,
+                    lambda dim=dim, next_item=next_item: _new_item_form(
+                        dim.pk, initial={"sort_order": next_item}
+                    ),
+                ),
+            }
+        )
+    totals = [
+        sum(row.weights[i] or 0 for d in view.dimensions for row in d.items)
+        for i in range(len(view.post_kinds))
+    ]
+    next_dimension = _next_order(d.dimension.sort_order for d in view.dimensions)
+    context = {
+        "year": template.year,
+        "template": view,
+        "sections": sections,
+        "totals": totals,
+        "locked": locked,
+        "editable": editable,
+        "cols": len(view.post_kinds) + (3 if editable else 1),
+        "settings_form": form(
+            "settings",
+            None,
+            lambda: TemplateSettingsForm(initial=TemplateSettingsForm.initial_for(view.template)),
+        ),
+        "new_dimension": form(
+            "new_dimension",
+            None,
+            lambda: _new_dimension_form(initial={"sort_order": next_dimension}),
+        ),
+    }
+    return render(request, "assessments/moral/template_page.html", context)
+
+
+@role_required(*STAFF_ROLES)
+def moral_template(request, pk):
+    return _render(request, _get_template_for_user(request, pk))
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def moral_template_settings(request, pk):
+    template = _get_template_for_user(request, pk, write=True)
+    form = TemplateSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.template_settings_update(template=template, **form.settings())
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Scores, weights and threshold saved."))
+            return redirect(_page_url(template.pk, "settings"))
+    return _render(request, template, ("settings", None, form))
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def moral_dimension_create(request, pk):
+    template = _get_template_for_user(request, pk, write=True)
+    form = _new_dimension_form(request.POST)
+    if form.is_valid():
+        try:
+            dimension = services.dimension_save(template=template, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Dimension %(name)s added: now add its items.") % {"name": dimension.name},
+            )
+            return redirect(_page_url(template.pk, f"d{dimension.pk}"))
+    return _render(request, template, ("new_dimension", None, form))
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def moral_dimension_update(request, pk):
+    dimension = _get_dimension_for_user(request, pk, write=True)
+    template = dimension.template
+    form = DimensionForm(request.POST, html_form=f"dim-{pk}", auto_id=f"dim{pk}_%s")
+    if form.is_valid():
+        try:
+            services.dimension_save(template=template, dimension=dimension, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Dimension %(name)s saved.") % {"name": dimension.name})
+            return redirect(_page_url(template.pk, f"d{dimension.pk}"))
+    return _render(request, template, ("dimension", dimension.pk, form))
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def moral_dimension_delete(request, pk):
+    dimension = _get_dimension_for_user(request, pk, write=True)
+    template = dimension.template
+    try:
+        services.dimension_delete(dimension=dimension)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_page_url(template.pk, f"d{pk}"))
+    messages.success(request, _("Dimension %(name)s deleted.") % {"name": dimension.name})
+    return redirect(_page_url(template.pk))
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def moral_item_create(request, pk):
+    dimension = _get_dimension_for_user(request, pk, write=True)
+    form = _new_item_form(pk, request.POST)
+    if form.is_valid():
+        try:
+            item = services.item_save(
+                dimension=dimension,
+                name=form.cleaned_data["name"],
+                sort_order=form.cleaned_data["sort_order"],
+                weights=form.weights(),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Item %(name)s added.") % {"name": item.name})
+            return redirect(_page_url(dimension.template_id, f"i{item.pk}"))
+    return _render(request, dimension.template, ("new_item", dimension.pk, form))
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def moral_item_update(request, pk):
+    item = _get_item_for_user(request, pk, write=True)
+    dimension = item.dimension
+    form = ItemForm(request.POST, html_form=f"item-{pk}", auto_id=f"item{pk}_%s")
+    if form.is_valid():
+        try:
+            services.item_save(
+                dimension=dimension,
+                item=item,
+                name=form.cleaned_data["name"],
+                sort_order=form.cleaned_data["sort_order"],
+                weights=form.weights(),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Item %(name)s saved.") % {"name": item.name})
+            return redirect(_page_url(dimension.template_id, f"i{item.pk}"))
+    return _render(request, dimension.template, ("item", item.pk, form))
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def moral_item_delete(request, pk):
+    item = _get_item_for_user(request, pk, write=True)
+    dimension = item.dimension
+    try:
+        services.item_delete(item=item)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_page_url(dimension.template_id, f"i{pk}"))
+    messages.success(request, _("Item %(name)s deleted.") % {"name": item.name})
+    return redirect(_page_url(dimension.template_id, f"d{dimension.pk}"))
+
+
+urlpatterns = [
+    path("moral/templates/<int:pk>/", moral_template, name="moral_template"),
+    path(
+        "moral/templates/<int:pk>/settings/",
+        moral_template_settings,
+        name="moral_template_settings",
+    ),
+    path(
+        "moral/templates/<int:pk>/dimensions/new/",
+        moral_dimension_create,
+        name="moral_dimension_create",
+    ),
+    path("moral/dimensions/<int:pk>/", moral_dimension_update, name="moral_dimension_update"),
+    path(
+        "moral/dimensions/<int:pk>/delete/",
+        moral_dimension_delete,
+        name="moral_dimension_delete",
+    ),
+    path("moral/dimensions/<int:pk>/items/new/", moral_item_create, name="moral_item_create"),
+    path("moral/items/<int:pk>/", moral_item_update, name="moral_item_update"),
+    path("moral/items/<int:pk>/delete/", moral_item_delete, name="moral_item_delete"),
+]
