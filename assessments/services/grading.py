@@ -43,6 +43,7 @@ from ..models import (
     UnitReviewRequest,
     UnitScore,
 )
+from .eligibility import flags_recompute
 
 HUNDRED = Decimal(100)
 Stage = GradingPolicy.Stage
@@ -365,6 +366,7 @@ def results_lock(*, year: AssessmentYear, today: dt.date | None = None) -> Gradi
     policy.stage = Stage.LOCKED
     policy.locked_at = timezone.now()
     policy.save(update_fields=["stage", "locked_at"])
+    flags_recompute(county=year.county, on=today)
     return policy
 
 
@@ -453,7 +455,9 @@ def result_correct(*, result, grade: str, reason: str, by):
         raise ValidationError(
             {"grade": _("The grade is already %(grade)s.") % {"grade": result.get_grade_display()}}
         )
-    return _change(result, kind=GradeChange.Kind.CORRECTION, grade=grade, reason=reason, by=by)
+    result = _change(result, kind=GradeChange.Kind.CORRECTION, grade=grade, reason=reason, by=by)
+    flags_recompute(county=result.year.county, on=timezone.localdate())
+    return result
 
 
 def _may_file(result, by) -> bool:

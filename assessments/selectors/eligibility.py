@@ -1,0 +1,87 @@
+"""Reads for the eligibility pages: rules versions, flags valid on a date, the selection list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    When,
+)
+from django.db.models import Value as V
+
+from cadres.models import Cadre, Unit
+from cadres.scope import cadres_for
+
+from ..models import EligibilityFlag, EligibilityRules
+
+Kind = EligibilityFlag.Kind
+
+KIND_ORDER = [Kind.PRIORITY, Kind.MERIT, Kind.TRAINING, Kind.NOT_PROMOTABLE, Kind.ADJUSTMENT]
+"""How a cadre's flags are listed: the good news first."""
+
+
+def rules_versions(county: Unit) -> QuerySet[EligibilityRules]:
+    return (
+        EligibilityRules.objects.filter(county=county)
+        .select_related("created_by")
+        .order_by("-effective_from")
+    )
+
+
+def flags_valid_on(on: dt.date) -> QuerySet[EligibilityFlag]:
+    """Flags in force on ``on``: opened on or before it and not closed by then (a flag closed
+    on a date no longer holds on that date)."""
+    return EligibilityFlag.objects.filter(valid_from__lte=on).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=on)
+    )
+
+
+def flag_counts(county: Unit, on: dt.date) -> dict[str, int]:
+    """Flags in force on ``on`` per kind, for the cadres of the county's subtree."""
+    counts = dict(
+        flags_valid_on(on)
+        .filter(cadre__unit__path__startswith=county.path)
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {kind: counts.get(kind, 0) for kind in KIND_ORDER}
+
+
+def selection_list(
+    user,
+    *,
+    on: dt.date,
+    kind: str = "",
+    unit_kind: str = "",
+    unit: Unit | None = None,
+    q: str = "",
+) -> QuerySet[Cadre]:
+    """Cadres in the user's scope with a flag in force on ``on`` (of ``kind`` if given), each
+    with ``flags_on``: all their flags in force on that date, rules and unit loaded."""
+    matching = flags_valid_on(on).filter(cadre=OuterRef("pk"))
+    if kind:
+        matching = matching.filter(kind=kind)
+    cadres = cadres_for(user).filter(Exists(matching))
+    if unit_kind:
+        cadres = cadres.filter(unit__kind=unit_kind)
+    if unit is not None:
+        cadres = cadres.filter(unit__path__startswith=unit.path)
+    if q:
+        cadres = cadres.filter(Q(name__icontains=q) | Q(number__icontains=q))
+    order = Case(
+        *[When(kind=k, then=V(i)) for i, k in enumerate(KIND_ORDER)],
+        output_field=IntegerField(),
+    )
+    flags = flags_valid_on(on).select_related("rules", "unit").order_by(order, "pk")
+    return cadres.select_related("unit").prefetch_related(
+        Prefetch("flags", queryset=flags, to_attr="flags_on")
+    )

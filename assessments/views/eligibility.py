@@ -1,0 +1,187 @@
+"""Using the results: the county's eligibility rules (versions, a new version, recompute the
+flags) and the selection reference list (选用参考名单) with its Excel export."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cadres.models import ASSESSED_KINDS, Role, Unit
+from cadres.scope import STAFF_ROLES, can_write, role_required, units_for
+from kaohe.lib.forms import apply_errors
+from kaohe.lib.xlsx import workbook_response
+
+from ..forms_eligibility import RulesForm, SelectionFilterForm
+from ..models import EligibilityFlag
+from ..selectors import eligibility as selectors
+from ..services import eligibility
+
+
+def _get_county_for_user(request, pk: int, *, write: bool = False) -> Unit:
+    """A county in the user's scope; 404 otherwise, 403 for a write by a read-only user."""
+    if write and not can_write(request.user):
+        raise PermissionDenied
+    try:
+        return units_for(request.user).get(pk=pk, kind=Unit.Kind.COUNTY)
+    except Unit.DoesNotExist:
+        raise Http404 from None
+
+
+@role_required(*STAFF_ROLES)
+def rules(request, pk):
+    county = _get_county_for_user(request, pk, write=request.method == "POST")
+    today = timezone.localdate()
+    in_force = eligibility.rules_in_force(county, today)
+    form = RulesForm(
+        request.POST or None,
+        initial={name: getattr(in_force, name) for name in eligibility.NUMBERS},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = eligibility.rules_create(county=county, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Version %(version)s of the rules is in force from %(date)s. Recompute the "
+                    "flags to apply it."
+                )
+                % {"version": created.version, "date": created.effective_from.isoformat()},
+            )
+            return redirect("assessments:eligibility_rules", pk=county.pk)
+    return render(
+        request,
+        "assessments/eligibility/rules.html",
+        {
+            "county": county,
+            "versions": selectors.rules_versions(county),
+            "in_force": in_force,
+            "form": form,
+            "counts": [
+                (EligibilityFlag.Kind(kind).label, n)
+                for kind, n in selectors.flag_counts(county, today).items()
+            ],
+            "today": today,
+        },
+    )
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def recompute(request, pk):
+    county = _get_county_for_user(request, pk, write=True)
+    counts = eligibility.flags_recompute(county=county, on=timezone.localdate())
+    messages.success(
+        request,
+        _("Flags recomputed: %(counts)s.")
+        % {
+            "counts": ", ".join(
+                f"{EligibilityFlag.Kind(kind).label} {n}"
+                for kind, n in counts.items()  # every kind, in the model's order
+            )
+        },
+    )
+    return redirect("assessments:eligibility_rules", pk=county.pk)
+
+
+def _selection(request):
+    """The filtered selection list (a queryset), the filter form and what the page shows."""
+    units = list(
+        units_for(request.user)
+        .filter(kind__in=[*ASSESSED_KINDS, Unit.Kind.COUNTY])
+        .only("pk", "name", "kind", "path")
+    )
+    assessed = [u for u in units if u.kind in ASSESSED_KINDS]
+    form = SelectionFilterForm(request.GET or None, units=assessed)
+    data = {}
+    if form.is_bound:
+        form.is_valid()  # a bad value drops that filter only: the others still apply
+        data = form.cleaned_data
+    on = data.get("on") or timezone.localdate()
+    unit = next((u for u in assessed if u.pk == data.get("unit")), None)
+    cadres = selectors.selection_list(
+        request.user,
+        on=on,
+        kind=data.get("kind", ""),
+        unit_kind=data.get("unit_kind", ""),
+        unit=unit,
+        q=data.get("q", "").strip(),
+    )
+    context = {
+        "form": form,
+        "on": on,
+        "kind": data.get("kind", ""),
+        "kind_label": EligibilityFlag.Kind(data["kind"]).label if data.get("kind") else "",
+        "unit": unit,
+        "counties": [u for u in units if u.kind == Unit.Kind.COUNTY],
+    }
+    return cadres, context
+
+
+@role_required(*STAFF_ROLES)
+def selection(request):
+    cadres, context = _selection(request)
+    page = Paginator(cadres, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "assessments/eligibility/selection.html",
+        {**context, "page": page, "query": query.urlencode()},
+    )
+
+
+@role_required(*STAFF_ROLES)
+def selection_export(request):
+    cadres, context = _selection(request)
+    on = context["on"]
+    filters = [_("flags in force on %(date)s") % {"date": on.isoformat()}]
+    if context["kind_label"]:
+        filters.append(str(context["kind_label"]))
+    if context["unit"]:
+        filters.append(context["unit"].name)
+    rows = (
+        (
+            number,
+            cadre.name,
+            cadre.number,
+            cadre.unit.name,
+            cadre.title,
+            "\n".join(str(flag.get_kind_display()) for flag in cadre.flags_on),
+            "\n".join(flag.reason for flag in cadre.flags_on),
+        )
+        for number, cadre in enumerate(cadres, 1)
+    )
+    return workbook_response(
+        filename=_("Selection reference list %(date)s.xlsx") % {"date": on.isoformat()},
+        title=_("Selection reference list"),
+        subtitle=" · ".join(filters),
+        columns=[
+            (_("No."), 6),
+            (_("Full name"), 10),
+            (_("Cadre number"), 12),
+            (_("Unit"), 22),
+            (_("Post"), 16),
+            (_("Flags"), 16),
+            (_("Reasons"), 60),
+        ],
+        rows=rows,
+    )
+
+
+urlpatterns = [
+    path("eligibility/counties/<int:pk>/rules/", rules, name="eligibility_rules"),
+    path("eligibility/counties/<int:pk>/recompute/", recompute, name="eligibility_recompute"),
+    path("eligibility/selection/", selection, name="selection"),
+    path("eligibility/selection/export/", selection_export, name="selection_export"),
+]
