@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from kaohe.lib.forms import apply_errors
 
-from . import selectors, services
+from . import selectors, selectors_archive, services
 from .forms import CadreFilterForm, CadreForm, CadreMoveForm, LedgerNoteForm, UnitForm
 from .models import Cadre, Role, Unit
-from .scope import STAFF_ROLES, account_of, can_write, role_required, units_for
+from .scope import STAFF_ROLES, account_of, can_write, role_of, role_required, units_for
 
 
 def _get_unit_for_user(request, pk: int, *, write: bool = False) -> Unit:
@@ -145,6 +145,10 @@ def cadre_list(request):
 @role_required(Role.OFFICE, Role.LEADER, Role.CADRE)
 def cadre_detail(request, pk):
     cadre = _get_cadre_for_user(request, pk)
+    if role_of(request.user) == Role.CADRE:
+        # A cadre's own record is "my assessment", which leaves out what is for the office
+        # only (who wrote the ledger notes, findings, ranks of others).
+        return redirect("cadres:me")
     context = {"cadre": cadre, "is_me": False}
     if can_write(request.user):
         context["ledger_form"] = LedgerNoteForm()
@@ -171,12 +175,17 @@ def ledger_add(request, pk):
 
 @role_required(Role.CADRE)
 def me(request):
-    """A cadre's own record ("my records")."""
-    cadre = Cadre.objects.filter(user=request.user).values_list("pk", flat=True).first()
+    """A cadre's own page ("my assessment"): their published grades with the explanations,
+    review requests, rectification items, training and flags, from the archive selector's
+    own view (nothing about anyone else, nothing from the integrity archive)."""
+    cadre = Cadre.objects.select_related("unit").filter(user=request.user).first()
     if cadre is None:
         raise Http404
-    cadre = _get_cadre_for_user(request, cadre)
-    return render(request, "cadres/cadre_detail.html", {"cadre": cadre, "is_me": True})
+    archive = selectors_archive.cadre_archive(cadre, own=True)
+    cadre.published_results = archive["results"]
+    return render(
+        request, "cadres/archive/me.html", {"cadre": cadre, "archive": archive, "is_me": True}
+    )
 
 
 @role_required(Role.OFFICE, write=True)

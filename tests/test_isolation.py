@@ -61,8 +61,9 @@ def test_city_office_sees_both_counties(client, xx, pq, city):
 def test_cadre_cannot_open_another_cadres_record(client, xx):
     client.force_login(xx.cadre_user)
     assert client.get(reverse("cadres:cadre_detail", args=[xx.other_cadre.pk])).status_code == 404
-    own = client.get(reverse("cadres:cadre_detail", args=[xx.cadre.pk]))
-    assert own.status_code == 200 and xx.cadre.name in own.content.decode()
+    own = client.get(reverse("cadres:cadre_detail", args=[xx.cadre.pk]), follow=True)
+    assert own.redirect_chain == [(reverse("cadres:me"), 302)]
+    assert xx.cadre.name in own.content.decode()
 
 
 @pytest.mark.django_db

@@ -24,7 +24,7 @@ ROWS = {
     "cadres:cadre_detail": (
         "get",
         "cadre",
-        {"office": 200, "leader": 200, "liaison": 403, "cadre": 200},
+        {"office": 200, "leader": 200, "liaison": 403, "cadre": 302},
         {},
     ),
     "cadres:cadre_edit": ("get", "cadre", OFFICE_ONLY, {}),

@@ -1,0 +1,30 @@
+"""Rows of the permission matrix: the assessment archive (考核档案), the annual registration form
+and the team analysis reports.
+
+Office staff and leaders read; office staff write the team analysis reports (leaders 403).
+Liaisons and cadres have no archive: 404 everywhere, the cadre's own record included (the
+world's cadre is the cadre user's own record).
+"""
+
+READ = {"office": 200, "leader": 200, "liaison": 404, "cadre": 404}
+
+ROWS = {
+    "cadres:cadre_archive": ("get", "cadre", READ, {}),
+    "cadres:cadre_archive_pdf": ("get", "cadre", READ, {}),
+    "cadres:cadre_archive_xlsx": ("get", "cadre", READ, {}),
+    "cadres:cadre_registration": ("get", "cadre", READ, {}),
+    "cadres:cadre_registration_pdf": ("get", "cadre", READ, {}),
+    "cadres:unit_archive": ("get", "unit", READ, {}),
+    "cadres:unit_archive_pdf": ("get", "unit", READ, {}),
+    "cadres:unit_archive_xlsx": ("get", "unit", READ, {}),
+    "cadres:team_analysis_edit": (
+        "get",
+        "unit",
+        {"office": 200, "leader": 403, "liaison": 404, "cadre": 404},
+        {},
+    ),
+}
+
+
+def objects(world):
+    return {}
