@@ -24,6 +24,7 @@ from cadres.models import Account, Cadre, PostKind, Rank, Role, Unit
 
 from . import data
 from .daily import daily_notes, load_daily
+from .history import history_notes, load_history
 from .progress import load_progress
 
 
@@ -478,6 +479,9 @@ def load_demo(*, stdout=None) -> dict[str, int]:
         daily_counts = load_daily(plan, years.get(data.DAILY_YEAR))
         if daily_counts["moral_rounds"]:
             notes += daily_notes(daily_counts)
+        history_counts = load_history(plan, units, years)
+        if history_counts["history_cadre_results"]:
+            notes += history_notes(history_counts)
     if stdout is not None:
         for note in notes:
             stdout.write(note)
@@ -489,6 +493,7 @@ def load_demo(*, stdout=None) -> dict[str, int]:
         "accounts": accounts,
         **progress_counts,
         **daily_counts,
+        **history_counts,
     }
 
 
