@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -11,7 +12,14 @@ from django.db.models import QuerySet
 from cadres.models import ASSESSED_KINDS, Role, Unit
 from cadres.scope import account_of, units_for
 
-from ..models import THREE_THIRDS, AssessmentYear, Category, IndicatorScore, UnitScore
+from ..models import (
+    THREE_THIRDS,
+    AssessmentYear,
+    Category,
+    CategoryWeights,
+    IndicatorScore,
+    UnitScore,
+)
 from .catalog import years_for
 
 
@@ -33,13 +41,20 @@ class KindRanking:
     scores: list[UnitScore]
 
 
+# Unit kinds in the order the rankings and scorecards list them.
+KIND_ORDER = [Unit.Kind.TOWNSHIP, Unit.Kind.DEPARTMENT, Unit.Kind.COMMITTEE]
+
+
+def _ranked_scores(year: AssessmentYear) -> QuerySet[UnitScore]:
+    return year.unit_scores.select_related("unit").order_by("rank", "unit__path")
+
+
 def rankings(year: AssessmentYear) -> list[KindRanking]:
     """The year's unit scores ranked within each unit kind (two queries)."""
     weights = {w.unit_kind: w for w in year.weights.all()}
     by_kind: dict[str, list[UnitScore]] = defaultdict(list)
-    for score in year.unit_scores.select_related("unit").order_by("rank", "unit__path"):
+    for score in _ranked_scores(year):
         by_kind[score.unit_kind].append(score)
-    order = [Unit.Kind.TOWNSHIP, Unit.Kind.DEPARTMENT, Unit.Kind.COMMITTEE]
     return [
         KindRanking(
             kind=kind,
@@ -49,7 +64,7 @@ def rankings(year: AssessmentYear) -> list[KindRanking]:
             else {},
             scores=by_kind[kind],
         )
-        for kind in order
+        for kind in KIND_ORDER
         if kind in ASSESSED_KINDS and by_kind[kind]
     ]
 
@@ -71,9 +86,15 @@ class ScorecardCategory:
         return sum((i.max_points for i in self.items), Decimal(0))
 
 
-def scorecard(score: UnitScore) -> list[ScorecardCategory]:
-    """A unit's score by category, each indicator with its breakdown (one query)."""
-    weights = score.year.weights.filter(unit_kind=score.unit_kind).first()
+# How a scorecard lists its indicators, and what each item needs to show its breakdown.
+_ITEM_RELATED = ("indicator", "indicator__parent", "target")
+_ITEM_ORDER = ("indicator__sort_order", "indicator__code")
+
+
+def _categories(
+    score: UnitScore, weights: CategoryWeights | None, items: Iterable[IndicatorScore]
+) -> list[ScorecardCategory]:
+    """The score's categories (the three thirds, then the bonus), each with its items."""
     categories = {
         code: ScorecardCategory(
             code=code,
@@ -83,9 +104,39 @@ def scorecard(score: UnitScore) -> list[ScorecardCategory]:
         )
         for code in [*THREE_THIRDS, Category.BONUS]
     }
-    items = score.items.select_related("indicator", "indicator__parent", "target").order_by(
-        "indicator__sort_order", "indicator__code"
-    )
     for item in items:
         categories[item.indicator.category].items.append(item)
     return list(categories.values())
+
+
+def scorecard(score: UnitScore) -> list[ScorecardCategory]:
+    """A unit's score by category, each indicator with its breakdown (one query)."""
+    weights = score.year.weights.filter(unit_kind=score.unit_kind).first()
+    items = score.items.select_related(*_ITEM_RELATED).order_by(*_ITEM_ORDER)
+    return _categories(score, weights, items)
+
+
+def year_scorecards(year: AssessmentYear) -> list[tuple[UnitScore, list[ScorecardCategory]]]:
+    """Every unit's scorecard of the year, in ranking order, as ``scorecard`` builds one
+    (same categories, weights and item order) but in three queries for all units."""
+    weights = {w.unit_kind: w for w in year.weights.all()}
+    scores = list(_ranked_scores(year))
+    for score in scores:
+        score.year = year
+    scores.sort(
+        key=lambda s: (
+            KIND_ORDER.index(s.unit_kind) if s.unit_kind in KIND_ORDER else len(KIND_ORDER)
+        )
+    )
+    items = (
+        IndicatorScore.objects.filter(unit_score__year=year)
+        .select_related(*_ITEM_RELATED)
+        .order_by(*_ITEM_ORDER)
+    )
+    by_score: dict[int, list[IndicatorScore]] = defaultdict(list)
+    for item in items:
+        by_score[item.unit_score_id].append(item)
+    return [
+        (score, _categories(score, weights.get(score.unit_kind), by_score[score.pk]))
+        for score in scores
+    ]

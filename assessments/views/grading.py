@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -68,10 +69,10 @@ def _errors(request, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
 
-@role_required(*STAFF_ROLES)
-def results(request, pk):
-    year = _get_year_for_user(request, pk)
-    policy = GradingPolicy.objects.filter(year=year).first()
+def _cadre_results(request, year) -> tuple[QuerySet[CadreResult], str]:
+    """The year's cadre results as the results page lists them, by quota group and rank,
+    filtered by ?grade= and ?changed= (only those the office changed); with the grade asked
+    for. Shared by the page and its export."""
     grade = request.GET.get("grade", "")
     rows = (
         CadreResult.objects.filter(year=year)
@@ -82,6 +83,14 @@ def results(request, pk):
         rows = rows.filter(grade=grade)
     if request.GET.get("changed"):
         rows = rows.exclude(override_reason="")
+    return rows, grade
+
+
+@role_required(*STAFF_ROLES)
+def results(request, pk):
+    year = _get_year_for_user(request, pk)
+    policy = GradingPolicy.objects.filter(year=year).first()
+    rows, grade = _cadre_results(request, year)
     page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     groups = grading.quota_status(year) if policy else []
     pending = (

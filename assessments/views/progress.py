@@ -243,11 +243,13 @@ def report_return(request, pk):
     return _back(request, report)
 
 
-@role_required(*STAFF_ROLES)
-def progress_overview(request, pk):
-    """Status counts per unit, worst first; with ?unit= one unit's targets."""
-    year = _get_year_for_user(request, pk)
-    today = timezone.localdate()
+def _get_overview_for_user(
+    request, year, *, today
+) -> tuple[pages.ProgressOverview, dict, Unit | None]:
+    """The progress overview as the page's ?month=, ?kind=, ?category=, ?sort= and ?unit= ask
+    for it (unknown values fall back to the defaults), with the filters in effect and the unit;
+    404 for a unit outside the user's scope or the year's county. Shared by the page and its
+    export."""
     month = _int_param(request, "month", range(1, 13)) or default_month(year, today)
     kind = request.GET.get("kind", "")
     kind = kind if kind in ASSESSED_KINDS else ""
@@ -272,6 +274,15 @@ def progress_overview(request, pk):
         unit=unit.pk if unit else None,
         sort=sort,
     )
+    filters = {"kind": kind, "category": category, "month": month, "sort": sort}
+    return overview, filters, unit
+
+
+@role_required(*STAFF_ROLES)
+def progress_overview(request, pk):
+    """Status counts per unit, worst first; with ?unit= one unit's targets."""
+    year = _get_year_for_user(request, pk)
+    overview, filters, unit = _get_overview_for_user(request, year, today=timezone.localdate())
     return render(
         request,
         "assessments/progress/overview.html",
@@ -279,7 +290,7 @@ def progress_overview(request, pk):
             "year": year,
             "overview": overview,
             "unit": unit,
-            "filters": {"kind": kind, "category": category, "month": month, "sort": sort},
+            "filters": filters,
             "kinds": [(k, Unit.Kind(k).label) for k in ASSESSED_KINDS],
             "categories": [(c, Category(c).label) for c in THREE_THIRDS],
             "months": range(1, 13),
