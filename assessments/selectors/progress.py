@@ -79,22 +79,32 @@ def plan_for(target: Target, milestones: list[Milestone], month: int) -> Decimal
     return target.target_value * month / TWELVE
 
 
+def progress_history(
+    target_ids: list[int], *, month: int, fields: tuple[str, ...] = ()
+) -> tuple[dict[int, list[Milestone]], dict[int, list[ProgressReport]]]:
+    """The targets' milestones, and their reports up to ``month`` that count (all but the
+    returned ones), each by target in month order: two queries for any number of targets.
+    ``fields`` limits what is read of the reports (``only``); all of it by default."""
+    milestones: dict[int, list[Milestone]] = defaultdict(list)
+    for m in Milestone.objects.filter(target_id__in=target_ids).order_by("month"):
+        milestones[m.target_id].append(m)
+    counted = (
+        ProgressReport.objects.filter(target_id__in=target_ids, month__lte=month)
+        .exclude(status=ProgressReport.Status.RETURNED)
+        .order_by("month")
+    )
+    reports: dict[int, list[ProgressReport]] = defaultdict(list)
+    for r in counted.only(*fields) if fields else counted:
+        reports[r.target_id].append(r)
+    return milestones, reports
+
+
 def target_statuses(
     targets: list[Target], *, year: AssessmentYear, month: int, today: dt.date
 ) -> dict[int, TargetStatus]:
     """The status of each target at the end of ``month``: two queries for any number.
     A returned report does not count until it is resubmitted."""
-    ids = [t.pk for t in targets]
-    milestones: dict[int, list[Milestone]] = defaultdict(list)
-    for m in Milestone.objects.filter(target_id__in=ids).order_by("month"):
-        milestones[m.target_id].append(m)
-    reports: dict[int, list[ProgressReport]] = defaultdict(list)
-    for r in (
-        ProgressReport.objects.filter(target_id__in=ids, month__lte=month)
-        .exclude(status=ProgressReport.Status.RETURNED)
-        .order_by("month")
-    ):
-        reports[r.target_id].append(r)
+    milestones, reports = progress_history([t.pk for t in targets], month=month)
     deadline = dt.date(year.year, month, year.report_deadline_day)
     overdue = today > deadline
     result = {}
