@@ -1,4 +1,19 @@
-from .views import bulletins, catalog, grading, inspections, moral, progress, scores, targets
+from .views import (
+    bulletins,
+    catalog,
+    consequences,
+    dashboard,
+    eligibility,
+    exports,
+    grading,
+    imports,
+    inspections,
+    moral,
+    moral_template,
+    progress,
+    scores,
+    targets,
+)
 
 app_name = "assessments"
 
@@ -10,5 +25,11 @@ urlpatterns = [
     *scores.urlpatterns,
     *bulletins.urlpatterns,
     *moral.urlpatterns,
+    *moral_template.urlpatterns,
     *grading.urlpatterns,
+    *imports.urlpatterns,
+    *consequences.urlpatterns,
+    *dashboard.urlpatterns,
+    *exports.urlpatterns,
+    *eligibility.urlpatterns,
 ]

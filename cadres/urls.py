@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_integrity
+from . import views, views_archive, views_integrity, views_training
 
 app_name = "cadres"
 
@@ -17,4 +17,6 @@ urlpatterns = [
     path("cadres/<int:pk>/ledger/", views.ledger_add, name="ledger_add"),
     path("me/", views.me, name="me"),
     *views_integrity.urlpatterns,
+    *views_archive.urlpatterns,
+    *views_training.urlpatterns,
 ]

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from cadres.models import Role, Unit
 from tests.factories import CadreFactory, UnitFactory, make_user
@@ -64,3 +65,11 @@ def xx(city):
 def pq(city):
     """Pu County, a neighbour that must never see Xi County's data, nor be seen by it."""
     return build_county(city, "PX", "蒲县")
+
+
+@pytest.fixture
+def in_english():
+    """Messages in their English source words, for tests that match a message's wording
+    (the site itself speaks Chinese; the catalog's completeness is tested on its own)."""
+    with translation.override("en"):
+        yield
