@@ -27,6 +27,7 @@ from assessments.models import (
     CadreResult,
     CategoryWeights,
     Decision,
+    EarlyWarning,
     Finding,
     Grade,
     GradingPolicy,
@@ -492,6 +493,22 @@ def test_october_colours_are_mostly_green(first_run):
     assert 2 <= worst[Color.MISSING] <= 3
     missing_units = {c for c, colours in by_unit.items() if Color.MISSING in colours}
     assert missing_units == {*data.MISSING_OCTOBER, data.RETURNED_OPEN[0]}
+
+
+def test_the_months_checks_warned_the_red_and_missing_targets(first_run):
+    warnings = list(EarlyWarning.objects.select_related("target"))
+    assert first_run["warnings"] == len(warnings) > 0
+    assert 10 in {w.month for w in warnings} <= set(range(5, 11))
+    # October's warnings are exactly October's red and unreported targets.
+    october = october_statuses()
+    warned = {w.target_id for w in warnings if w.month == 10}
+    assert warned == {t for t, s in october.items() if s.color in (Color.RED, Color.MISSING)}
+    # Two in three were answered with a plan; what stayed open past its date was escalated.
+    answered = [w for w in warnings if w.acknowledged_at is not None]
+    assert first_run["warnings_acknowledged"] == len(answered) > 0
+    escalated = [w for w in warnings if w.status == EarlyWarning.Status.ESCALATED]
+    assert first_run["warnings_escalated"] == len(escalated) > 0
+    assert all(w.month < 10 and w.escalated_on > w.catch_up_by for w in escalated)
 
 
 def test_reviews_decisions_awards_and_letters(first_run):

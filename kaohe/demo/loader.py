@@ -26,6 +26,7 @@ from . import data
 from .daily import daily_notes, load_daily
 from .history import history_notes, load_history
 from .progress import load_progress
+from .warnings import WARNING_KEYS, load_warnings, warning_notes
 
 
 @dataclass(frozen=True)
@@ -474,8 +475,12 @@ def load_demo(*, stdout=None) -> dict[str, int]:
         accounts = _load_accounts(plan, units)
         notes.append(_("Demo logins: %(count)d created.") % {"count": accounts})
         progress_counts = load_progress(plan, units, years.get(data.PROGRESS_YEAR))
+        warning_counts = dict.fromkeys(WARNING_KEYS, 0)
         if progress_counts["targets"]:
             notes += progress_notes(progress_counts)
+            office = get_user_model().objects.get(username="office")
+            warning_counts = load_warnings(years[data.PROGRESS_YEAR], by=office)
+            notes += warning_notes(warning_counts)
         daily_counts = load_daily(plan, years.get(data.DAILY_YEAR))
         if daily_counts["moral_rounds"]:
             notes += daily_notes(daily_counts)
@@ -492,6 +497,7 @@ def load_demo(*, stdout=None) -> dict[str, int]:
         **year_counts,
         "accounts": accounts,
         **progress_counts,
+        **warning_counts,
         **daily_counts,
         **history_counts,
     }

@@ -1,23 +1,26 @@
 """Each role's main journey in a real browser (Chromium driven by Playwright, against
-``live_server``): a liaison reports progress with a file, the office reviews it and publishes the
-month's bulletin, a cadre sees their own record and nothing of anyone else's. Screenshots of
-every step are saved for review (the folder is printed)."""
+``live_server``): the office sets up a year and imports its catalog and targets from the Excel
+templates it downloads, a liaison reports progress with a file, the office reviews it and
+publishes the month's bulletin, a cadre sees their own record and nothing of anyone else's.
+Screenshots of every step are saved for review (the folder is printed)."""
 
 import datetime as dt
 import struct
 import zlib
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.core import mail
 from django.utils import timezone, translation
+from openpyxl import load_workbook
 
-from assessments.models import Bulletin, ProgressReport
+from assessments.models import AssessmentYear, Bulletin, ProgressReport, Target
 from assessments.services import grading
 from assessments.services.progress import progress_submit
 from assessments.services.targets import target_assign
 from cadres.services import unit_update
-from tests.e2e.browser import browser_page, log_in, shot, with_password
+from tests.e2e.browser import SCREENSHOTS, browser_page, log_in, shot, with_password
 from tests.factories import IndicatorFactory, WeightsFactory, YearFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -41,6 +44,90 @@ def _png() -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     )
+
+
+def _fill(template: bytes, rows: dict[str, list[dict]]) -> bytes:
+    """The downloaded template filled in as a clerk would: the example row replaced by
+    ``rows`` (per sheet, by the Chinese column headers, without the required mark)."""
+    workbook = load_workbook(BytesIO(template))
+    for sheet, records in rows.items():
+        ws = workbook[sheet]
+        headers = [str(c.value).rstrip("*") for c in ws[1]]
+        ws.delete_rows(2, ws.max_row)
+        for record in records:
+            ws.append([record.get(h) for h in headers])
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _import(page, base_url: str, kind: str, rows: dict[str, list[dict]], year_pk=None):
+    """Download the kind's template, fill it in, upload it, look at the preview, confirm."""
+    page.goto(f"{base_url}/assess/imports/")
+    with page.expect_download() as download:
+        page.locator(f"a[href$='?kind={kind}']").click()
+    template = download.value.path().read_bytes()
+    form = page.locator("form", has=page.locator(f"input[name=kind][value={kind}]"))
+    if year_pk is not None:
+        form.locator("select[name=year]").select_option(str(year_pk))
+    form.locator("input[type=file]").set_input_files(
+        files=[{"name": f"{kind}.xlsx", "mimeType": XLSX, "buffer": _fill(template, rows)}]
+    )
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    shot(page, f"journey-office-import-{kind}-1-preview")
+    page.locator("button", has_text=zh("Confirm and import")).click()
+    page.wait_for_load_state()
+    shot(page, f"journey-office-import-{kind}-2-done")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_the_office_sets_up_a_year_and_imports_its_catalog_and_targets(live_server, xx):
+    with_password(xx.office)
+    with browser_page() as page:
+        log_in(page, live_server.url, xx.office.username)
+        page.goto(f"{live_server.url}/assess/years/new/")
+        page.fill("#id_year", "2027")
+        page.fill("#id_title", "隰县2027年度目标责任考核")
+        shot(page, "journey-office-year-1-form")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url("**/assess/years/*/")
+        year_pk = int(page.url.rstrip("/").rsplit("/", 1)[1])
+        shot(page, "journey-office-year-2-created")
+
+        weights = {"单位类别": "乡镇", "党的建设": 30, "主导产业": 40, "部门任务和社会管理": 30}
+        indicator = {
+            "指标代码": "I1",
+            "指标名称": "新植玉露香梨",
+            "类别": "主导产业",
+            "计分方法": "完成率",
+            "满分": 20,
+            "适用单位类别": "乡镇",
+        }
+        _import(page, live_server.url, "catalog", {"权重": [weights], "指标": [indicator]}, year_pk)
+        target = {
+            "单位代码": xx.township.code,
+            "指标代码": "I1",
+            "目标值": 1200,
+            "计量单位": "亩",
+            "截止日期": dt.date(2027, 12, 31),
+        }
+        _import(page, live_server.url, "targets", {"目标任务": [target]}, year_pk)
+
+        page.goto(f"{live_server.url}/assess/years/{year_pk}/targets/")
+        targets_page = page.content()
+        shot(page, "journey-office-year-3-targets")
+
+    year = AssessmentYear.objects.get(pk=year_pk)
+    assert (year.county, year.year) == (xx.county, 2027)
+    assert year.weights.get(unit_kind="township").industry == 40
+    imported = Target.objects.get(year=year)
+    assert (imported.unit, imported.indicator.code) == (xx.township, "I1")
+    assert imported.target_value == Decimal(1200)
+    assert "新植玉露香梨" in targets_page and xx.township.name in targets_page
+    assert (SCREENSHOTS / "journey-office-import-targets-2-done.png").exists()
 
 
 @pytest.fixture
