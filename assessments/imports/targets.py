@@ -14,7 +14,7 @@ from cadres.scope import units_for
 from .. import services
 from ..models import Indicator, Milestone, Target
 from ..services.scoring import scores_request_recompute
-from ..services.targets import _check_target as check_target  # target_assign's own rules
+from ..services.targets import milestones_check, target_check
 from .base import Column, Date, Importer, Number, Row, SheetSpec, Text, show
 from .units import duplicates
 
@@ -163,9 +163,9 @@ class TargetImporter(Importer):
         self.insert()
 
     def create(self, row, unit, indicator, lead, planned, key, report) -> None:
-        """A new target by the rules of ``target_assign`` (its own check, ``_check_target``,
-        and ``full_clean``) and milestones by those of ``milestones_set``, kept for one bulk
-        insert at the end."""
+        """A new target by the rules of ``target_assign`` (``target_check`` and
+        ``full_clean``) and milestones by those of ``milestones_set`` (``milestones_check``),
+        kept for one bulk insert at the end."""
         target = Target(
             year=self.year,
             indicator=indicator,
@@ -179,13 +179,10 @@ class TargetImporter(Importer):
                 validate_unique=False,
                 validate_constraints=False,
             )
-            check_target(target)
+            target_check(target)
+            milestones_check(planned)
         except ValidationError as error:
             self.refusal(SHEET, row, error)
-            return
-        ordered = [planned[m] for m in sorted(planned)]
-        if any(b < a for a, b in zip(ordered, ordered[1:], strict=False)):
-            self.problem(SHEET, row, "", _("Milestones are cumulative and cannot decrease."))
             return
         self.new.append((target, planned))
         report.created.append(key)

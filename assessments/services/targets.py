@@ -31,7 +31,8 @@ from .scoring import scores_request_recompute
 Method = Indicator.Method
 
 
-def _check_target(target: Target) -> None:
+def target_check(target: Target) -> None:
+    """The rules of a target beyond its fields (also applied by the Excel import)."""
     indicator, unit, year = target.indicator, target.unit, target.year
     errors = {}
     if indicator.year_id != year.pk:
@@ -77,7 +78,7 @@ def target_assign(
         note=note,
     )
     target.full_clean()
-    _check_target(target)
+    target_check(target)
     target.save()
     scores_request_recompute(target.year)
     return target
@@ -108,7 +109,7 @@ def targets_assign_bulk(
             deadline=deadline,
             lead_department=indicator.lead_department,
         )
-        _check_target(target)
+        target_check(target)
         created.append(target)
     Target.objects.bulk_create(created)
     scores_request_recompute(year)
@@ -125,16 +126,15 @@ def target_update(*, target: Target, **fields) -> Target:
             raise ValueError(f"not editable: {name}")
         setattr(target, name, value)
     target.full_clean()
-    _check_target(target)
+    target_check(target)
     target.save()
     scores_request_recompute(target.year)
     return target
 
 
-@transaction.atomic
-def milestones_set(*, target: Target, planned: dict[int, Decimal | None]) -> list[Milestone]:
-    """Replace the target's monthly milestones ({month: cumulative value}; None drops a month).
-    Milestones may not decrease from one month to the next."""
+def milestones_check(planned: dict[int, Decimal | None]) -> dict[int, Decimal]:
+    """The milestones that are set, checked: months 1 to 12, cumulative (never decreasing),
+    never negative (also applied by the Excel import)."""
     values = {m: v for m, v in planned.items() if v is not None}
     if any(not 1 <= m <= 12 for m in values):
         raise ValidationError(_("Months run from 1 to 12."))
@@ -143,6 +143,14 @@ def milestones_set(*, target: Target, planned: dict[int, Decimal | None]) -> lis
         raise ValidationError(_("Milestones are cumulative and cannot decrease."))
     if any(v < 0 for v in ordered):
         raise ValidationError(_("Milestones cannot be negative."))
+    return values
+
+
+@transaction.atomic
+def milestones_set(*, target: Target, planned: dict[int, Decimal | None]) -> list[Milestone]:
+    """Replace the target's monthly milestones ({month: cumulative value}; None drops a month).
+    Milestones may not decrease from one month to the next."""
+    values = milestones_check(planned)
     target.milestones.all().delete()
     return Milestone.objects.bulk_create(
         Milestone(target=target, month=m, planned_value=v) for m, v in sorted(values.items())
