@@ -29,37 +29,30 @@ from ..services import moral as services
 Bound = tuple[str, int | None, forms.Form]
 
 
-def _get_template_for_user(request, pk: int, *, write: bool = False) -> MoralTemplate:
+def _get_for_user(request, model, year: str, pk: int, *, write: bool):
+    """The ``model`` row ``pk`` with its year and county, its year reached by the lookup path
+    ``year``: 404 when that year is out of the user's scope, 403 first for a write by a user
+    who may only read."""
     if write and not can_write(request.user):
         raise PermissionDenied
     try:
-        return MoralTemplate.objects.select_related("year__county").get(
-            pk=pk, year__in=years_for(request.user)
+        return model.objects.select_related(f"{year}__county").get(
+            pk=pk, **{f"{year}__in": years_for(request.user)}
         )
-    except MoralTemplate.DoesNotExist:
+    except model.DoesNotExist:
         raise Http404 from None
+
+
+def _get_template_for_user(request, pk: int, *, write: bool = False) -> MoralTemplate:
+    return _get_for_user(request, MoralTemplate, "year", pk, write=write)
 
 
 def _get_dimension_for_user(request, pk: int, *, write: bool = False) -> MoralDimension:
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    try:
-        return MoralDimension.objects.select_related("template__year__county").get(
-            pk=pk, template__year__in=years_for(request.user)
-        )
-    except MoralDimension.DoesNotExist:
-        raise Http404 from None
+    return _get_for_user(request, MoralDimension, "template__year", pk, write=write)
 
 
 def _get_item_for_user(request, pk: int, *, write: bool = False) -> MoralItem:
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    try:
-        return MoralItem.objects.select_related("dimension__template__year__county").get(
-            pk=pk, dimension__template__year__in=years_for(request.user)
-        )
-    except MoralItem.DoesNotExist:
-        raise Http404 from None
+    return _get_for_user(request, MoralItem, "dimension__template__year", pk, write=write)
 
 
 def _page_url(template_pk: int, anchor: str = "") -> str:
@@ -71,24 +64,58 @@ def _next_order(orders) -> int:
     return max(orders, default=-1) + 1
 
 
+def _row_form(form_class, name: str, pk: int | None = None, data=None, **kwargs):
+    """A form drawn in a table row: its inputs belong to the ``<form>`` with id ``name-pk``
+    (``name`` without a pk) and their ids start with ``namepk_``."""
+    if pk is None:
+        html_form, auto_id = name, f"{name}_%s"
+    else:
+        html_form, auto_id = f"{name}-{pk}", f"{name}{pk}_%s"
+    return form_class(data, html_form=html_form, auto_id=auto_id, **kwargs)
+
+
 def _new_item_form(dimension_pk: int, data=None, **kwargs) -> ItemForm:
-    return ItemForm(
-        data,
-        html_form=f"newitem-{dimension_pk}",
-        auto_id=f"newitem{dimension_pk}_%s",
-        placeholder=_("New item of this dimension"),
-        **kwargs,
-    )
+    placeholder = _("New item of this dimension")
+    return _row_form(ItemForm, "newitem", dimension_pk, data, placeholder=placeholder, **kwargs)
 
 
 def _new_dimension_form(data=None, **kwargs) -> DimensionForm:
-    return DimensionForm(
-        data,
-        html_form="newdim",
-        auto_id="newdim_%s",
-        placeholder=_("Name of the new dimension"),
-        **kwargs,
+    placeholder = _("Name of the new dimension")
+    return _row_form(DimensionForm, "newdim", None, data, placeholder=placeholder, **kwargs)
+
+
+def _saved(form, save):
+    """What ``save()`` returns when the form is valid and the service takes it; otherwise
+    None, with the service's refusal shown on the form."""
+    if not form.is_valid():
+        return None
+    try:
+        return save()
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
+
+
+def _item_save(form: ItemForm, dimension: MoralDimension, item: MoralItem | None = None):
+    return services.item_save(
+        dimension=dimension,
+        item=item,
+        name=form.cleaned_data["name"],
+        sort_order=form.cleaned_data["sort_order"],
+        weights=form.weights(),
     )
+
+
+def _delete(request, delete, *, template_pk: int, anchor: str, done: str, anchor_done: str = ""):
+    """Run ``delete()``: refused, back to ``anchor`` with the reason; done, on to
+    ``anchor_done`` with the message ``done``."""
+    try:
+        delete()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_page_url(template_pk, anchor))
+    messages.success(request, done)
+    return redirect(_page_url(template_pk, anchor_done))
 
 
 def _render(request, template: MoralTemplate, bound: Bound | None = None):
@@ -118,10 +145,11 @@ def _render(request, template: MoralTemplate, bound: Bound | None = None):
                 "form": form(
                     "item",
                     row.item.pk,
-                    lambda row=row: ItemForm(
+                    lambda row=row: _row_form(
+                        ItemForm,
+                        "item",
+                        row.item.pk,
                         initial=ItemForm.initial_for(row.item, row.weights),
-                        html_form=f"item-{row.item.pk}",
-                        auto_id=f"item{row.item.pk}_%s",
                     ),
                 ),
             }
@@ -135,10 +163,8 @@ def _render(request, template: MoralTemplate, bound: Bound | None = None):
                 "form": form(
                     "dimension",
                     dim.pk,
-                    lambda dim=dim: DimensionForm(
-                        initial=DimensionForm.initial_for(dim),
-                        html_form=f"dim-{dim.pk}",
-                        auto_id=f"dim{dim.pk}_%s",
+                    lambda dim=dim: _row_form(
+                        DimensionForm, "dim", dim.pk, initial=DimensionForm.initial_for(dim)
                     ),
                 ),
                 "new_item": form(
@@ -187,14 +213,12 @@ def moral_template(request, pk):
 def moral_template_settings(request, pk):
     template = _get_template_for_user(request, pk, write=True)
     form = TemplateSettingsForm(request.POST)
-    if form.is_valid():
-        try:
-            services.template_settings_update(template=template, **form.settings())
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Scores, weights and threshold saved."))
-            return redirect(_page_url(template.pk, "settings"))
+    saved = _saved(
+        form, lambda: services.template_settings_update(template=template, **form.settings())
+    )
+    if saved is not None:
+        messages.success(request, _("Scores, weights and threshold saved."))
+        return redirect(_page_url(template.pk, "settings"))
     return _render(request, template, ("settings", None, form))
 
 
@@ -203,17 +227,15 @@ def moral_template_settings(request, pk):
 def moral_dimension_create(request, pk):
     template = _get_template_for_user(request, pk, write=True)
     form = _new_dimension_form(request.POST)
-    if form.is_valid():
-        try:
-            dimension = services.dimension_save(template=template, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Dimension %(name)s added: now add its items.") % {"name": dimension.name},
-            )
-            return redirect(_page_url(template.pk, f"d{dimension.pk}"))
+    dimension = _saved(
+        form, lambda: services.dimension_save(template=template, **form.cleaned_data)
+    )
+    if dimension is not None:
+        messages.success(
+            request,
+            _("Dimension %(name)s added: now add its items.") % {"name": dimension.name},
+        )
+        return redirect(_page_url(template.pk, f"d{dimension.pk}"))
     return _render(request, template, ("new_dimension", None, form))
 
 
@@ -222,15 +244,16 @@ def moral_dimension_create(request, pk):
 def moral_dimension_update(request, pk):
     dimension = _get_dimension_for_user(request, pk, write=True)
     template = dimension.template
-    form = DimensionForm(request.POST, html_form=f"dim-{pk}", auto_id=f"dim{pk}_%s")
-    if form.is_valid():
-        try:
-            services.dimension_save(template=template, dimension=dimension, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Dimension %(name)s saved.") % {"name": dimension.name})
-            return redirect(_page_url(template.pk, f"d{dimension.pk}"))
+    form = _row_form(DimensionForm, "dim", pk, request.POST)
+    saved = _saved(
+        form,
+        lambda: services.dimension_save(
+            template=template, dimension=dimension, **form.cleaned_data
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("Dimension %(name)s saved.") % {"name": dimension.name})
+        return redirect(_page_url(template.pk, f"d{dimension.pk}"))
     return _render(request, template, ("dimension", dimension.pk, form))
 
 
@@ -238,14 +261,13 @@ def moral_dimension_update(request, pk):
 @role_required(Role.OFFICE, write=True)
 def moral_dimension_delete(request, pk):
     dimension = _get_dimension_for_user(request, pk, write=True)
-    template = dimension.template
-    try:
-        services.dimension_delete(dimension=dimension)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(_page_url(template.pk, f"d{pk}"))
-    messages.success(request, _("Dimension %(name)s deleted.") % {"name": dimension.name})
-    return redirect(_page_url(template.pk))
+    return _delete(
+        request,
+        lambda: services.dimension_delete(dimension=dimension),
+        template_pk=dimension.template_id,
+        anchor=f"d{pk}",
+        done=_("Dimension %(name)s deleted.") % {"name": dimension.name},
+    )
 
 
 @require_POST
@@ -253,19 +275,10 @@ def moral_dimension_delete(request, pk):
 def moral_item_create(request, pk):
     dimension = _get_dimension_for_user(request, pk, write=True)
     form = _new_item_form(pk, request.POST)
-    if form.is_valid():
-        try:
-            item = services.item_save(
-                dimension=dimension,
-                name=form.cleaned_data["name"],
-                sort_order=form.cleaned_data["sort_order"],
-                weights=form.weights(),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Item %(name)s added.") % {"name": item.name})
-            return redirect(_page_url(dimension.template_id, f"i{item.pk}"))
+    item = _saved(form, lambda: _item_save(form, dimension))
+    if item is not None:
+        messages.success(request, _("Item %(name)s added.") % {"name": item.name})
+        return redirect(_page_url(dimension.template_id, f"i{item.pk}"))
     return _render(request, dimension.template, ("new_item", dimension.pk, form))
 
 
@@ -274,21 +287,10 @@ def moral_item_create(request, pk):
 def moral_item_update(request, pk):
     item = _get_item_for_user(request, pk, write=True)
     dimension = item.dimension
-    form = ItemForm(request.POST, html_form=f"item-{pk}", auto_id=f"item{pk}_%s")
-    if form.is_valid():
-        try:
-            services.item_save(
-                dimension=dimension,
-                item=item,
-                name=form.cleaned_data["name"],
-                sort_order=form.cleaned_data["sort_order"],
-                weights=form.weights(),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Item %(name)s saved.") % {"name": item.name})
-            return redirect(_page_url(dimension.template_id, f"i{item.pk}"))
+    form = _row_form(ItemForm, "item", pk, request.POST)
+    if _saved(form, lambda: _item_save(form, dimension, item)) is not None:
+        messages.success(request, _("Item %(name)s saved.") % {"name": item.name})
+        return redirect(_page_url(dimension.template_id, f"i{item.pk}"))
     return _render(request, dimension.template, ("item", item.pk, form))
 
 
@@ -296,14 +298,14 @@ def moral_item_update(request, pk):
 @role_required(Role.OFFICE, write=True)
 def moral_item_delete(request, pk):
     item = _get_item_for_user(request, pk, write=True)
-    dimension = item.dimension
-    try:
-        services.item_delete(item=item)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(_page_url(dimension.template_id, f"i{pk}"))
-    messages.success(request, _("Item %(name)s deleted.") % {"name": item.name})
-    return redirect(_page_url(dimension.template_id, f"d{dimension.pk}"))
+    return _delete(
+        request,
+        lambda: services.item_delete(item=item),
+        template_pk=item.dimension.template_id,
+        anchor=f"i{pk}",
+        done=_("Item %(name)s deleted.") % {"name": item.name},
+        anchor_done=f"d{item.dimension.pk}",
+    )
 
 
 urlpatterns = [

@@ -85,28 +85,11 @@ def new_workbook() -> Workbook:
     return wb
 
 
-def build_workbook(
-    *,
-    title: str,
-    columns: Sequence[Column],
-    rows: Iterable[Sequence],
-    subtitle: str = "",
-    header_groups: Sequence[tuple[str, int]] | None = None,
-    landscape: bool = True,
-    sheet_title: str = "",
-) -> Workbook:
-    """A workbook with one sheet laid out as described in the module docstring."""
+def build_workbook(**sheet) -> Workbook:
+    """A workbook with one sheet laid out as described in the module docstring; ``sheet`` are
+    the keyword arguments of ``add_sheet``."""
     wb = new_workbook()
-    add_sheet(
-        wb,
-        title=title,
-        columns=columns,
-        rows=rows,
-        subtitle=subtitle,
-        header_groups=header_groups,
-        landscape=landscape,
-        sheet_title=sheet_title,
-    )
+    add_sheet(wb, **sheet)
     return wb
 
 
