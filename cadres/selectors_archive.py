@@ -103,7 +103,7 @@ def _moral_row(result: MoralResult) -> MoralRow:
 def _open_flags(cadre: Cadre, today: dt.date) -> list[EligibilityFlag]:
     return list(
         EligibilityFlag.objects.filter(cadre=cadre, valid_from__lte=today)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=today))  # closed today: no
         .select_related("rules", "unit")
         .order_by("kind")
     )

@@ -368,7 +368,8 @@ def team_analysis_edit(request, pk):
     unit = _get_unit_for_user(request, pk, write=True)
     years = selectors.team_years(unit)
     wanted = request.GET.get("year", "")
-    chosen = years.filter(pk=wanted).first() if wanted.isdigit() else None
+    plain = wanted.isascii() and wanted.isdigit()  # "²".isdigit() is true too
+    chosen = years.filter(pk=wanted).first() if plain else None
     instance = TeamAnalysis.objects.filter(unit=unit, year=chosen).first() if chosen else None
     initial = {"year": chosen.pk if chosen else None, "written_on": timezone.localdate()}
     form = TeamAnalysisForm(

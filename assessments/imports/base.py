@@ -90,7 +90,7 @@ class Integer(Parser):
             number = Decimal(str(value))
         except InvalidOperation:
             raise ValueError(_("Enter a whole number.")) from None
-        if number != number.to_integral_value():
+        if not number.is_finite() or number != number.to_integral_value():
             raise ValueError(_("Enter a whole number."))
         number = int(number)
         if self.minimum is not None and number < self.minimum:
@@ -124,7 +124,10 @@ class Number(Parser):
             raise ValueError(_("Enter a number."))
         if number.as_tuple().exponent < -self.places and number != round(number, self.places):
             raise ValueError(_("At most %(n)s decimal places.") % {"n": self.places})
-        number = round(number, self.places)
+        try:
+            number = round(number, self.places)
+        except InvalidOperation:  # more digits than a decimal holds
+            raise ValueError(_("This number is too large.")) from None
         if self.positive and number <= 0:
             raise ValueError(_("Must be greater than 0."))
         if number < 0:

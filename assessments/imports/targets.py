@@ -112,6 +112,15 @@ class TargetImporter(Importer):
     def apply(self, rows):
         rows = rows[SHEET]
         report = self.report(SHEET)
+        if not self.year.is_editable:  # as the targets pages: no assigning once it is closed
+            self.problem(
+                SHEET,
+                None,
+                "",
+                _("The %(year)s targets can no longer change: the year is %(status)s.")
+                % {"year": self.year.year, "status": self.year.get_status_display()},
+            )
+            return
         duplicates(self, SHEET, rows, lambda r: (r["unit"], r["indicator"]), "指标代码")
         units, indicators = target_lookups(self, rows)
         codes = {r["lead_department"] for r in rows if r["lead_department"]}

@@ -124,8 +124,8 @@ def consequence_close(request, pk):
         messages.success(
             request, _("Rectification of %(name)s closed.") % {"name": consequence.cadre.name}
         )
-    back = request.POST.get("year")
-    year_pk = back if back and back.isdigit() else consequence.year_id
+    back = request.POST.get("year", "")
+    year_pk = back if back.isascii() and back.isdigit() else consequence.year_id
     return redirect("assessments:consequence_rectifications", pk=year_pk)
 
 

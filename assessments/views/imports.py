@@ -61,7 +61,7 @@ def _year_for(request, importer_class, pk: str | None):
     """The year a year-bound import works on: one in the user's scope, else 404."""
     if not importer_class.year_bound:
         return None
-    if not pk or not str(pk).isdigit():
+    if not pk or not (str(pk).isascii() and str(pk).isdigit()):  # not "²"
         return None
     return _get_year_for_user(request, int(pk), write=True)
 
@@ -87,7 +87,8 @@ def _centre(request, *, chosen_year=None, error: str = "", kind: str = "", statu
 @role_required(Role.OFFICE, write=True)
 def import_centre(request):
     pk = request.GET.get("year")
-    year = _get_year_for_user(request, int(pk), write=True) if pk and pk.isdigit() else None
+    plain = pk and pk.isascii() and pk.isdigit()  # "²".isdigit() is true too
+    year = _get_year_for_user(request, int(pk), write=True) if plain else None
     return _centre(request, chosen_year=year)
 
 

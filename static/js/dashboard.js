@@ -55,6 +55,13 @@
     return node;
   }
 
+  // Tooltip formatters return HTML: names (the office's free text) go in escaped.
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (ch) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[ch];
+    });
+  }
+
   function percent(value) {
     return value === null || value === undefined || value === "-" ? "—" : value + "%";
   }
@@ -245,7 +252,7 @@
             trigger: "item",
             formatter: function (p) {
               var u = part[p.dataIndex];
-              return u.rank + ". " + u.name + "<br>" + data.labels.total + " " +
+              return u.rank + ". " + escapeHtml(u.name) + "<br>" + data.labels.total + " " +
                 u.total.toFixed(2) + "<br>" + data.labels.grade + " " + gradeLabel[u.grade] +
                 (u.veto ? "（" + data.labels.veto + "）" : "");
             }
@@ -336,7 +343,8 @@
     function tooltip(scores) {
       return function (p) {
         var i = p.dataIndex;
-        return p.seriesName + "<br>" + p.name + "：" + percent(p.value) + "<br>" +
+        return escapeHtml(p.seriesName) + "<br>" + escapeHtml(p.name) + "：" +
+          percent(p.value) + "<br>" +
           data.labels.score + " " + (scores[i] === null ? "—" : scores[i].toFixed(2)) +
           " / " + data.labels.weight + " " + (data.weights[i] === null ? "—" : data.weights[i]);
       };

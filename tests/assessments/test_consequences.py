@@ -410,3 +410,16 @@ def test_tracker_uses_the_same_queries_for_3_and_30_rows(
     with django_assert_num_queries(7):
         response = client.get(url)
     assert len(response.context["page"]) == n
+
+
+@pytest.mark.parametrize("back", ["²", "١", "1e3", "-1", None])
+def test_an_odd_year_to_return_to_falls_back_to_the_consequences_year(client, xx, year, back):
+    """str.isdigit() is true for "²" and "١" too: neither may reach reverse() as a pk."""
+    item = record(xx, year, kind="rectification", deadline=DAY + dt.timedelta(days=90))
+    client.force_login(xx.office)
+    data = {"closed_on": "2016-03-01", "closing_note": "已整改到位"}
+    if back is not None:
+        data["year"] = back
+    response = client.post(reverse("assessments:consequence_close", args=[item.pk]), data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessments:consequence_rectifications", args=[year.pk])

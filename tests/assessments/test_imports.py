@@ -751,3 +751,53 @@ def test_an_unchanged_reimport_preview_costs_the_same_queries_for_more_rows(
     with django_assert_num_queries(12):
         response = client.post(url, {"kind": "targets", "year": year.pk, "file": big})
     assert counts(response.context["result"]) == (0, 0, 3)
+
+
+# --- numbers too large for a cell (review) --------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["1e30", 1e30, "inf", "sNaN", "123456789012345678901234567890"])
+def test_a_number_too_large_or_not_finite_is_a_cell_problem_not_a_crash(xx, year, catalog, value):
+    upload = xlsx({"目标任务": [TARGET_HEADERS, ["XX-T1", "I-1", value, "亩", None, None, None]]})
+    result = run("targets", upload, xx.office, year)
+    assert where(result) == {("目标任务", 2, "目标值")}
+    assert not Target.objects.filter(year=year).exists()
+
+
+@pytest.mark.parametrize("value", ["inf", "sNaN", "1e400", 10**30])
+def test_an_order_too_large_or_not_finite_is_a_cell_problem_not_a_crash(xx, value):
+    before = Unit.objects.count()
+    rows = [UNIT_HEADERS, ["XX-N1", "新单位一", "", "乡镇", "XX", value, None]]
+    result = run("units", xlsx({"单位": rows}), xx.office)
+    assert where(result) == {("单位", 2, "排序")}
+    assert Unit.objects.count() == before
+
+
+@pytest.mark.parametrize("status", ["closed", "published"])
+def test_a_closed_years_targets_are_refused_as_a_whole(xx, year, catalog, status):
+    """Like the catalog and the progress imports (and the targets pages, which offer no
+    assignment once the year is closed): nothing changes, not even an existing target."""
+    run("targets", targets_file(), xx.office, year)
+    AssessmentYear.objects.filter(pk=year.pk).update(status=status)
+    year.refresh_from_db()
+    Target.objects.filter(year=year, indicator__code="P-1").delete()
+    result = run("targets", targets_file(value=3200), xx.office, year)
+    assert not result.ok and not result.committed
+    assert where(result) == {("目标任务", None, "")}
+    assert Target.objects.get(year=year, indicator__code="I-1").target_value == 3000
+    assert not Target.objects.filter(year=year, indicator__code="P-1").exists()
+
+
+@pytest.mark.parametrize("odd", ["²", "١٢"])
+def test_a_year_that_is_not_a_plain_number_is_ignored_not_a_crash(client, xx, year, odd):
+    """str.isdigit() is true for "²" and "١٢": the centre and the preview treat them as no
+    year at all."""
+    client.force_login(xx.office)
+    centre = client.get(reverse("assessments:import_centre"), {"year": odd})
+    assert centre.status_code == 200 and centre.context["chosen_year"] == year
+    preview = client.post(
+        reverse("assessments:import_preview"),
+        {"kind": "targets", "year": odd, "file": targets_file()},
+    )
+    assert preview.status_code == 200
+    assert not Target.objects.exists()

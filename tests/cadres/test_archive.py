@@ -619,3 +619,33 @@ def _pages(pdf: bytes) -> int:
         ).stdout.decode()
         return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages")))
     return pdf.count(b"/Type /Page\n") or pdf.count(b"/Type/Page")
+
+
+def test_a_flag_closed_today_is_no_longer_in_force_in_the_archive(xx, history):
+    """A recompute today that changes a flag closes the old one on today's date and opens the
+    new one: the archive (and my assessment) list only the new one, as the selection list
+    does."""
+    today = timezone.localdate()
+    old = EligibilityFlag.objects.get(cadre=xx.cadre, kind="priority")
+    old.valid_until = today
+    old.save()
+    new = EligibilityFlag.objects.create(
+        cadre=xx.cadre,
+        kind="priority",
+        rules=old.rules,
+        years=[2013, 2014, 2015],
+        reason="提拔优先：改正后的理由",
+        valid_from=today,
+    )
+    for own in (False, True):
+        flags = selectors_archive.cadre_archive(xx.cadre, own=own, today=today)["flags"]
+        assert flags == [new]
+
+
+@pytest.mark.parametrize("odd", ["²", "١٢"])
+def test_a_team_analysis_year_that_is_not_a_plain_number_is_ignored(client, xx, history, odd):
+    client.force_login(xx.office)
+    url = reverse("cadres:team_analysis_edit", args=[xx.township.pk])
+    response = client.get(url, {"year": odd})
+    assert response.status_code == 200
+    assert response.context["form"].instance.pk is None

@@ -234,3 +234,55 @@ def test_a_cadre_sees_their_own_record_and_nothing_of_anyone_elses(live_server, 
     assert xx.other_cadre.name not in mine
     assert other_status == 404
     assert staff_status in (403, 404)
+
+
+def test_a_unit_name_with_markup_shows_as_text_in_the_chart_tooltips(live_server, xx):
+    """A unit's name is the office's free text (the unit form, the import): the dashboard's and
+    the profile's tooltips show it as text, never as markup that would run in a reader's
+    browser."""
+    from assessments.models import UnitScore
+
+    markup = '<img src=x onerror="window.__xss=1">'
+    unit_update(unit=xx.township, short_name=markup)
+    year = YearFactory(county=xx.county, year=2015, status="in_progress")
+    for kind in ("committee", "township", "department"):
+        WeightsFactory(year=year, unit_kind=kind)
+    UnitScore.objects.create(
+        year=year,
+        unit=xx.township,
+        unit_kind="township",
+        party=Decimal(30),
+        industry=Decimal(36),
+        tasks=Decimal(27),
+        bonus=Decimal(0),
+        total=Decimal(93),
+        rank=1,
+        proposed_grade="good",
+        computed_at=timezone.now(),
+    )
+    township_pk = xx.township.pk
+    with_password(xx.leader)
+    with browser_page() as page:
+        log_in(page, live_server.url, xx.leader.username)
+        page.goto(f"{live_server.url}/assess/dashboard/")
+        page.wait_for_selector(".dash-ranking svg")
+        ranking = page.evaluate(
+            "() => echarts.getInstanceByDom(document.querySelector('.dash-ranking'))"
+            ".getOption().tooltip[0].formatter({dataIndex: 0})"
+        )
+        page.goto(f"{live_server.url}/assess/units/{township_pk}/profile/")
+        page.wait_for_selector("#chart-profile svg")
+        profile = page.evaluate(
+            """() => {
+              const option = echarts.getInstanceByDom(document.getElementById('chart-profile'))
+                .getOption();
+              const series = option.series[0];
+              return series.tooltip.formatter(
+                {dataIndex: 0, seriesName: series.name, name: option.xAxis[0].data[0],
+                 value: series.data[0]});
+            }"""
+        )
+        fired = page.evaluate("() => window.__xss === 1")
+    for html in (ranking, profile):
+        assert "<img" not in html and "&lt;img" in html, html
+    assert not fired

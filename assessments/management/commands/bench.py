@@ -13,7 +13,7 @@ from io import BytesIO
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
@@ -161,6 +161,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         repeat = options["repeat"]
+        if Unit.objects.exists():
+            # It measures the first load, and it would leave the demo county in real data.
+            raise CommandError("bench needs an empty database: run `make bench`.")
         self.stdout.write(f"{'step':<44} {'best':>8}    {'':>16}  {'SQL':>6}")
         self._step("load_demo (first run, creates everything)", load_demo)
         self._step("load_demo (second run, creates nothing)", load_demo)
