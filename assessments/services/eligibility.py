@@ -99,12 +99,19 @@ def rules_in_force(county: Unit, on: dt.date) -> EligibilityRules:
 
 @transaction.atomic
 def rules_create(
-    *, county: Unit, by, effective_from: dt.date, note: str, **numbers
+    *,
+    county: Unit,
+    by,
+    effective_from: dt.date,
+    note: str,
+    today: dt.date | None = None,
+    **numbers,
 ) -> EligibilityRules:
     """A new version of the county's rules, in force from ``effective_from``. Numbers not given
     are carried over from the latest version. Refused: a unit that is not a county, a date not
     after the latest version's, no note, unknown or out-of-range numbers, or numbers identical
-    to the latest version's."""
+    to the latest version's. A version already in force recomputes the flags at once; a later
+    one applies from the first recompute on or after its date."""
     unknown = sorted(set(numbers) - set(NUMBERS))
     if unknown:
         raise ValidationError(
@@ -142,6 +149,9 @@ def rules_create(
     )
     rules.full_clean()
     rules.save()
+    today = today or timezone.localdate()
+    if rules.effective_from <= today:
+        flags_recompute(county=county, on=today)
     return rules
 
 

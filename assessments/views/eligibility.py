@@ -50,13 +50,21 @@ def rules(request, pk):
         except ValidationError as error:
             apply_errors(form, error)
         else:
+            applied = created.effective_from <= today
+            message = (
+                _(
+                    "Version %(version)s of the rules is in force from %(date)s; the flags are "
+                    "recomputed with it."
+                )
+                if applied
+                else _(
+                    "Version %(version)s of the rules takes effect on %(date)s; the flags apply it "
+                    "from the first recompute on or after that date (the next lock or a click)."
+                )
+            )
             messages.success(
                 request,
-                _(
-                    "Version %(version)s of the rules is in force from %(date)s. Recompute the "
-                    "flags to apply it."
-                )
-                % {"version": created.version, "date": created.effective_from.isoformat()},
+                message % {"version": created.version, "date": created.effective_from.isoformat()},
             )
             return redirect("assessments:eligibility_rules", pk=county.pk)
     return render(

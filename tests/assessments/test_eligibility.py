@@ -259,8 +259,10 @@ def test_a_new_version_changes_the_flags_and_the_reason_names_it(xx):
         note="优先提拔改为连续两年优秀",
         priority_years=2,
         not_promotable_grade="incompetent",
+        today=dt.date(2016, 3, 1),  # not in force yet: the flags wait for a recompute
     )
     assert (v2.version, v2.merit_years, v2.created_by) == (2, 3, xx.office)
+    assert open_flags(xx.cadre)[Kind.TRAINING] == first_training
     assert rules_in_force(xx.county, dt.date(2016, 3, 31)).version == 1
     assert rules_in_force(xx.county, dt.date(2016, 4, 1)) == v2
     flags_recompute(county=xx.county, on=dt.date(2016, 4, 1))
@@ -274,6 +276,24 @@ def test_a_new_version_changes_the_flags_and_the_reason_names_it(xx):
     first_training.refresh_from_db()
     assert first_training.valid_until == dt.date(2016, 4, 1)
     assert open_flags(xx.other_cadre) == {}  # 基本称职 no longer bars promotion under v2
+
+
+def test_a_version_already_in_force_recomputes_the_flags_at_once(xx):
+    lock_year(xx.county, 2014, {xx.cadre: "excellent"})
+    lock_year(xx.county, 2015, {xx.cadre: "excellent"})
+    flags_recompute(county=xx.county, on=ON)
+    assert Kind.PRIORITY not in open_flags(xx.cadre)
+    today = dt.date(2016, 5, 1)
+    v2 = rules_create(
+        county=xx.county,
+        by=xx.office,
+        effective_from=dt.date(2016, 4, 1),
+        note="优先提拔改为连续两年优秀",
+        priority_years=2,
+        today=today,
+    )
+    flag = open_flags(xx.cadre)[Kind.PRIORITY]
+    assert (flag.rules, flag.valid_from) == (v2, today)
 
 
 def test_refusals_change_nothing(xx):
