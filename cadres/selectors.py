@@ -83,7 +83,7 @@ def cadre_detail(user, pk: int) -> Cadre:
     from assessments.models import CadreResult, GradingPolicy
 
     published = CadreResult.objects.filter(
-        year__grading__stage__in=[GradingPolicy.Stage.NOTICE, GradingPolicy.Stage.LOCKED]
+        year__grading__stage__in=GradingPolicy.PUBLISHED
     ).select_related("year", "year__grading", "review")
     return (
         cadres_for(user)

@@ -39,12 +39,11 @@ from assessments.models import (
     UnitResult,
     UnitScore,
 )
+from assessments.selectors.eligibility import flags_valid_on
 
 from .models import Cadre, LedgerNote, Post, Unit
 from .models_training import TrainingAssignment
 from .scope import ancestor_paths
-
-PUBLISHED = (GradingPolicy.Stage.NOTICE, GradingPolicy.Stage.LOCKED)
 
 
 def _decimal(value) -> Decimal | None:
@@ -87,7 +86,7 @@ class CadreYear:
 
     @property
     def published(self) -> bool:
-        return bool(self.policy and self.policy.stage in PUBLISHED)
+        return bool(self.policy and self.policy.stage in GradingPolicy.PUBLISHED)
 
     @property
     def review(self):
@@ -102,10 +101,7 @@ def _moral_row(result: MoralResult) -> MoralRow:
 
 def _open_flags(cadre: Cadre, today: dt.date) -> list[EligibilityFlag]:
     return list(
-        EligibilityFlag.objects.filter(cadre=cadre, valid_from__lte=today)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=today))  # closed today: no
-        .select_related("rules", "unit")
-        .order_by("kind")
+        flags_valid_on(today).filter(cadre=cadre).select_related("rules", "unit").order_by("kind")
     )
 
 
@@ -124,7 +120,7 @@ def cadre_archive(cadre: Cadre, *, own: bool = False, today: dt.date | None = No
     )
     changes = GradeChange.objects.order_by("changed_at", "pk")
     if own:
-        results_qs = results_qs.filter(year__grading__stage__in=PUBLISHED)
+        results_qs = results_qs.filter(year__grading__stage__in=GradingPolicy.PUBLISHED)
     else:
         changes = changes.select_related("changed_by")
     results = list(

@@ -10,8 +10,6 @@ URL here answers them 404, a cadre's own archive included — a cadre reads "my 
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -22,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import AssessmentYear, TeamAnalysis
+from kaohe.lib.downloads import content_disposition
 from kaohe.lib.forms import apply_errors
 from kaohe.lib.xlsx import add_sheet, build_workbook, xlsx_response
 
@@ -72,10 +71,7 @@ def _pdf(template: str, context: dict, filename: str, ascii_name: str, request) 
 
     html = render_to_string(template, context, request=request)
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-    # Chinese names survive (RFC 6266); old clients get an ASCII name.
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
-    )
+    response["Content-Disposition"] = content_disposition(filename, fallback=ascii_name)
     return response
 
 

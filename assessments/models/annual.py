@@ -39,6 +39,9 @@ class GradingPolicy(models.Model):
         NOTICE = "notice", _("On public notice")
         LOCKED = "locked", _("Locked")
 
+    # Stages in which the grades are public: on notice, then locked.
+    PUBLISHED = (Stage.NOTICE, Stage.LOCKED)
+
     year = models.OneToOneField(
         AssessmentYear,
         verbose_name=_("assessment year"),

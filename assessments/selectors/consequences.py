@@ -26,10 +26,13 @@ from django.utils.translation import gettext as _
 from cadres.models import Unit
 
 from ..models import AssessmentYear, CadreResult, Consequence, EligibilityFlag, Grade, GradingPolicy
+from ..services.consequences import FLAG_FOR_KIND
 
 Kind = Consequence.Kind
 BOTTOM_KINDS = (Kind.ADMONISHMENT, Kind.NOTICE, Kind.RECTIFICATION)
 LOW_GRADES = (Grade.BASIC, Grade.INCOMPETENT)
+# The consequence that answers an open flag (the service's FLAG_FOR_KIND, read the other way).
+CONSEQUENCE_FOR_FLAG = {flag: kind for kind, flag in FLAG_FOR_KIND.items()}
 
 
 @dataclass
@@ -66,17 +69,6 @@ class ResultsUse:
         )
 
 
-def _last_year(flag: EligibilityFlag) -> int | None:
-    """The latest of the years that raised a flag (stored as numbers; strings tolerated)."""
-    years = []
-    for value in flag.years or []:
-        try:
-            years.append(int(value))
-        except (TypeError, ValueError):
-            continue
-    return max(years) if years else None
-
-
 def _bottom(results: list[CadreResult], quota_group: str | None) -> list[Bottom]:
     leading = [r for r in results if r.cadre.is_leading]
     rows: dict[int, Bottom] = {}
@@ -105,10 +97,7 @@ def _bottom(results: list[CadreResult], quota_group: str | None) -> list[Bottom]
 def results_use(year: AssessmentYear) -> ResultsUse:
     """The year's results-use page in five queries whatever the number of cadres."""
     policy = GradingPolicy.objects.filter(year=year).first()
-    published = policy is not None and policy.stage in (
-        GradingPolicy.Stage.NOTICE,
-        GradingPolicy.Stage.LOCKED,
-    )
+    published = policy is not None and policy.stage in GradingPolicy.PUBLISHED
     recorded = list(
         Consequence.objects.filter(year=year)
         .select_related("cadre", "cadre__unit", "recorded_by")
@@ -147,16 +136,16 @@ def results_use(year: AssessmentYear) -> ResultsUse:
         flags = (
             EligibilityFlag.objects.filter(
                 valid_until__isnull=True,
-                kind__in=[EligibilityFlag.Kind.MERIT, EligibilityFlag.Kind.ADJUSTMENT],
+                kind__in=list(CONSEQUENCE_FOR_FLAG),
                 cadre__unit__path__startswith=year.county.path,
             )
             .select_related("cadre", "cadre__unit", "unit")
             .order_by("cadre__unit__path", "cadre__number")
         )
         for flag in flags:
-            if _last_year(flag) != year.year or flag.pk in by_flag:
+            if max(flag.years, default=None) != year.year or flag.pk in by_flag:
                 continue
-            kind = Kind.MERIT if flag.kind == EligibilityFlag.Kind.MERIT else Kind.ADJUSTMENT
+            kind = CONSEQUENCE_FOR_FLAG[flag.kind]
             if kind in by_cadre[flag.cadre_id]:
                 continue
             (merits if kind == Kind.MERIT else adjustments).append(flag)

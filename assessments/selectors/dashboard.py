@@ -32,13 +32,9 @@ from ..models import (
     Target,
     UnitScore,
 )
-from .progress import Color, plan_for, progress_history, target_statuses
-from .scores import KindRanking, rankings
+from .progress import SEVERITY, plan_for, progress_history, target_statuses
+from .scores import KIND_ORDER, KindRanking, rankings
 
-# Unit kinds in the order the dashboard shows them (as on the rankings page).
-KIND_ORDER = (Unit.Kind.TOWNSHIP, Unit.Kind.DEPARTMENT, Unit.Kind.COMMITTEE)
-# Status colours, worst first (as on the progress overview).
-RAG_COLORS = (Color.RED, Color.MISSING, Color.AMBER, Color.DUE, Color.GREEN, Color.REPORTED)
 HUNDRED = Decimal(100)
 ONE = Decimal(1)
 
@@ -158,7 +154,7 @@ def _trend(year: AssessmentYear, targets: list[Target], month: int) -> Trend:
 
 
 def _no_counts() -> dict[str, int]:
-    return {c: 0 for c in RAG_COLORS}
+    return {c: 0 for c in SEVERITY}
 
 
 @dataclass

@@ -23,7 +23,6 @@ from cadres.models import Cadre
 from ..models import AssessmentYear, CadreResult, Consequence, EligibilityFlag, GradingPolicy
 
 Kind = Consequence.Kind
-PUBLISHED = (GradingPolicy.Stage.NOTICE, GradingPolicy.Stage.LOCKED)
 
 # The flag a consequence may answer: a merit answers a merit proposal, an adjustment the
 # adjustment flag. Other kinds follow from the year's grade, not from a flag.
@@ -32,11 +31,11 @@ FLAG_FOR_KIND = {
     Kind.ADJUSTMENT: EligibilityFlag.Kind.ADJUSTMENT,
 }
 
-__all__ = ["FLAG_FOR_KIND", "PUBLISHED", "consequence_record", "rectification_close"]
+__all__ = ["FLAG_FOR_KIND", "consequence_record", "rectification_close"]
 
 
 def _published(year: AssessmentYear) -> bool:
-    return GradingPolicy.objects.filter(year=year, stage__in=PUBLISHED).exists()
+    return GradingPolicy.objects.filter(year=year, stage__in=GradingPolicy.PUBLISHED).exists()
 
 
 def _in_county(cadre: Cadre, year: AssessmentYear) -> bool:

@@ -221,7 +221,7 @@ def ballot_cast(
     # The template's row lock orders this ballot with any edit of the template: an edit
     # either finishes first (and the ballot uses the edited items) or sees this ballot and
     # is refused.
-    MoralTemplate.objects.select_for_update().filter(year=round_.year).exists()
+    MoralTemplate.objects.select_for_update().filter(year=round_.year).first()
     cadres = list(round_cadres(round_, found.unit))
     items = list(MoralItem.objects.filter(dimension__template__year=round_.year))
     item_ids = {i.pk for i in items}

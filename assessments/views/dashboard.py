@@ -19,15 +19,9 @@ from cadres.scope import STAFF_ROLES, ancestor_paths, role_required, units_for
 
 from ..models import THREE_THIRDS, AssessmentYear, Category, Level
 from ..selectors import years_for
-from ..selectors.dashboard import (
-    KIND_ORDER,
-    RAG_COLORS,
-    Dashboard,
-    UnitProfile,
-    dashboard,
-    unit_profile,
-)
-from ..selectors.progress import Color, default_month
+from ..selectors.dashboard import Dashboard, UnitProfile, dashboard, unit_profile
+from ..selectors.progress import SEVERITY, Color, default_month
+from ..selectors.scores import KIND_ORDER
 
 PROFILE_READERS = (Role.OFFICE, Role.LEADER, Role.LIAISON)
 MONTHS = range(1, 13)
@@ -155,13 +149,13 @@ def _dashboard_data(dash: Dashboard) -> dict:
             "worst": [t.unit.pk for t in dash.trend.worst()],
         },
         "statuses": {
-            "colors": [{"code": c, "label": str(Color(c).label)} for c in RAG_COLORS],
-            "total": [dash.statuses.total[c] for c in RAG_COLORS],
+            "colors": [{"code": c, "label": str(Color(c).label)} for c in SEVERITY],
+            "total": [dash.statuses.total[c] for c in SEVERITY],
             "by_kind": [
                 {
                     "kind": kind,
                     "label": str(Unit.Kind(kind).label),
-                    "counts": [counts[c] for c in RAG_COLORS],
+                    "counts": [counts[c] for c in SEVERITY],
                 }
                 for kind, counts in dash.statuses.by_kind.items()
             ],

@@ -53,7 +53,7 @@ def _get_unit_result_for_user(request, pk: int, *, write: bool = False) -> UnitR
     if account.role == Role.LIAISON:
         results = results.filter(
             unit__in=units_for(request.user),
-            year__grading__stage__in=[GradingPolicy.Stage.NOTICE, GradingPolicy.Stage.LOCKED],
+            year__grading__stage__in=GradingPolicy.PUBLISHED,
         )
     try:
         return results.select_related("year", "year__county", "unit", "review").get(pk=pk)

@@ -32,7 +32,6 @@ from collections.abc import Iterable, Sequence
 from copy import copy
 from decimal import Decimal
 from io import BytesIO
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -42,6 +41,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from .downloads import content_disposition
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -211,16 +212,6 @@ def workbook_response(
         landscape=landscape,
     )
     return xlsx_response(wb, filename=filename)
-
-
-def content_disposition(filename: str) -> str:
-    """``attachment`` with an ASCII fallback name for old clients and the real name as
-    ``filename*=UTF-8''...`` (RFC 5987), which every current browser prefers."""
-    fallback = filename.encode("ascii", "ignore").decode().replace('"', "").replace("\\", "")
-    stem, dot, ext = fallback.rpartition(".")
-    if not dot or not stem.strip(" ._-"):
-        fallback = "export.xlsx"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _sheet_name(wb: Workbook, wanted: str) -> str:
