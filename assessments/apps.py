@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Assessments")
+
+    def ready(self) -> None:
+        # Register the Celery tasks in every process (web and worker alike): services queue
+        # them by name through kaohe.lib.queue and never import them.
+        from . import tasks  # noqa: F401

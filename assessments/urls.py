@@ -1,4 +1,5 @@
 from .views import (
+    archive,
     bulletins,
     catalog,
     consequences,
@@ -11,7 +12,7 @@ from .views import (
     moral,
     moral_template,
     progress,
-    scores,
+    scoring,
     targets,
 )
 
@@ -22,7 +23,7 @@ urlpatterns = [
     *targets.urlpatterns,
     *progress.urlpatterns,
     *inspections.urlpatterns,
-    *scores.urlpatterns,
+    *scoring.urlpatterns,
     *bulletins.urlpatterns,
     *moral.urlpatterns,
     *moral_template.urlpatterns,
@@ -32,4 +33,5 @@ urlpatterns = [
     *dashboard.urlpatterns,
     *exports.urlpatterns,
     *eligibility.urlpatterns,
+    *archive.urlpatterns,
 ]

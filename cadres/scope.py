@@ -7,11 +7,14 @@ their own record.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
+from django.http import Http404
 
 from .models import Account, Cadre, Role, Unit
 
@@ -79,3 +82,38 @@ def role_required(*roles: str, write: bool = False):
 
 
 STAFF_ROLES = (Role.OFFICE, Role.LEADER)
+
+M = TypeVar("M", bound=Model)
+MAX_ID = 2**63 - 1  # the largest id any database here stores; a longer one is no id
+
+
+def get_for_user(
+    request,
+    in_scope: Callable[[Any], QuerySet[M]],
+    pk,
+    *,
+    write: bool = False,
+    roles: tuple[str, ...] | None = None,
+) -> M:
+    """The object ``pk`` among ``in_scope(request.user)``, the object's own scope rule (a
+    function of the user returning the queryset of what they may open, already with the
+    ``select_related`` its page needs).
+
+    404 for an object outside the scope, for a user whose role is not in ``roles`` (when
+    given) and for a malformed id: the existence of what is not yours never leaks. 403 when
+    ``write`` and the user may only read.
+    """
+    if roles is not None and role_of(request.user) not in roles:
+        raise Http404
+    if write and not can_write(request.user):
+        raise PermissionDenied
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    try:
+        return in_scope(request.user).get(pk=pk)
+    except (ObjectDoesNotExist, ValidationError):
+        raise Http404 from None

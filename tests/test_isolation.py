@@ -62,7 +62,7 @@ def test_cadre_cannot_open_another_cadres_record(client, xx):
     client.force_login(xx.cadre_user)
     assert client.get(reverse("cadres:cadre_detail", args=[xx.other_cadre.pk])).status_code == 404
     own = client.get(reverse("cadres:cadre_detail", args=[xx.cadre.pk]), follow=True)
-    assert own.redirect_chain == [(reverse("cadres:me"), 302)]
+    assert own.redirect_chain == [(reverse("assessments:me"), 302)]
     assert xx.cadre.name in own.content.decode()
 
 
@@ -71,7 +71,7 @@ def test_cadre_home_is_my_records_and_shows_nobody_else(client, xx):
     client.force_login(xx.cadre_user)
     response = client.get(reverse("home"), follow=True)
     page = response.content.decode()
-    assert response.redirect_chain[-1][0] == reverse("cadres:me")
+    assert response.redirect_chain[-1][0] == reverse("assessments:me")
     assert xx.cadre.name in page and xx.other_cadre.name not in page
 
 

@@ -1,16 +1,5 @@
 """Assessment models, one module per part of the year."""
 
-from .annual import (
-    GRADE_ORDER,
-    CadreResult,
-    Grade,
-    GradeChange,
-    GradingPolicy,
-    ReviewRequest,
-    UnitGradeChange,
-    UnitResult,
-    UnitReviewRequest,
-)
 from .bulletins import Bulletin, EarlyWarning, OutboxMessage
 from .catalog import (
     LEVEL_ORDER,
@@ -20,6 +9,17 @@ from .catalog import (
     CategoryWeights,
     Indicator,
     Level,
+)
+from .grading import (
+    GRADE_ORDER,
+    CadreResult,
+    Grade,
+    GradeChange,
+    GradingPolicy,
+    ReviewRequest,
+    UnitGradeChange,
+    UnitResult,
+    UnitReviewRequest,
 )
 from .inspections import Finding, Inspection, Rectification
 from .moral import (
@@ -37,7 +37,7 @@ from .moral import (
     RaterGroup,
 )
 from .results_use import Consequence, EligibilityFlag, EligibilityRules, TeamAnalysis
-from .scores import IndicatorScore, UnitScore
+from .scoring import IndicatorScore, UnitScore
 from .targets import (
     BonusAward,
     Decision,

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Unit
 
-from .annual import CadreResult, Grade
 from .catalog import AssessmentYear, Level
+from .grading import CadreResult, Grade
 
 YEARS = [MinValueValidator(1), MaxValueValidator(10)]
 

@@ -33,7 +33,7 @@ from ..models import (
     UnitScore,
 )
 from .progress import SEVERITY, plan_for, progress_history, target_statuses
-from .scores import KIND_ORDER, KindRanking, rankings
+from .scoring import KIND_ORDER, KindRanking, rankings
 
 HUNDRED = Decimal(100)
 ONE = Decimal(1)

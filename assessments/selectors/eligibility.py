@@ -17,7 +17,7 @@ from django.db.models import (
 )
 from django.db.models import Value as V
 
-from cadres.models import Cadre, Unit
+from cadres.models import Cadre, TrainingAssignment, Unit
 from cadres.scope import cadres_for
 
 from ..models import EligibilityFlag, EligibilityRules
@@ -84,4 +84,22 @@ def selection_list(
     flags = flags_valid_on(on).select_related("rules", "unit").order_by(order, "pk")
     return cadres.select_related("unit").prefetch_related(
         Prefetch("flags", queryset=flags, to_attr="flags_on")
+    )
+
+
+def training_candidates(user) -> QuerySet[EligibilityFlag]:
+    """Open key-training flags (raised by the eligibility rules) of cadres in scope who are
+    not in the pool now: the flag, with its cadre and reason."""
+    in_pool = TrainingAssignment.objects.filter(
+        kind=TrainingAssignment.Kind.KEY_TRAINING, ended_on__isnull=True
+    )
+    return (
+        EligibilityFlag.objects.filter(
+            kind=EligibilityFlag.Kind.TRAINING,
+            valid_until__isnull=True,
+            cadre__in=cadres_for(user).filter(is_active=True),
+        )
+        .exclude(cadre__in=in_pool.values("cadre"))
+        .select_related("cadre", "cadre__unit")
+        .order_by("cadre__unit__path", "cadre__number")
     )

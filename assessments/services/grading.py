@@ -59,7 +59,7 @@ def _better_than(grade: str, limit: str) -> bool:
 
 def _integrity_helpers():
     """The integrity archive's set-based rule helpers (cadres app)."""
-    from cadres import selectors_integrity
+    from cadres.selectors import integrity as selectors_integrity
 
     return (
         selectors_integrity.cadres_with_sanction_in_force,

@@ -17,12 +17,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from kaohe.lib.queue import enqueue_all
+
 from ..models import AssessmentYear, Bulletin, EarlyWarning, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
 STALE_CLAIM = dt.timedelta(minutes=15)
 MAX_ATTEMPTS = 6
+SEND_TASK = "assessments.send_outbox_message"  # the task that sends one message, by name
 
 
 def outbox_queue(
@@ -67,12 +70,8 @@ def outbox_queue(
 def outbox_dispatch(message_ids) -> bool:
     """After the current transaction commits, nudge Celery to send these messages.
     Returns immediately; a broker outage leaves them queued for the periodic flush."""
-    from kaohe.lib.queue import enqueue_all
-
-    from ..tasks import send_outbox_message
-
     ids = list(message_ids)
-    transaction.on_commit(lambda: enqueue_all(send_outbox_message, ids))
+    transaction.on_commit(lambda: enqueue_all(SEND_TASK, ids))
     return bool(ids)
 
 
@@ -142,9 +141,5 @@ def outbox_pending(*, older_than: dt.timedelta = dt.timedelta(0), year=None):
 
 def outbox_flush(*, older_than: dt.timedelta = dt.timedelta(minutes=1), year=None) -> int:
     """Nudge the sending of everything pending, or of one year's (the periodic safety net)."""
-    from kaohe.lib.queue import enqueue_all
-
-    from ..tasks import send_outbox_message
-
     ids = list(outbox_pending(older_than=older_than, year=year).values_list("pk", flat=True))
-    return enqueue_all(send_outbox_message, ids)
+    return enqueue_all(SEND_TASK, ids)

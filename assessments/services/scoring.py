@@ -16,6 +16,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from kaohe.lib.queue import enqueue
+
 from ..models import (
     LEVEL_ORDER,
     THREE_THIRDS,
@@ -313,6 +315,9 @@ def scores_compute(*, year: AssessmentYear) -> list[UnitScore]:
     return scores
 
 
+RECOMPUTE_TASK = "assessments.recompute_scores"
+
+
 class _Recompute:
     """The on-commit callback that asks for one year's recompute (tagged, so a transaction
     registers it once however many inputs it changes)."""
@@ -321,11 +326,7 @@ class _Recompute:
         self.kaohe_recompute_year = year_id
 
     def __call__(self) -> None:
-        from kaohe.lib.queue import enqueue
-
-        from ..tasks import recompute_scores
-
-        enqueue(recompute_scores, self.kaohe_recompute_year)
+        enqueue(RECOMPUTE_TASK, self.kaohe_recompute_year)
 
 
 def recompute_requested(year_id: int) -> bool:

@@ -14,7 +14,7 @@ from cadres.scope import STAFF_ROLES, can_write, role_required, units_for
 from kaohe.lib.forms import apply_errors
 
 from .. import selectors, services
-from ..forms import CopyCatalogForm, IndicatorForm, YearForm, YearStatusForm, weights_forms
+from ..forms.catalog import CopyCatalogForm, IndicatorForm, YearForm, YearStatusForm, weights_forms
 from ..models import AssessmentYear, Indicator
 
 YEAR_READERS = (Role.OFFICE, Role.LEADER, Role.LIAISON)

@@ -18,7 +18,7 @@ from cadres.models import Role
 from cadres.scope import STAFF_ROLES, can_write, role_required
 from kaohe.lib.forms import apply_errors
 
-from ..forms_consequences import ConsequenceForm, RectificationCloseForm, RectificationFilterForm
+from ..forms.consequences import ConsequenceForm, RectificationCloseForm, RectificationFilterForm
 from ..models import Consequence
 from ..selectors import consequences as selectors
 from ..selectors import years_for

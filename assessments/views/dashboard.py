@@ -21,7 +21,7 @@ from ..models import THREE_THIRDS, AssessmentYear, Category, Level
 from ..selectors import years_for
 from ..selectors.dashboard import Dashboard, UnitProfile, dashboard, unit_profile
 from ..selectors.progress import SEVERITY, Color, default_month
-from ..selectors.scores import KIND_ORDER
+from ..selectors.scoring import KIND_ORDER
 
 PROFILE_READERS = (Role.OFFICE, Role.LEADER, Role.LIAISON)
 MONTHS = range(1, 13)

@@ -1,5 +1,6 @@
 """Using the results: the county's eligibility rules (versions, a new version, recompute the
-flags) and the selection reference list (选用参考名单) with its Excel export."""
+flags), the selection reference list (选用参考名单) with its Excel export, and the key-training
+pool that the training flags fill."""
 
 from __future__ import annotations
 
@@ -14,12 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cadres.models import ASSESSED_KINDS, Role, Unit
-from cadres.scope import STAFF_ROLES, can_write, role_required, units_for
+from cadres.forms.training import TrainingEndForm
+from cadres.models import ASSESSED_KINDS, Role, TrainingAssignment, Unit
+from cadres.scope import STAFF_ROLES, cadres_for, can_write, get_for_user, role_required, units_for
+from cadres.selectors import training
+from cadres.services.training import training_assign
 from kaohe.lib.forms import apply_errors
 from kaohe.lib.xlsx import workbook_response
 
-from ..forms_eligibility import RulesForm, SelectionFilterForm
+from ..forms.eligibility import RulesForm, SelectionFilterForm
 from ..models import EligibilityFlag
 from ..selectors import eligibility as selectors
 from ..services import eligibility
@@ -187,7 +191,44 @@ def selection_export(request):
     )
 
 
+@role_required(*STAFF_ROLES)
+def training_pool(request):
+    return render(
+        request,
+        "assessments/eligibility/training_pool.html",
+        {
+            "pool": training.pool(request.user),
+            "candidates": selectors.training_candidates(request.user),
+            "end_form": TrainingEndForm(initial={"ended_on": timezone.localdate()}),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def training_pool_add(request, pk):
+    """Put a candidate (a cadre with an open key-training flag) into the pool from today."""
+    cadre = get_for_user(request, cadres_for, pk, write=True)
+    flag = selectors.training_candidates(request.user).filter(cadre=cadre).first()
+    try:
+        training_assign(
+            cadre=cadre,
+            kind=TrainingAssignment.Kind.KEY_TRAINING,
+            started_on=timezone.localdate(),
+            purpose=flag.reason if flag else "",
+            by=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s is in the key-training pool.") % {"name": cadre.name})
+    return redirect("assessments:training_pool")
+
+
 urlpatterns = [
+    path("training/", training_pool, name="training_pool"),
+    path("training/pool/add/<int:pk>/", training_pool_add, name="training_pool_add"),
     path("eligibility/counties/<int:pk>/rules/", rules, name="eligibility_rules"),
     path("eligibility/counties/<int:pk>/recompute/", recompute, name="eligibility_recompute"),
     path("eligibility/selection/", selection, name="selection"),

@@ -27,14 +27,14 @@ from ..models import (
 )
 from ..selectors import progress_pages as pages
 from ..selectors.progress import Color
-from ..selectors.scores import ScorecardCategory, year_scorecards
-from ..selectors.scores import rankings as select_rankings
-from ..selectors.scores import scorecard as select_scorecard
+from ..selectors.scoring import ScorecardCategory, year_scorecards
+from ..selectors.scoring import rankings as select_rankings
+from ..selectors.scoring import scorecard as select_scorecard
 from ..templatetags.scoring import inspection_kind_label, level_label, method_label, percent
 from .catalog import _get_year_for_user
 from .grading import _cadre_results
 from .progress import _get_overview_for_user
-from .scores import _get_score_for_user
+from .scoring import _get_score_for_user
 
 DATETIME = "Y年n月j日 H:i"
 DATE = "Y年n月j日"

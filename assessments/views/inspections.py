@@ -17,7 +17,7 @@ from cadres.scope import STAFF_ROLES, cadres_for, can_write, role_required
 from kaohe.lib.forms import apply_errors
 
 from .. import services
-from ..forms_inspections import (
+from ..forms.inspections import (
     FindingForm,
     InspectionFilterForm,
     InspectionForm,

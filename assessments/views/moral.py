@@ -22,7 +22,7 @@ from cadres.models import Role
 from cadres.scope import STAFF_ROLES, can_write, role_required
 from kaohe.lib.forms import apply_errors
 
-from ..forms_moral import BallotForm, CodeForm, CodesIssueForm, MoralRoundForm, SlipFilterForm
+from ..forms.moral import BallotForm, CodeForm, CodesIssueForm, MoralRoundForm, SlipFilterForm
 from ..models import MoralRound, RaterGroup
 from ..selectors import moral as selectors
 from ..selectors.inspections import assessable_units

@@ -19,7 +19,7 @@ from cadres.models import Role
 from cadres.scope import STAFF_ROLES, can_write, role_required
 from kaohe.lib.forms import apply_errors
 
-from ..forms_moral_template import DimensionForm, ItemForm, TemplateSettingsForm
+from ..forms.moral_template import DimensionForm, ItemForm, TemplateSettingsForm
 from ..models import MoralDimension, MoralItem, MoralTemplate
 from ..selectors import moral as selectors
 from ..selectors import years_for

@@ -18,7 +18,7 @@ from cadres.scope import STAFF_ROLES, can_write, role_required, units_for
 from kaohe.lib.forms import apply_errors
 
 from .. import services
-from ..forms_progress import ReportForm, ReturnForm
+from ..forms.progress import ReportForm, ReturnForm
 from ..models import THREE_THIRDS, Category, Evidence, ProgressReport, Target
 from ..selectors import progress_pages as pages
 from ..selectors.progress import default_month, target_statuses

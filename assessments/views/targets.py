@@ -18,7 +18,7 @@ from cadres.scope import STAFF_ROLES, can_write, role_required
 from kaohe.lib.forms import apply_errors
 
 from .. import services
-from ..forms import DecisionForm, MilestonesForm, TargetAssignForm, TargetForm
+from ..forms.targets import DecisionForm, MilestonesForm, TargetAssignForm, TargetForm
 from ..models import Category, Indicator, Target
 from ..selectors import default_month, target_statuses
 from ..selectors.targets import target_detail as select_target

@@ -31,8 +31,8 @@ from assessments.services import grading
 from assessments.services import moral as moral_services
 from assessments.services.moral import DEFAULT_DIMENSIONS
 from cadres import services as cadre_services
-from cadres import services_integrity
 from cadres.models import Cadre, IntegrityEntry, PostKind, Unit
+from cadres.services import integrity
 
 from . import data
 
@@ -265,7 +265,7 @@ def _integrity(daily: DailyPlan, by, cadres: dict[str, Cadre]) -> tuple[int, int
     sanctions = 0
     for number, case in daily.integrity:
         name, contact, note = case.reporter or ("", "", "")
-        entry = services_integrity.entry_record(
+        entry = integrity.entry_record(
             cadre=cadres[number],
             source=case.source,
             received_on=case.received_on,
@@ -276,11 +276,11 @@ def _integrity(daily: DailyPlan, by, cadres: dict[str, Cadre]) -> tuple[int, int
             reporter_note=note,
         )
         if case.status != IntegrityEntry.Status.RECEIVED:
-            entry = services_integrity.entry_set_status(
+            entry = integrity.entry_set_status(
                 entry=entry, status=IntegrityEntry.Status.VERIFYING, by=by
             )
         if case.status in IntegrityEntry.CONCLUDED:
-            entry = services_integrity.entry_set_status(
+            entry = integrity.entry_set_status(
                 entry=entry,
                 status=case.status,
                 by=by,
@@ -289,7 +289,7 @@ def _integrity(daily: DailyPlan, by, cadres: dict[str, Cadre]) -> tuple[int, int
             )
         if case.sanction is not None:
             kind, decided_on, start, until, sanction_note = case.sanction
-            services_integrity.sanction_record(
+            integrity.sanction_record(
                 cadre=cadres[number],
                 kind=kind,
                 decided_on=decided_on,

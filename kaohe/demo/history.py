@@ -56,7 +56,7 @@ from assessments.services.consequences import consequence_record, rectification_
 from assessments.services.eligibility import flags_recompute
 from assessments.services.grading import band_grade
 from cadres.models import Cadre, PostKind, TrainingAssignment, Unit
-from cadres.services_training import training_assign
+from cadres.services.training import training_assign
 
 from . import data
 from .daily import plan_daily

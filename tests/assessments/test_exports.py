@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from assessments import services
 from assessments.models import Category, Indicator, UnitResult, UnitScore
 from assessments.selectors.progress import Color
-from assessments.selectors.scores import scorecard as select_scorecard
+from assessments.selectors.scoring import scorecard as select_scorecard
 from assessments.services import grading
 from assessments.views.exports import inputs_text
 from cadres.models import Unit

@@ -100,8 +100,8 @@ def test_the_excellent_quota_is_a_fifth_of_the_group_raised_for_a_unit_graded_go
 
 
 def test_capping_rules_are_applied_and_explained(xx, year, eight):
-    from cadres import services_integrity as integrity
     from cadres.models import Sanction
+    from cadres.services import integrity
 
     principal = CadreFactory(
         unit=xx.township, is_leading=True, is_principal=True, post_kind="principal", name="书记"

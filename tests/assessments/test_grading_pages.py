@@ -26,7 +26,7 @@ def test_office_proposes_and_publishes_then_the_cadre_sees_their_grade(client, x
     client.post(reverse("assessments:results_publish", args=[year.pk]))
     assert GradingPolicy.objects.get(year=year).stage == "notice"
     client.force_login(xx.cadre_user)
-    page = client.get(reverse("cadres:me"))
+    page = client.get(reverse("assessments:me"))
     mine = CadreResult.objects.get(cadre=xx.cadre)
     assert [r.pk for r in page.context["cadre"].published_results] == [mine.pk]
     assert reverse("assessments:result_detail", args=[mine.pk]) in page.content.decode()
@@ -35,7 +35,7 @@ def test_office_proposes_and_publishes_then_the_cadre_sees_their_grade(client, x
 def test_a_cadre_sees_nothing_before_publication_and_never_anothers_result(client, xx, year):
     grading.results_propose(year=year)
     client.force_login(xx.cadre_user)
-    assert client.get(reverse("cadres:me")).context["cadre"].published_results == []
+    assert client.get(reverse("assessments:me")).context["cadre"].published_results == []
     other = CadreResult.objects.get(cadre=xx.other_cadre)
     assert client.get(reverse("assessments:result_detail", args=[other.pk])).status_code == 404
 

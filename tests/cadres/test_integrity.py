@@ -12,7 +12,6 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cadres import services_integrity as services
 from cadres.models import (
     Cadre,
     IntegrityEntry,
@@ -21,6 +20,7 @@ from cadres.models import (
     Role,
     Sanction,
 )
+from cadres.services import integrity as services
 from tests.factories import CadreFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -243,7 +243,7 @@ def test_cadres_own_record_page_shows_nothing_from_the_archive(client, xx, entry
     sanction(xx.cadre, xx.office, start=dt.date(2015, 6, 1), entry=entry, note="处分决定书")
     grant(xx.cadre_user, ARCHIVE, REPORTER, LOG)
     client.force_login(xx.cadre_user)
-    html = client.get(reverse("cadres:me")).content.decode()
+    html = client.get(reverse("assessments:me")).content.decode()
     for secret in (SUMMARY, CONCLUSION, REPORTER_NAME, REPORTER_PHONE, "12380", "处分决定书"):
         assert secret not in html, secret
     assert reverse("cadres:integrity_archive", args=[xx.cadre.pk]) not in html

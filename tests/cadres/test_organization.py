@@ -191,4 +191,4 @@ def test_the_ledger_is_on_the_office_page_but_not_on_my_records(client, xx):
     client.force_login(xx.office)
     assert "关键时刻挺身而出" in client.get(f"/org/cadres/{xx.cadre.pk}/").content.decode()
     client.force_login(xx.cadre_user)
-    assert "关键时刻挺身而出" not in client.get("/org/me/").content.decode()
+    assert "关键时刻挺身而出" not in client.get("/assess/me/").content.decode()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assessments.models import EligibilityFlag, EligibilityRules
 from cadres.models import TrainingAssignment
-from cadres.services_training import training_assign, training_end
+from cadres.services.training import training_assign, training_end
 from tests.factories import CadreFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
@@ -129,11 +129,11 @@ def test_pool_lists_members_and_candidates_and_the_office_adds_one(client, xx):
     flag = training_flag(xx.other_cadre, xx.county)
     training_flag(xx.cadre, xx.county)  # already in the pool: not a candidate
     client.force_login(xx.office)
-    url = reverse("cadres:training_pool")
+    url = reverse("assessments:training_pool")
     response = client.get(url)
     assert [a.cadre for a in response.context["pool"]] == [xx.cadre]
     assert list(response.context["candidates"]) == [flag]
-    response = client.post(reverse("cadres:training_pool_add", args=[xx.other_cadre.pk]))
+    response = client.post(reverse("assessments:training_pool_add", args=[xx.other_cadre.pk]))
     assert response["Location"] == url
     entry = TrainingAssignment.objects.get(cadre=xx.other_cadre)
     assert (entry.kind, entry.ended_on, entry.purpose) == ("key_training", None, flag.reason)
@@ -189,9 +189,9 @@ def test_a_leader_reads_but_cannot_write(client, xx):
     a = assign(xx)
     training_flag(xx.other_cadre, xx.county)
     client.force_login(xx.leader)
-    assert client.get(reverse("cadres:training_pool")).status_code == 200
+    assert client.get(reverse("assessments:training_pool")).status_code == 200
     assert client.get(reverse("cadres:training_create")).status_code == 403
-    url = reverse("cadres:training_pool_add", args=[xx.other_cadre.pk])
+    url = reverse("assessments:training_pool_add", args=[xx.other_cadre.pk])
     assert client.post(url).status_code == 403
     url = reverse("cadres:training_end", args=[a.pk])
     assert client.post(url, {"ended_on": "2016-09-01"}).status_code == 403
@@ -202,7 +202,7 @@ def test_a_leader_reads_but_cannot_write(client, xx):
 @pytest.mark.parametrize("role", ["liaison", "cadre_user"])
 def test_liaisons_and_cadres_are_refused(client, xx, role):
     client.force_login(getattr(xx, role))
-    assert client.get(reverse("cadres:training_pool")).status_code == 403
+    assert client.get(reverse("assessments:training_pool")).status_code == 403
     assert client.get(reverse("cadres:training_list")).status_code == 403
 
 
@@ -215,7 +215,7 @@ def test_another_countys_office_gets_404(client, xx, pq):
         ).status_code
         == 404
     )
-    url = reverse("cadres:training_pool_add", args=[xx.other_cadre.pk])
+    url = reverse("assessments:training_pool_add", args=[xx.other_cadre.pk])
     assert client.post(url).status_code == 404
     response = client.get(reverse("cadres:training_create"), {"cadre": xx.cadre.pk})
     assert response.status_code == 404
@@ -241,7 +241,7 @@ def test_pages_use_the_same_queries_for_3_and_30_rows(client, xx, n, django_asse
         assign(xx, "first_secretary", cadre=cadre, place=f"村{i}")
         training_flag(CadreFactory(unit=xx.township), xx.county)
     client.force_login(xx.office)
-    pool, listing = reverse("cadres:training_pool"), reverse("cadres:training_list")
+    pool, listing = reverse("assessments:training_pool"), reverse("cadres:training_list")
     client.get(pool)
     with django_assert_num_queries(5):
         response = client.get(pool)

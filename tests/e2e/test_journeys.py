@@ -221,7 +221,7 @@ def test_a_cadre_sees_their_own_record_and_nothing_of_anyone_elses(live_server, 
     with_password(xx.cadre_user)
     with browser_page() as page:
         log_in(page, live_server.url, xx.cadre_user.username)
-        page.wait_for_url("**/org/me/")
+        page.wait_for_url("**/assess/me/")
         mine = page.content()
         shot(page, "journey-cadre-1-my-records")
         response = page.goto(f"{live_server.url}/org/cadres/{other_pk}/")

@@ -9,15 +9,15 @@ world's cadre is the cadre user's own record).
 READ = {"office": 200, "leader": 200, "liaison": 404, "cadre": 404}
 
 ROWS = {
-    "cadres:cadre_archive": ("get", "cadre", READ, {}),
-    "cadres:cadre_archive_pdf": ("get", "cadre", READ, {}),
-    "cadres:cadre_archive_xlsx": ("get", "cadre", READ, {}),
-    "cadres:cadre_registration": ("get", "cadre", READ, {}),
-    "cadres:cadre_registration_pdf": ("get", "cadre", READ, {}),
-    "cadres:unit_archive": ("get", "unit", READ, {}),
-    "cadres:unit_archive_pdf": ("get", "unit", READ, {}),
-    "cadres:unit_archive_xlsx": ("get", "unit", READ, {}),
-    "cadres:team_analysis_edit": (
+    "assessments:cadre_archive": ("get", "cadre", READ, {}),
+    "assessments:cadre_archive_pdf": ("get", "cadre", READ, {}),
+    "assessments:cadre_archive_xlsx": ("get", "cadre", READ, {}),
+    "assessments:cadre_registration": ("get", "cadre", READ, {}),
+    "assessments:cadre_registration_pdf": ("get", "cadre", READ, {}),
+    "assessments:unit_archive": ("get", "unit", READ, {}),
+    "assessments:unit_archive_pdf": ("get", "unit", READ, {}),
+    "assessments:unit_archive_xlsx": ("get", "unit", READ, {}),
+    "assessments:team_analysis_edit": (
         "get",
         "unit",
         {"office": 200, "leader": 403, "liaison": 404, "cadre": 404},

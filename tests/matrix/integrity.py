@@ -9,7 +9,7 @@ permissions granted) are tested in ``tests/cadres/test_integrity.py``.
 
 import datetime as dt
 
-from cadres import services_integrity
+from cadres.services import integrity as services_integrity
 
 NOBODY = {"office": 403, "leader": 403, "liaison": 403, "cadre": 403}
 

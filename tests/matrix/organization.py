@@ -29,7 +29,12 @@ ROWS = {
     ),
     "cadres:cadre_edit": ("get", "cadre", OFFICE_ONLY, {}),
     "cadres:cadre_move": ("get", "cadre", OFFICE_ONLY, {}),
-    "cadres:me": ("get", None, {"office": 403, "leader": 403, "liaison": 403, "cadre": 200}, {}),
+    "assessments:me": (
+        "get",
+        None,
+        {"office": 403, "leader": 403, "liaison": 403, "cadre": 200},
+        {},
+    ),
     "assessments:overview": ("get", None, STAFF_READ, {}),
     "assessments:year_list": ("get", None, STAFF_READ, {}),
     "assessments:year_create": ("get", None, OFFICE_ONLY, {}),

@@ -7,15 +7,15 @@ cadres get 403. ``objects(world)`` sends the county's cadre to a village as firs
 
 import datetime as dt
 
-from cadres.services_training import training_assign
+from cadres.services.training import training_assign
 
 from .base import OFFICE_ONLY, OFFICE_POST, STAFF_READ
 
 ROWS = {
-    "cadres:training_pool": ("get", None, STAFF_READ, {}),
+    "assessments:training_pool": ("get", None, STAFF_READ, {}),
     "cadres:training_list": ("get", None, STAFF_READ, {}),
     "cadres:training_create": ("get", None, OFFICE_ONLY, {}),
-    "cadres:training_pool_add": ("post", "cadre", OFFICE_POST, {}),
+    "assessments:training_pool_add": ("post", "cadre", OFFICE_POST, {}),
     "cadres:training_end": (
         "post",
         "training_assignment",

@@ -1,0 +1,193 @@
+"""Scores: rankings within unit kind, each unit's explainable scorecard, and the inputs the
+office enters for them (mid-term review, bonus awards, responsibility letters)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cadres.models import Role, Unit
+from cadres.scope import STAFF_ROLES, account_of, can_write, role_required, units_for
+from kaohe.lib.forms import apply_errors
+
+from .. import services
+from ..forms.scoring import BonusAwardForm, LetterForm, MidtermForm
+from ..models import Indicator, MidtermReview, ResponsibilityLetter, UnitScore
+from ..selectors import years_for
+from ..selectors.scoring import rankings as select_rankings
+from ..selectors.scoring import scorecard as select_scorecard
+from ..selectors.scoring import unit_scores_for
+from .catalog import _get_year_for_user
+
+
+def _get_score_for_user(request, pk: int, *, write: bool = False) -> UnitScore:
+    if write and not can_write(request.user):
+        raise PermissionDenied
+    try:
+        return (
+            unit_scores_for(request.user).select_related("year", "year__county", "unit").get(pk=pk)
+        )
+    except UnitScore.DoesNotExist:
+        raise Http404 from None
+
+
+def _get_letter_for_user(request, pk: int, *, write: bool = False) -> ResponsibilityLetter:
+    if write and not can_write(request.user):
+        raise PermissionDenied
+    account = account_of(request.user)
+    letters = ResponsibilityLetter.objects.filter(year__in=years_for(request.user))
+    if account is not None and account.role == Role.LIAISON:
+        letters = letters.filter(unit__in=units_for(request.user))
+    try:
+        return letters.get(pk=pk)
+    except ResponsibilityLetter.DoesNotExist:
+        raise Http404 from None
+
+
+@role_required(*STAFF_ROLES)
+def rankings(request, pk):
+    year = _get_year_for_user(request, pk)
+    groups = select_rankings(year)
+    computed = max((s.computed_at for g in groups for s in g.scores), default=None)
+    return render(
+        request,
+        "assessments/rankings.html",
+        {"year": year, "groups": groups, "computed_at": computed},
+    )
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def scores_recompute(request, pk):
+    year = _get_year_for_user(request, pk, write=True)
+    count = len(services.scores_compute(year=year))
+    messages.success(request, _("Scores recomputed for %(count)s units.") % {"count": count})
+    return redirect("assessments:rankings", pk=year.pk)
+
+
+@role_required(Role.OFFICE, Role.LEADER, Role.LIAISON)
+def scorecard(request, pk):
+    score = _get_score_for_user(request, pk)
+    return render(
+        request,
+        "assessments/scorecard.html",
+        {"score": score, "year": score.year, "categories": select_scorecard(score)},
+    )
+
+
+@role_required(*STAFF_ROLES)
+def midterm(request, pk):
+    """Mid-term review (联述联评联考) scores of the units that have a mid-term indicator."""
+    year = _get_year_for_user(request, pk)
+    units = (
+        Unit.objects.filter(targets__year=year, targets__indicator__method=Indicator.Method.MIDTERM)
+        .distinct()
+        .order_by("path")
+    )
+    reviews = {r.unit_id: r for r in MidtermReview.objects.filter(year=year)}
+    form = None
+    if request.method == "POST":
+        if not can_write(request.user):
+            raise PermissionDenied
+        unit = units.filter(pk=request.POST.get("unit")).first()
+        if unit is None:
+            raise Http404
+        form = MidtermForm(request.POST)
+        if form.is_valid():
+            try:
+                services.midterm_set(year=year, unit=unit, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("Mid-term review of %(unit)s saved.") % {"unit": unit})
+                return redirect("assessments:midterm", pk=year.pk)
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    rows = [(u, reviews.get(u.pk)) for u in units]
+    return render(request, "assessments/midterm.html", {"year": year, "rows": rows})
+
+
+@role_required(*STAFF_ROLES)
+def bonus_list(request, pk):
+    year = _get_year_for_user(request, pk)
+    form = BonusAwardForm(request.POST or None, year=year)
+    if request.method == "POST":
+        if not can_write(request.user):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.bonus_award(year=year, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("Bonus recorded."))
+                return redirect("assessments:bonus_list", pk=year.pk)
+    awards = year.bonus_awards.select_related("unit", "indicator", "recorded_by").order_by(
+        "-awarded_on", "unit__path"
+    )
+    return render(
+        request, "assessments/bonus_list.html", {"year": year, "awards": awards, "form": form}
+    )
+
+
+@role_required(*STAFF_ROLES)
+def letter_list(request, pk):
+    year = _get_year_for_user(request, pk)
+    letters = (
+        year.letters.select_related("issuer", "unit")
+        .annotate(target_count=Count("targets"))
+        .order_by("unit__path")
+    )
+    without = (
+        Unit.objects.filter(path__startswith=year.county.path, targets__year=year)
+        .filter(Q(kind=Unit.Kind.TOWNSHIP) | Q(kind=Unit.Kind.COMMITTEE))
+        .exclude(letters__year=year)
+        .distinct()
+        .count()
+    )
+    return render(
+        request,
+        "assessments/letter_list.html",
+        {"year": year, "letters": letters, "without": without},
+    )
+
+
+@role_required(Role.OFFICE, write=True)
+def letter_create(request, pk):
+    year = _get_year_for_user(request, pk, write=True)
+    form = LetterForm(request.POST or None, request.FILES or None, year=year)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        unit = data["unit"]
+        targets = year.targets.filter(unit=unit, indicator__category="party")
+        try:
+            services.letter_create(year=year, targets=targets, **data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Responsibility letter recorded."))
+            return redirect("assessments:letter_list", pk=year.pk)
+    return render(request, "assessments/letter_form.html", {"year": year, "form": form})
+
+
+@role_required(Role.OFFICE, Role.LEADER, Role.LIAISON)
+def letter_file(request, pk):
+    letter = _get_letter_for_user(request, pk)
+    if not letter.file:
+        raise Http404
+    return FileResponse(letter.file.open("rb"), as_attachment=True, filename=f"{letter.title}.pdf")
+
+
+urlpatterns = [
+    path("years/<int:pk>/rankings/", rankings, name="rankings"),
+    path("years/<int:pk>/scores/recompute/", scores_recompute, name="scores_recompute"),
+    path("scores/<int:pk>/", scorecard, name="scorecard"),
+    path("years/<int:pk>/midterm/", midterm, name="midterm"),
+    path("years/<int:pk>/bonus/", bonus_list, name="bonus_list"),
+    path("years/<int:pk>/letters/", letter_list, name="letter_list"),
+    path("years/<int:pk>/letters/new/", letter_create, name="letter_create"),
+    path("letters/<int:pk>/file/", letter_file, name="letter_file"),
+]

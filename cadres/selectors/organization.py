@@ -1,0 +1,90 @@
+"""Reads for the organization pages: each returns a queryset ready for its page (no N+1)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from ..models import Cadre, Post, Unit
+from ..scope import cadres_for, units_for
+
+
+def unit_list(user, *, kind: str = "", q: str = "") -> QuerySet[Unit]:
+    """Units in scope, in tree order, each with its parent and number of cadres in service."""
+    units = (
+        units_for(user)
+        .select_related("parent")
+        .annotate(cadre_count=Count("cadres", filter=Q(cadres__is_active=True)))
+    )
+    if kind:
+        units = units.filter(kind=kind)
+    if q:
+        units = units.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    return units.order_by("path")
+
+
+def unit_detail(user, pk: int) -> Unit:
+    """One unit in scope with its children and its cadres (leaders first)."""
+    return (
+        units_for(user)
+        .select_related("parent")
+        .prefetch_related(
+            Prefetch(
+                "children",
+                queryset=Unit.objects.annotate(
+                    cadre_count=Count("cadres", filter=Q(cadres__is_active=True))
+                ).order_by("path"),
+            ),
+            Prefetch(
+                "cadres",
+                queryset=Cadre.objects.filter(is_active=True).order_by(
+                    "-is_principal", "-is_leading", "post_kind", "number"
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def cadre_list(
+    user,
+    *,
+    q: str = "",
+    unit_kind: str = "",
+    unit: int | None = None,
+    rank: str = "",
+    post_kind: str = "",
+    leading: bool | None = None,
+    active: bool = True,
+) -> QuerySet[Cadre]:
+    cadres = cadres_for(user).select_related("unit")
+    if active:
+        cadres = cadres.filter(is_active=True)
+    if q:
+        cadres = cadres.filter(
+            Q(name__icontains=q) | Q(number__icontains=q) | Q(title__icontains=q)
+        )
+    if unit_kind:
+        cadres = cadres.filter(unit__kind=unit_kind)
+    if unit:
+        subtree = Unit.objects.filter(pk=unit).values_list("path", flat=True).first()
+        cadres = cadres.filter(unit__path__startswith=subtree or "-")
+    if rank:
+        cadres = cadres.filter(rank=rank)
+    if post_kind:
+        cadres = cadres.filter(post_kind=post_kind)
+    if leading is not None:
+        cadres = cadres.filter(is_leading=leading)
+    return cadres.order_by("unit__path", "-is_principal", "-is_leading", "number")
+
+
+def cadre_detail(user, pk: int) -> Cadre:
+    """A cadre's record with its unit and post history. (The page's annual grades are read by
+    the assessments app's ``published_results`` template tag.)"""
+    return (
+        cadres_for(user)
+        .select_related("unit", "unit__parent", "user")
+        .prefetch_related(
+            Prefetch("posts", queryset=Post.objects.select_related("unit").order_by("-started_on")),
+        )
+        .get(pk=pk)
+    )

@@ -1,0 +1,16 @@
+"""Writes for the organization, one module per part (organization, accounts, ledger,
+integrity, training). The organization's writes are importable from here."""
+
+from .accounts import account_create
+from .ledger import ledger_note_add
+from .organization import cadre_create, cadre_move, cadre_update, unit_create, unit_update
+
+__all__ = [
+    "account_create",
+    "cadre_create",
+    "cadre_move",
+    "cadre_update",
+    "ledger_note_add",
+    "unit_create",
+    "unit_update",
+]

@@ -1,0 +1,1 @@
+"""Organization pages, one module per part; each module lists its own URLs."""

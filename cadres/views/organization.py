@@ -1,0 +1,197 @@
+"""Organization pages: units (tree and list), cadres (list and record)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+
+from kaohe.lib.forms import apply_errors
+
+from .. import selectors, services
+from ..forms import CadreFilterForm, CadreForm, CadreMoveForm, LedgerNoteForm, UnitForm
+from ..models import Cadre, Role, Unit
+from ..scope import STAFF_ROLES, account_of, can_write, role_of, role_required, units_for
+
+
+def _get_unit_for_user(request, pk: int, *, write: bool = False) -> Unit:
+    """A unit in the user's scope with its children and cadres; 404 outside the scope,
+    403 for writing without the right to write."""
+    if write and not can_write(request.user):
+        raise PermissionDenied
+    try:
+        return selectors.unit_detail(request.user, pk)
+    except Unit.DoesNotExist:
+        raise Http404 from None
+
+
+def _get_cadre_for_user(request, pk: int, *, write: bool = False) -> Cadre:
+    """A cadre the user may open; 404 outside the scope (never leaks existence)."""
+    if write and not can_write(request.user):
+        raise PermissionDenied
+    try:
+        return selectors.cadre_detail(request.user, pk)
+    except Cadre.DoesNotExist:
+        raise Http404 from None
+
+
+@role_required(*STAFF_ROLES)
+def unit_list(request):
+    kind = request.GET.get("kind", "")
+    q = request.GET.get("q", "").strip()
+    view = "list" if (request.GET.get("view") == "list" or kind or q) else "tree"
+    units = list(selectors.unit_list(request.user, kind=kind, q=q))
+    base_depth = min((u.depth for u in units), default=0)
+    for unit in units:
+        unit.indent = unit.depth - base_depth
+    return render(
+        request,
+        "cadres/unit_list.html",
+        {"units": units, "view": view, "kind": kind, "q": q, "kinds": Unit.Kind.choices},
+    )
+
+
+@role_required(Role.OFFICE, Role.LEADER, Role.LIAISON)
+def unit_detail(request, pk):
+    unit = _get_unit_for_user(request, pk)
+    return render(request, "cadres/unit_detail.html", {"unit": unit})
+
+
+@role_required(Role.OFFICE, write=True)
+def unit_create(request):
+    units = units_for(request.user)
+    form = UnitForm(
+        request.POST or None, units=units, initial={"parent": request.GET.get("parent")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("dissolved_on",)}
+        try:
+            unit = services.unit_create(**data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Unit %(name)s created.") % {"name": unit.name})
+            return redirect("cadres:unit_detail", pk=unit.pk)
+    return render(request, "cadres/unit_form.html", {"form": form})
+
+
+@role_required(Role.OFFICE, write=True)
+def unit_edit(request, pk):
+    unit = _get_unit_for_user(request, pk, write=True)
+    units = units_for(request.user).exclude(path__startswith=unit.path)
+    form = UnitForm(request.POST or None, instance=unit, units=units)
+    if unit.parent_id is None or unit.pk == account_of(request.user).unit_id:
+        del form.fields["parent"]
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        parent = data.pop("parent", None)
+        try:
+            services.unit_update(unit=Unit.objects.get(pk=unit.pk), parent=parent, **data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Unit saved."))
+            return redirect("cadres:unit_detail", pk=unit.pk)
+    return render(request, "cadres/unit_form.html", {"form": form, "unit": unit})
+
+
+def _cadre_filters(form: CadreFilterForm) -> dict:
+    data = form.cleaned_data
+    leading = {"1": True, "0": False}.get(data.get("leading") or "")
+    return {
+        "q": (data.get("q") or "").strip(),
+        "unit_kind": data.get("unit_kind") or "",
+        "unit": data.get("unit"),
+        "rank": data.get("rank") or "",
+        "post_kind": data.get("post_kind") or "",
+        "leading": leading,
+    }
+
+
+@role_required(*STAFF_ROLES)
+def cadre_list(request):
+    form = CadreFilterForm(request.GET or None)
+    filters = _cadre_filters(form) if form.is_valid() else {}
+    cadres = selectors.cadre_list(request.user, **filters)
+    page = Paginator(cadres, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cadres/cadre_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@role_required(Role.OFFICE, Role.LEADER, Role.CADRE)
+def cadre_detail(request, pk):
+    cadre = _get_cadre_for_user(request, pk)
+    if role_of(request.user) == Role.CADRE:
+        # A cadre's own record is "my assessment", which leaves out what is for the office
+        # only (who wrote the ledger notes, findings, ranks of others).
+        return redirect("assessments:me")
+    context = {"cadre": cadre, "is_me": False}
+    if can_write(request.user):
+        context["ledger_form"] = LedgerNoteForm()
+    return render(request, "cadres/cadre_detail.html", context)
+
+
+@role_required(Role.OFFICE, write=True)
+def cadre_create(request):
+    units = units_for(request.user)
+    form = CadreForm(request.POST or None, units=units, initial={"unit": request.GET.get("unit")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            cadre = services.cadre_create(**form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Cadre %(name)s created.") % {"name": cadre.name})
+            return redirect("cadres:cadre_detail", pk=cadre.pk)
+    return render(request, "cadres/cadre_form.html", {"form": form})
+
+
+@role_required(Role.OFFICE, write=True)
+def cadre_edit(request, pk):
+    cadre = _get_cadre_for_user(request, pk, write=True)
+    form = CadreForm(request.POST or None, instance=cadre)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cadre_update(cadre=Cadre.objects.get(pk=cadre.pk), **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Cadre saved."))
+            return redirect("cadres:cadre_detail", pk=cadre.pk)
+    return render(request, "cadres/cadre_form.html", {"form": form, "cadre": cadre})
+
+
+@role_required(Role.OFFICE, write=True)
+def cadre_move(request, pk):
+    cadre = _get_cadre_for_user(request, pk, write=True)
+    form = CadreMoveForm(request.POST or None, units=units_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cadre_move(cadre=Cadre.objects.get(pk=cadre.pk), **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("New post recorded."))
+            return redirect("cadres:cadre_detail", pk=cadre.pk)
+    return render(request, "cadres/cadre_move.html", {"form": form, "cadre": cadre})
+
+
+urlpatterns = [
+    path("units/", unit_list, name="unit_list"),
+    path("units/new/", unit_create, name="unit_create"),
+    path("units/<int:pk>/", unit_detail, name="unit_detail"),
+    path("units/<int:pk>/edit/", unit_edit, name="unit_edit"),
+    path("cadres/", cadre_list, name="cadre_list"),
+    path("cadres/new/", cadre_create, name="cadre_create"),
+    path("cadres/<int:pk>/", cadre_detail, name="cadre_detail"),
+    path("cadres/<int:pk>/edit/", cadre_edit, name="cadre_edit"),
+    path("cadres/<int:pk>/move/", cadre_move, name="cadre_move"),
+]
