@@ -1,6 +1,7 @@
 """Organization pages: forms go through services and refuse bad input cleanly."""
 
 import pytest
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.urls import reverse
 
 from cadres.models import Cadre, Unit
@@ -45,7 +46,12 @@ def test_cadre_form_refuses_a_principal_who_is_not_leading(client, xx):
             "started_on": "2015-01-01",
         },
     )
-    assert response.status_code == 200 and response.context["form"].errors
+    assert response.status_code == 200
+    form = response.context["form"]
+    # Refused by the model's check constraint (a principal is a leading cadre), with Django's
+    # message for it, form-wide; no field is in error, so it is not refused for another reason.
+    assert list(form.errors) == [NON_FIELD_ERRORS]
+    assert form.non_field_errors() == ["约束 “cadres_cadre_principal_is_leading” 是无效的"]
     assert not Cadre.objects.filter(number="XX-9").exists()
 
 
