@@ -5,6 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.urls import reverse
 
 from cadres.models import Cadre, Unit
+from tests.factories import CadreFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,12 +74,34 @@ def test_office_moves_a_cadre_and_history_shows_both_posts(client, xx):
     assert xx.township.name in page and xx.department.name in page and "副局长" in page
 
 
-def test_cadre_list_searches_and_filters(client, xx):
+def test_cadre_list_searches_and_filters(client, xx, pq):
+    in_department = CadreFactory(unit=xx.department, number="XX-0003", name="隰县王五")
+    assert xx.cadre.unit.kind == Unit.Kind.TOWNSHIP
+    assert xx.other_cadre.unit.kind == Unit.Kind.TOWNSHIP
+    assert in_department.unit.kind == Unit.Kind.DEPARTMENT
+    assert pq.cadre.name == "蒲县张三"  # matches the search, but is another county's
     client.force_login(xx.office)
-    page = client.get(reverse("cadres:cadre_list"), {"q": "张三"}).content.decode()
-    assert xx.cadre.name in page and xx.other_cadre.name not in page
-    page = client.get(reverse("cadres:cadre_list"), {"unit_kind": "department"}).content.decode()
+
+    def listed(**params):
+        response = client.get(reverse("cadres:cadre_list"), params)
+        assert response.status_code == 200
+        return {c.pk for c in response.context["page"]}, response.content.decode()
+
+    everyone = {xx.cadre.pk, xx.other_cadre.pk, in_department.pk}
+    rows, _page = listed()
+    assert rows == everyone
+
+    rows, page = listed(q="张三")
+    assert rows == {xx.cadre.pk}
+    assert xx.cadre.name in page
+    assert xx.other_cadre.name not in page
+    assert pq.cadre.name not in page
+
+    rows, page = listed(unit_kind="department")
+    assert rows == {in_department.pk}
+    assert in_department.name in page
     assert xx.cadre.name not in page
+    assert xx.other_cadre.name not in page
 
 
 def test_pages_are_in_chinese(client, xx):
