@@ -27,7 +27,8 @@ def test_office_cannot_create_a_unit_in_another_county(client, xx, pq):
         reverse("cadres:unit_create"),
         {"code": "XX-T9", "name": "寨子乡", "kind": "township", "parent": pq.county.pk},
     )
-    assert response.status_code == 200 and "parent" in response.context["form"].errors
+    assert response.status_code == 200
+    assert "parent" in response.context["form"].errors
     assert not Unit.objects.filter(code="XX-T9").exists()
 
 
@@ -71,7 +72,9 @@ def test_office_moves_a_cadre_and_history_shows_both_posts(client, xx):
     )
     assert response.status_code == 302
     page = client.get(reverse("cadres:cadre_detail", args=[xx.cadre.pk])).content.decode()
-    assert xx.township.name in page and xx.department.name in page and "副局长" in page
+    assert xx.township.name in page
+    assert xx.department.name in page
+    assert "副局长" in page
 
 
 def test_cadre_list_searches_and_filters(client, xx, pq):
@@ -107,4 +110,5 @@ def test_cadre_list_searches_and_filters(client, xx, pq):
 def test_pages_are_in_chinese(client, xx):
     client.force_login(xx.office)
     page = client.get(reverse("cadres:unit_list")).content.decode()
-    assert "单位" in page and "退出" in page
+    assert "单位" in page
+    assert "退出" in page
