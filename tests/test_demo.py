@@ -63,7 +63,7 @@ from cadres.models import (
 )
 from kaohe.demo import data
 from kaohe.demo.daily import DAILY_KEYS, daily_notes, daily_summary, plan_daily
-from kaohe.demo.loader import load_demo, plan_county, progress_notes, progress_summary
+from kaohe.demo.loader import load_demo, plan_county, progress_summary
 from kaohe.demo.progress import leaf_indicators, plan_progress
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +146,8 @@ def test_first_run_creates_what_it_reports(first_run):
     assert tables["posts"] == tables["cadres"] + first_run["moves"]
     assert first_run["moves"] == data.MOVES
     assert first_run["accounts"] == tables["accounts"] == tables["users"] == len(data.ACCOUNTS)
-    assert first_run["years"] == 2 and first_run["weights"] == 6
+    assert first_run["years"] == 2
+    assert first_run["weights"] == 6
     # and 2012 and 2013 with their weights, from kaohe.demo.history (tests/test_demo_history.py)
     assert tables["years"] == 2 + first_run["history_years"]
     assert tables["weights"] == 6 + 3 * first_run["history_years"]
@@ -207,7 +208,8 @@ def test_the_county_is_the_same_every_time(first_run):
 def test_county_has_the_units_of_xi_county(first_run):
     county = Unit.objects.get(code="XX")
     assert county.kind == Unit.Kind.COUNTY
-    assert county.parent.code == "LF" and county.parent.kind == Unit.Kind.CITY
+    assert county.parent.code == "LF"
+    assert county.parent.kind == Unit.Kind.CITY
     kinds = dict(
         county_units().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
     )
@@ -253,8 +255,10 @@ def test_county_has_over_500_cadres_with_plausible_records(first_run):
     assert moved.count() == data.MOVES
     for cadre in moved:
         old, new = sorted(cadre.posts.all(), key=lambda p: p.started_on)
-        assert old.unit_id != new.unit_id and new.unit_id == cadre.unit_id
-        assert old.ended_on is not None and new.started_on.year == 2014
+        assert old.unit_id != new.unit_id
+        assert new.unit_id == cadre.unit_id
+        assert old.ended_on is not None
+        assert new.started_on.year == 2014
 
 
 def test_every_assessed_unit_has_exactly_one_principal_leader(first_run):
@@ -273,8 +277,10 @@ def test_every_assessed_unit_has_exactly_one_principal_leader(first_run):
         assert unit.open_principal_posts == 1, unit
         assert 2 <= unit.deputies <= 4, unit
     principal = Cadre.objects.get(unit__code="XX-T01", is_principal=True)
-    assert principal.title == "党委书记" and principal.is_leading
-    assert principal.rank == "sec_chief" and principal.post_kind == "principal"
+    assert principal.title == "党委书记"
+    assert principal.is_leading
+    assert principal.rank == "sec_chief"
+    assert principal.post_kind == "principal"
 
 
 def test_weights_raise_party_building_from_15_to_30_in_2015(first_run):
@@ -311,8 +317,10 @@ def test_2015_catalog_follows_the_three_thirds(first_run):
     assert indicators["P4"].method == "midterm"
     assert indicators["T4"].lead_department.name == "县信访局"
     safety = indicators["T5"]
-    assert safety.is_veto and safety.lead_department.name == "县应急管理局"
-    assert indicators["B1"].category == "bonus" and indicators["B1"].method == "bonus"
+    assert safety.is_veto
+    assert safety.lead_department.name == "县应急管理局"
+    assert indicators["B1"].category == "bonus"
+    assert indicators["B1"].method == "bonus"
     # Every assessed kind has indicators in each of the three thirds.
     leaves = [i for i in indicators.values() if not i.children.exists()]
     for kind in ASSESSED_KINDS:
@@ -338,7 +346,8 @@ def test_demo_logins_exist_with_their_roles(first_run):
         assert account.user.first_name
         assert account.user.check_password(data.PASSWORD)
     cadre = Cadre.objects.get(user__username="cadre")
-    assert cadre.unit.name == "龙泉镇" and cadre.is_principal
+    assert cadre.unit.name == "龙泉镇"
+    assert cadre.is_principal
 
 
 def test_command_prints_counts_and_the_demo_logins(first_run):
@@ -348,7 +357,8 @@ def test_command_prints_counts_and_the_demo_logins(first_run):
     assert "kaohe-demo" in text
     for username, *_rest in data.ACCOUNTS:
         assert username in text
-    assert "龙泉镇" in text and "临汾市" in text
+    assert "龙泉镇" in text
+    assert "临汾市" in text
 
 
 # --- 2015 as it stood at the end of October ------------------------------------------------------
@@ -376,7 +386,8 @@ def test_2015_has_targets_for_every_assessed_unit(first_run):
     assert len(set(acreage)) > 1  # each township has its own target
     pears = ratio.get(unit__code="XX-T01", indicator__code="I1.1")
     planned = list(pears.milestones.order_by("month").values_list("month", "planned_value"))
-    assert planned[0][0] == 3 and planned[-1] == (12, pears.target_value)
+    assert planned[0][0] == 3
+    assert planned[-1] == (12, pears.target_value)
     assert all(a[1] <= b[1] for a, b in zip(planned, planned[1:], strict=False))
     assert Milestone.objects.values("target").distinct().count() >= 100
 
@@ -403,7 +414,8 @@ def test_progress_is_reported_january_to_october(first_run):
     assert not reports.filter(status="submitted").exclude(month=10)
     assert statuses["returned"] == 1  # 龙泉镇's October figure, awaiting its correction
     corrected = reports.filter(revision=2)
-    assert corrected.count() == data.RETURNS and not corrected.exclude(status="approved")
+    assert corrected.count() == data.RETURNS
+    assert not corrected.exclude(status="approved")
     late = reports.filter(is_late=True)
     assert late.exists()
     local = timezone.get_current_timezone()
@@ -412,7 +424,8 @@ def test_progress_is_reported_january_to_october(first_run):
         assert (submitted.month, submitted.day) > (report.month, 25)
     for report in reports.filter(is_late=False).exclude(revision=2)[:500]:
         submitted = report.submitted_at.astimezone(local).date()
-        assert submitted.month == report.month and submitted.day <= 25
+        assert submitted.month == report.month
+        assert submitted.day <= 25
     assert reports.filter(submitted_by__username="liaison", target__unit__code="XX-T01").exists()
 
 
@@ -422,7 +435,8 @@ def test_every_unit_with_targets_is_scored(first_run):
     scores = {s.unit_id: s for s in UnitScore.objects.filter(year=year)}
     assert set(scores) == with_targets
     totals = [s.total for s in scores.values()]
-    assert 60 <= min(totals) < 70 and 90 < max(totals) <= 100
+    assert 60 <= min(totals) < 70
+    assert 90 < max(totals) <= 100
     for kind in ASSESSED_KINDS:
         ranks = sorted(s.rank for s in scores.values() if s.unit_kind == kind)
         assert ranks[0] == 1
@@ -430,7 +444,8 @@ def test_every_unit_with_targets_is_scored(first_run):
     item = IndicatorScore.objects.filter(
         unit_score__year=year, indicator__code="I1.1", unit_score__unit__code="XX-T02"
     ).get()
-    assert item.breakdown["inputs"]["report"] is not None and item.points > 0
+    assert item.breakdown["inputs"]["report"] is not None
+    assert item.points > 0
 
 
 def test_all_four_unit_grades_appear(first_run):
@@ -449,21 +464,25 @@ def test_a_failed_veto_caps_the_grade(first_run):
     assert score.proposed_grade in (Level.AVERAGE, Level.POOR)
     assert score.total >= 80  # its points alone would have earned 较好: the veto capped it
     finding = Finding.objects.get(vetoes=True)
-    assert finding.indicator.code == "T5" and finding.indicator.is_veto
-    assert finding.unit == score.unit and finding.rectification.status == "closed"
+    assert finding.indicator.code == "T5"
+    assert finding.indicator.is_veto
+    assert finding.unit == score.unit
+    assert finding.rectification.status == "closed"
 
 
 def test_the_four_checks_of_2015(first_run):
     inspections = Inspection.objects.filter(year=year_2015())
     kinds = Counter(inspections.values_list("kind", flat=True))
     assert kinds == data.INSPECTION_COUNTS
-    assert kinds["centralized"] == 4 and kinds["spot"] >= 20
+    assert kinds["centralized"] == 4
+    assert kinds["spot"] >= 20
     assert not inspections.filter(held_on__gt=data.AS_OF)
     assert not inspections.annotate(n=Count("units")).filter(n=0)
     assert inspections.annotate(n=Count("cadres")).filter(n__gt=0).count() == inspections.count()
     findings = Finding.objects.filter(inspection__year=year_2015())
     deducted = set(findings.filter(points__lt=0).values_list("indicator__code", flat=True))
-    assert {"P3", "T4", "T5"} <= deducted and deducted & {"T6.1", "T6.2"}
+    assert {"P3", "T4", "T5"} <= deducted
+    assert deducted & {"T6.1", "T6.2"}
     assert deducted - {"P3", "T4", "T5", "T6.1", "T6.2"}  # and on other indicators
     assert findings.filter(points__gt=0).count() >= 2
     assert findings.filter(indicator__isnull=True).exists()  # noted only
@@ -480,7 +499,9 @@ def test_october_colours_are_mostly_green(first_run):
     colours = Counter(s.color for s in statuses.values())
     lagging = colours[Color.AMBER] + colours[Color.RED] + colours[Color.MISSING]
     assert colours[Color.GREEN] > lagging
-    assert colours[Color.AMBER] >= 1 and colours[Color.RED] >= 1 and colours[Color.MISSING] >= 1
+    assert colours[Color.AMBER] >= 1
+    assert colours[Color.RED] >= 1
+    assert colours[Color.MISSING] >= 1
     # Non-numeric targets were reported; only a couple of units left some unreported.
     assert colours[Color.REPORTED] > 0.95 * sum(1 for s in statuses.values() if s.plan is None)
     by_unit: dict[str, list] = {}
@@ -528,7 +549,8 @@ def test_reviews_decisions_awards_and_letters(first_run):
     for decision in Decision.objects.filter(target__indicator__method="manual").select_related(
         "target__indicator"
     ):
-        assert 0 <= decision.points <= decision.target.indicator.max_points and decision.reason
+        assert 0 <= decision.points <= decision.target.indicator.max_points
+        assert decision.reason
     assert not Decision.objects.filter(decided_at__year__lt=2015)
     awards = BonusAward.objects.filter(year=year)
     assert awards.count() == len(data.BONUS_AWARDS)
@@ -538,12 +560,15 @@ def test_reviews_decisions_awards_and_letters(first_run):
     assert {lt.unit.kind for lt in letters} == {"township", "committee"}
     assert letters.count() == len(data.TOWNSHIPS) + len(data.COMMITTEES)
     for letter in letters:
-        assert letter.issuer.code == "XX" and letter.issuer_signatory == data.COUNTY_SECRETARY
+        assert letter.issuer.code == "XX"
+        assert letter.issuer_signatory == data.COUNTY_SECRETARY
         principal = Cadre.objects.get(unit=letter.unit, is_principal=True)
         assert letter.unit_signatory == principal.name
-        assert letter.signed_on.year == 2015 and letter.signed_on.month == 2
+        assert letter.signed_on.year == 2015
+        assert letter.signed_on.month == 2
         carried = list(letter.targets.all())
-        assert carried and all(t.unit_id == letter.unit_id for t in carried)
+        assert carried
+        assert all(t.unit_id == letter.unit_id for t in carried)
         assert {t.indicator.category for t in carried} == {"party"}
 
 
@@ -555,11 +580,66 @@ def test_the_load_leaves_no_recompute_for_the_commit(first_run):
 
 
 def test_the_load_reports_the_2015_counts(first_run):
-    for note in progress_notes(first_run):
-        assert note in FIRST_RUN["notes"]
+    """What the load prints and the command's summary say is what is in the database for 2015,
+    counted here by query, and what the plan in kaohe/demo/data.py fixes where it fixes a number."""
+    year = year_2015()
+    reports = ProgressReport.objects.filter(target__year=year)
+    counted = {
+        "targets": Target.objects.filter(year=year).count(),
+        "milestones": Milestone.objects.filter(target__year=year).count(),
+        "reports": reports.count(),
+        "late_reports": reports.filter(is_late=True).count(),
+        "returned_reports": reports.filter(
+            Q(revision__gt=1) | Q(status=ProgressReport.Status.RETURNED)
+        ).count(),
+        "inspections": Inspection.objects.filter(year=year).count(),
+        "findings": Finding.objects.filter(inspection__year=year).count(),
+        "rectifications": Rectification.objects.filter(year=year).count(),
+        "midterm_reviews": MidtermReview.objects.filter(year=year).count(),
+        "decisions": Decision.objects.filter(target__year=year).count(),
+        "bonus_awards": BonusAward.objects.filter(year=year).count(),
+        "letters": ResponsibilityLetter.objects.filter(year=year).count(),
+        "scored_units": UnitScore.objects.filter(year=year).count(),
+    }
+    assert all(counted.values()), counted
+    # Where the plan fixes the number: 4 + 6 + 25 + 5 inspections, the nine bonus awards, ten
+    # returned and corrected reports plus 龙泉镇's still awaited, a letter for each of the 8
+    # townships and 20 committees, a score for those and the 50 departments.
+    assert counted["inspections"] == 40
+    assert counted["bonus_awards"] == 9
+    assert counted["returned_reports"] == 11
+    assert counted["letters"] == 8 + 20
+    assert counted["scored_units"] == 8 + 20 + 50
+    assert {key: first_run[key] for key in counted} == counted
+
+    # Each number in its place in the sentences, in the site's Chinese.
+    notes = FIRST_RUN["notes"]
+    for fragment in (
+        f"2015年度目标任务：已创建{counted['targets']}项",
+        f"月度节点{counted['milestones']}个",
+        f"1至10月进度报告：{counted['reports']}份",
+        f"其中逾期{counted['late_reports']}份",
+        f"退回修改{counted['returned_reports']}份",
+        f"督查：{counted['inspections']}次",
+        f"发现问题{counted['findings']}个，整改事项{counted['rectifications']}项",
+        f"中期考评：{counted['midterm_reviews']}项",
+        f"人工评分指标评定：{counted['decisions']}项",
+        f"加分：{counted['bonus_awards']}项",
+        f"目标责任书：{counted['letters']}份",
+        f"已计算{counted['scored_units']}个单位的得分",
+    ):
+        assert fragment in notes
+
     summary = progress_summary(first_run)
-    for key in ("targets", "reports", "inspections", "findings", "rectifications", "scored_units"):
-        assert str(first_run[key]) in summary
+    for fragment in (
+        "2015年度截至10月底的情况",
+        f"目标任务{counted['targets']}项",
+        f"进度报告{counted['reports']}份",
+        f"督查{counted['inspections']}次",
+        f"发现问题{counted['findings']}个，整改事项{counted['rectifications']}项",
+        f"已计分单位{counted['scored_units']}个",
+    ):
+        assert fragment in summary
 
 
 # --- 2015: the daily assessment of cadres ---------------------------------------------------------
@@ -575,7 +655,8 @@ def test_the_daily_plan_is_the_same_every_time(first_run):
 
 def test_the_moral_round_is_closed_with_a_result_for_every_leading_cadre(first_run):
     round_ = moral_round()
-    assert round_.status == MoralRound.Status.CLOSED and round_.leading_only
+    assert round_.status == MoralRound.Status.CLOSED
+    assert round_.leading_only
     assert (round_.opens_on, round_.closes_on) == (data.MORAL_OPENS, data.MORAL_CLOSES)
     units = list(round_.units.all())
     kinds = Counter(u.kind for u in units)
@@ -597,7 +678,8 @@ def test_the_moral_round_is_closed_with_a_result_for_every_leading_cadre(first_r
     assert levels[("good",)] + levels[("fair",)] > 0.85 * total
     assert 0 < levels[("poor",)] < levels[("fairly_poor",)] < 0.15 * total
     scores = sorted(r.score for r in results.values() if not r.threshold_breached)
-    assert 79 <= scores[0] < 85 and 95 < scores[-1] <= 99
+    assert 79 <= scores[0] < 85
+    assert 95 < scores[-1] <= 99
     assert all(r.ballots >= 15 for r in results.values())
 
 
@@ -618,18 +700,22 @@ def test_ledger_notes_and_the_integrity_archive(first_run):
     assert not notes.exclude(noted_on__year=2015)
     assert set(notes.values_list("kind", flat=True)) == set(LedgerNote.Kind.values)
     points = [n.points for n in notes]
-    assert min(points) == -6 and max(points) == 5
+    assert min(points) == -6
+    assert max(points) == 5
     entries = IntegrityEntry.objects.all()
     assert entries.values("cadre").distinct().count() == len(data.INTEGRITY_CASES)
     statuses = Counter(entries.values_list("status", flat=True))
-    assert statuses["unfounded"] >= 2 and statuses["verifying"] and statuses["received"]
+    assert statuses["unfounded"] >= 2
+    assert statuses["verifying"]
+    assert statuses["received"]
     assert entries.filter(status="verified", verified_on__year=2015).count() == 1
     assert {"12380_letter", "12380_phone", "12380_web", "online_supervisor"} <= set(
         entries.values_list("source", flat=True)
     )
     assert 0 < IntegrityReporter.objects.count() < entries.count()
     sanction = Sanction.objects.get()
-    assert sanction.in_force_from.year <= 2015 and sanction.in_force_until > dt.date(2015, 12, 31)
+    assert sanction.in_force_from.year <= 2015
+    assert sanction.in_force_until > dt.date(2015, 12, 31)
     office = get_user_model().objects.get(username="office")
     leader = get_user_model().objects.get(username="leader")
     for perm in ("read_integrity_archive", "read_integrity_reporter", "read_integrity_log"):
@@ -649,12 +735,14 @@ def test_every_active_cadre_of_an_assessed_unit_has_a_proposed_grade(first_run):
     assert set(results.values_list("cadre", flat=True)) == set(cadres.values_list("pk", flat=True))
     assert not results.exclude(grade=F("proposed_grade"))
     grades = Counter(results.values_list("grade", flat=True))
-    assert grades[Grade.EXCELLENT] and grades[Grade.COMPETENT]
+    assert grades[Grade.EXCELLENT]
+    assert grades[Grade.COMPETENT]
 
 
 def test_no_quota_group_has_more_excellent_than_its_quota(first_run):
     groups = quota_status(year_2015())
-    assert groups and not [g for g in groups if g["over"]]
+    assert groups
+    assert not [g for g in groups if g["over"]]
     for group in groups:
         assert group["cap"] == math.floor(group["share"] * group["n"] / 100)
         assert group["excellent"] <= group["cap"]

@@ -117,14 +117,16 @@ def test_every_unit_and_every_cadre_in_service_has_a_result_each_year(loaded, hi
         assert 0.5 * Cadre.objects.count() < planned[number] <= Cadre.objects.count()
         assert all(r.caps == [] and r.integrity == 100 for r in results)
         for r in results:
-            assert 0 <= r.moral <= 100 and 0 <= r.performance <= 100
+            assert 0 <= r.moral <= 100
+            assert 0 <= r.performance <= 100
     assert planned[2012] < planned[2013] < planned[2014]
 
 
 def test_grades_follow_the_bands_and_the_quota_in_each_year(loaded):
     for year in years().values():
         groups = quota_status(year)
-        assert groups and not [g for g in groups if g["over"]]
+        assert groups
+        assert not [g for g in groups if g["over"]]
         assert sum(g["excellent"] for g in groups) > 0
         assert all(g["excellent"] <= g["cap"] for g in groups)
         by_group = defaultdict(list)
@@ -146,7 +148,8 @@ def test_the_basically_competent_grades_are_office_decisions_with_a_reason(loade
     )
     assert sorted((r.cadre.number, r.year.year) for r in decided) == sorted(history.stories.low)
     for result in decided:
-        assert result.grade == Grade.BASIC and result.proposed_grade == Grade.COMPETENT
+        assert result.grade == Grade.BASIC
+        assert result.proposed_grade == Grade.COMPETENT
         assert "基本称职" in result.override_reason
         change = GradeChange.objects.get(result=result)
         assert (change.before, change.after, change.kind) == ("competent", "basic", "override")
@@ -164,7 +167,8 @@ def test_each_kind_of_flag_is_raised_with_the_years_in_its_reason(loaded):
         flags = open_flags(kind)
         assert len(flags) == loaded[f"flags_{kind}"] > 0, kind
         for flag in flags.values():
-            assert flag.valid_from == FLAGS_ON and flag.rules.county.code == "XX"
+            assert flag.valid_from == FLAGS_ON
+            assert flag.rules.county.code == "XX"
             assert all(str(y) in flag.reason for y in (flag.years[0], flag.years[-1]))
     for kind in (Kind.PRIORITY, Kind.MERIT):
         assert all(f.years == [2012, 2013, 2014] for f in open_flags(kind).values())
@@ -184,7 +188,8 @@ def test_not_promotable_names_the_year_of_the_low_grade(loaded, history):
     flags = open_flags(Kind.NOT_PROMOTABLE)
     assert {(n, f.years[0]) for n, f in flags.items()} == set(history.stories.low)
     for flag in flags.values():
-        assert flag.years == [flag.years[0]] and str(flag.years[0]) in flag.reason
+        assert flag.years == [flag.years[0]]
+        assert str(flag.years[0]) in flag.reason
 
 
 def test_two_years_of_excellent_give_training_but_no_priority(loaded, history):
@@ -203,7 +208,9 @@ def test_two_years_of_excellent_give_training_but_no_priority(loaded, history):
 def test_a_cadre_who_moved_keeps_his_history_and_his_flags(loaded, history):
     cadre = Cadre.objects.get(number=history.stories.mover)
     old, new = cadre.posts.order_by("started_on")
-    assert old.unit != new.unit and old.ended_on is not None and new.started_on.year == 2014
+    assert old.unit != new.unit
+    assert old.ended_on is not None
+    assert new.started_on.year == 2014
     units = dict(
         cadre.results.filter(year__year__in=HISTORY_YEARS).values_list("year__year", "unit")
     )
@@ -228,7 +235,8 @@ def test_principals_of_units_low_three_years_running_are_flagged_for_adjustment(
     principals = Cadre.objects.filter(unit__code__in=three, is_principal=True)
     assert set(flags) == set(principals.values_list("number", flat=True))
     for flag in flags.values():
-        assert flag.unit.code in three and flag.unit.name in flag.reason
+        assert flag.unit.code in three
+        assert flag.unit.name in flag.reason
         # The principal of a unit graded 一般 or lower is never 优秀 that year.
         assert not flag.cadre.results.filter(
             year__year__in=HISTORY_YEARS, grade=Grade.EXCELLENT, cadre__is_principal=True
@@ -249,9 +257,11 @@ def test_consequences_follow_the_grades_and_the_flags(loaded, history):
     }
     assert loaded["consequences"] == sum(kinds.values())
     for item in items.filter(kind="commendation"):
-        assert item.year.year == 2014 and item.result.grade == Grade.EXCELLENT
+        assert item.year.year == 2014
+        assert item.result.grade == Grade.EXCELLENT
     merit = items.get(kind="merit")
-    assert merit.flag.kind == Kind.MERIT and merit.flag.cadre_id == merit.cadre_id
+    assert merit.flag.kind == Kind.MERIT
+    assert merit.flag.cadre_id == merit.cadre_id
     adjustment = items.get(kind="adjustment")
     assert adjustment.flag.kind == Kind.ADJUSTMENT
     assert adjustment.cadre.number == history.stories.adjusted
@@ -259,12 +269,17 @@ def test_consequences_follow_the_grades_and_the_flags(loaded, history):
     rectifications = {i.year.year: i for i in items.filter(kind="rectification")}
     assert set(rectifications) == {2013, 2014}
     closed, still_open = rectifications[2013], rectifications[2014]
-    assert closed.closed_on and closed.closing_note and closed.closed_on <= closed.deadline
-    assert still_open.closed_on is None and still_open.deadline > data.AS_OF
+    assert closed.closed_on
+    assert closed.closing_note
+    assert closed.closed_on <= closed.deadline
+    assert still_open.closed_on is None
+    assert still_open.deadline > data.AS_OF
     for item in rectifications.values():  # leading cadres, bottom of their team that year
-        assert item.cadre.is_leading and item.result.grade == Grade.BASIC
+        assert item.cadre.is_leading
+        assert item.result.grade == Grade.BASIC
         notice = items.get(kind="notice", cadre=item.cadre)
-        assert notice.document_no and notice.year == item.year
+        assert notice.document_no
+        assert notice.year == item.year
 
 
 def test_training_assignments(loaded, history):
@@ -279,11 +294,13 @@ def test_training_assignments(loaded, history):
     pool = trainings.filter(kind="key_training")
     assert set(pool.values_list("cadre__number", flat=True)) == set(open_flags(Kind.TRAINING))
     for item in trainings.filter(kind="secondment"):
-        assert item.place == LUOCHUAN and item.started_on.year == item.ended_on.year == 2014
+        assert item.place == LUOCHUAN
+        assert item.started_on.year == item.ended_on.year == 2014
         assert item.cadre.unit.kind == Unit.Kind.TOWNSHIP or item.cadre.unit.code == "XX-D09"
     villages = {name.removesuffix("党支部") for _c, name, _t in data.GRASSROOTS}
     for item in trainings.filter(kind="first_secretary"):
-        assert item.place in villages and item.ended_on is None
+        assert item.place in villages
+        assert item.ended_on is None
         assert item.cadre.unit.kind == Unit.Kind.DEPARTMENT
 
 

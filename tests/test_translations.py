@@ -28,7 +28,8 @@ def compiled(tmp_path):
 def test_every_message_has_a_checked_chinese_translation(compiled):
     run, _ = compiled
     assert run.returncode == 0, run.stderr
-    assert "fuzzy" not in run.stderr and "untranslated" not in run.stderr, run.stderr
+    assert "fuzzy" not in run.stderr, run.stderr
+    assert "untranslated" not in run.stderr, run.stderr
 
 
 def test_the_committed_mo_file_is_the_compiled_po_file(compiled):

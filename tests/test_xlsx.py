@@ -119,9 +119,12 @@ def test_cells_keep_their_types_with_two_decimals_for_scores():
     with translation.override("en"):
         wb = load_workbook(_saved(build_workbook(title="t", columns=columns, rows=[row])))
     cells = list(wb.active[3])
-    assert cells[0].value == 1.5 and cells[0].number_format == "0.00"
-    assert cells[1].value == 2.25 and cells[1].number_format == "0.00"
-    assert cells[2].value == 3 and cells[2].number_format == "0"
+    assert cells[0].value == 1.5
+    assert cells[0].number_format == "0.00"
+    assert cells[1].value == 2.25
+    assert cells[1].number_format == "0.00"
+    assert cells[2].value == 3
+    assert cells[2].number_format == "0"
     assert cells[3].value is None
     assert cells[4].value.date() == datetime.date(2026, 1, 2)
     assert cells[4].number_format == "yyyy-mm-dd"
@@ -176,10 +179,14 @@ def test_every_sheet_of_a_workbook_is_styled_alike():
     wb = load_workbook(_saved(wb))
     first, second = wb.worksheets
     for ws in (first, second):
-        assert ws["A2"].font.b and ws["A2"].fill.fgColor.rgb.endswith("E7E6E6")
-        assert ws["C3"].number_format == "0.00" and ws["C3"].border.left.style == "thin"
-        assert ws["A3"].number_format == "0" and ws["B3"].alignment.wrap_text
-    assert not first["B3"].font.b and second["B3"].font.b
+        assert ws["A2"].font.b
+        assert ws["A2"].fill.fgColor.rgb.endswith("E7E6E6")
+        assert ws["C3"].number_format == "0.00"
+        assert ws["C3"].border.left.style == "thin"
+        assert ws["A3"].number_format == "0"
+        assert ws["B3"].alignment.wrap_text
+    assert not first["B3"].font.b
+    assert second["B3"].font.b
 
 
 def test_sheets_get_valid_unique_names():
@@ -191,7 +198,8 @@ def test_sheets_get_valid_unique_names():
     names = wb.sheetnames
     assert names[0] == "a_b_c_d__e_"
     assert names[1] == "a_b_c_d__e_ (2)"
-    assert len(names[2]) == 31 and len(names[3]) == 31
+    assert len(names[2]) == 31
+    assert len(names[3]) == 31
     assert names[3].endswith(" (2)")
     assert wb[names[1]]["A1"].value == "a/b:c*d?[e]"  # the title itself is untouched
 

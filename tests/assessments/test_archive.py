@@ -280,7 +280,8 @@ def test_a_closed_rectification_shows_when_and_how_it_was_closed(client, xx, his
     )
     client.force_login(xx.office)
     page = client.get(reverse("assessments:cadre_archive", args=[xx.cadre.pk])).content.decode()
-    assert "已整改到位" in page and "2015年4月1日" in page
+    assert "已整改到位" in page
+    assert "2015年4月1日" in page
     archive = selectors_archive.cadre_archive(xx.cadre)
     assert [c.summary for c in archive["rectifications"]] == [
         "2015年限期整改事项",
@@ -340,8 +341,11 @@ def test_the_registration_form_is_one_a4_page_with_the_years_results(client, xx,
     client.force_login(xx.leader)
     html = client.get(reverse("assessments:cadre_registration", args=[xx.cadre.pk, 2014]))
     page = html.content.decode()
-    assert xx.cadre.name in page and "91.23" in page and "88.50" in page
-    assert "2014年度规则说明" in page and "2015年度规则说明" not in page
+    assert xx.cadre.name in page
+    assert "91.23" in page
+    assert "88.50" in page
+    assert "2014年度规则说明" in page
+    assert "2015年度规则说明" not in page
     assert html.context["section"].result.year.year == 2014
     pdf = client.get(reverse("assessments:cadre_registration_pdf", args=[xx.cadre.pk, 2014]))
     assert pdf.content.startswith(b"%PDF")
@@ -414,7 +418,8 @@ def test_team_archive_excel_and_pdf(client, xx, head, history):
     wb = load_workbook(BytesIO(response.content))
     rows = [[c.value for c in row] for row in wb.worksheets[0].iter_rows()]
     row_2014 = next(row for row in rows if row[0] == 2014)
-    assert row_2014[3] == pytest.approx(88.25) and row_2014[12] == "2014年总体较好"
+    assert row_2014[3] == pytest.approx(88.25)
+    assert row_2014[12] == "2014年总体较好"
     grid = [[c.value for c in row] for row in wb.worksheets[1].iter_rows()]
     assert any(row[0] == head.name and "称职" in str(row[2]) for row in grid)
     pdf = client.get(reverse("assessments:unit_archive_pdf", args=[xx.township.pk]))
@@ -439,7 +444,8 @@ def test_office_adds_then_edits_a_team_analysis_report(client, xx, head, history
     )
     assert response.status_code == 302
     analysis = TeamAnalysis.objects.get(unit=xx.township, year=year)
-    assert analysis.strengths == "班子战斗力强" and analysis.recorded_by == xx.office
+    assert analysis.strengths == "班子战斗力强"
+    assert analysis.recorded_by == xx.office
     assert TeamAnalysis.objects.filter(unit=xx.township).count() == 3
 
 
@@ -450,7 +456,8 @@ def test_a_team_analysis_needs_its_conclusion_and_changes_nothing_without_it(cli
         url,
         {"year": history[0].pk, "written_on": "2016-01-20", "strengths": "好", "conclusion": ""},
     )
-    assert response.status_code == 200 and response.context["form"].errors["conclusion"]
+    assert response.status_code == 200
+    assert response.context["form"].errors["conclusion"]
     assert (
         TeamAnalysis.objects.get(unit=xx.township, year=history[0]).conclusion == "2013年总体较好"
     )
@@ -594,7 +601,8 @@ def test_my_assessment_offers_the_review_form_during_notice_and_it_files(client,
     client.post(action, {"reasons": "德的测评有误"})
     assert ReviewRequest.objects.get(result=mine).reasons == "德的测评有误"
     page = client.get(reverse("assessments:me")).content.decode()
-    assert action not in page and "德的测评有误" in page
+    assert action not in page
+    assert "德的测评有误" in page
 
 
 def test_my_assessment_takes_the_same_queries_for_one_year_and_for_three(client, xx, head):

@@ -50,11 +50,13 @@ def test_office_builds_edits_and_publishes_a_bulletin(client, xx, year):
     )
     client.post(reverse("assessments:bulletin_publish", args=[bulletin.pk]))
     bulletin.refresh_from_db()
-    assert bulletin.status == "published" and bulletin.published_by == xx.office
+    assert bulletin.status == "published"
+    assert bulletin.published_by == xx.office
     page = client.get(reverse("assessments:bulletin_detail", args=[bulletin.pk]))
     assert "请各单位对照通报抓好整改" in page.content.decode()
     pdf = client.get(reverse("assessments:bulletin_pdf", args=[bulletin.pk]))
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content[:5] == b"%PDF-"
 
 
 def test_a_liaison_sees_published_bulletins_with_their_unit_highlighted_and_no_drafts(

@@ -39,8 +39,10 @@ def test_content_ranks_units_within_kind_and_lists_what_lags(year, county):
     assert names == [county[0].name, county[1].name, county[2].name]
     first, second, third = townships["units"]
     assert first["progress"] == "1.0000"  # 1000 of plan 1000 (1200 × 10/12)
-    assert second["progress"] == "0.3000" and second["lagging"][0]["color"] == "red"
-    assert third["progress"] == "0.0000" and third["lagging"][0]["color"] == "missing"
+    assert second["progress"] == "0.3000"
+    assert second["lagging"][0]["color"] == "red"
+    assert third["progress"] == "0.0000"
+    assert third["lagging"][0]["color"] == "missing"
     assert content["summary"]["colors"]["green"] == 1
     assert content["lagging_units"] == sorted([county[1].name, county[2].name])
 
@@ -54,14 +56,16 @@ def test_publish_freezes_the_content_renders_a_cjk_pdf_and_queues_each_recipient
         bulletin=bulletin, by=xx.office, today=dt.date(2015, 10, 31)
     )
     bulletin.refresh_from_db()
-    assert bulletin.status == Bulletin.Status.PUBLISHED and bulletin.pdf
+    assert bulletin.status == Bulletin.Status.PUBLISHED
+    assert bulletin.pdf
     assert bulletin.pdf.open("rb").read(5) == b"%PDF-"
     recipients = sorted(m.recipient_email for m in messages)
     assert recipients == sorted(
         [f"head-{t.code.lower()}@example.gov.cn" for t in county] + ["leader@example.gov.cn"]
     )
     first = messages[0]
-    assert "各单位要对标对表" in first.body_text and first.reason
+    assert "各单位要对标对表" in first.body_text
+    assert first.reason
     with pytest.raises(ValidationError):
         bulletins.bulletin_set_foreword(bulletin=bulletin, foreword="改")
     with pytest.raises(ValidationError):
@@ -94,10 +98,12 @@ def test_sending_twice_delivers_once(xx, year, county):
     sent = mail.outbox[0]
     assert sent.to == [message.recipient_email]
     assert "考核" in sent.subject
-    assert sent.attachments[0][0].endswith(".pdf") and sent.attachments[0][2] == "application/pdf"
+    assert sent.attachments[0][0].endswith(".pdf")
+    assert sent.attachments[0][2] == "application/pdf"
     assert "text/html" in [alt[1] for alt in sent.alternatives]
     message.refresh_from_db()
-    assert message.status == OutboxMessage.Status.SENT and message.attempts == 1
+    assert message.status == OutboxMessage.Status.SENT
+    assert message.attempts == 1
 
 
 def test_a_failed_send_is_recorded_and_the_retry_sends_once(xx, year, county):
@@ -111,9 +117,8 @@ def test_a_failed_send_is_recorded_and_the_retry_sends_once(xx, year, county):
     ):
         outbox.outbox_send(message.pk)
     message.refresh_from_db()
-    assert (
-        message.status == OutboxMessage.Status.FAILED and "connection refused" in message.last_error
-    )
+    assert message.status == OutboxMessage.Status.FAILED
+    assert "connection refused" in message.last_error
     pending = OutboxMessage.objects.count()  # the failed one, and the rest still queued
     assert outbox.outbox_flush(older_than=dt.timedelta(0)) == pending
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}
@@ -139,7 +144,8 @@ def test_two_beat_ticks_on_the_last_day_send_one_bulletin_per_recipient(
             tasks.month_end_bulletin.apply(kwargs={"today": "2015-10-31"})
     assert Bulletin.objects.count() == 1
     recipients = [m.to[0] for m in mail.outbox]
-    assert len(recipients) == 4 and len(set(recipients)) == 4
+    assert len(recipients) == 4
+    assert len(set(recipients)) == 4
 
 
 @pytest.mark.parametrize(

@@ -57,7 +57,8 @@ def test_weights_change_between_years(xx):
     y2015 = YearFactory(county=xx.county, year=2015)
     services.weights_set(year=y2014, unit_kind="township", party=15, industry=50, tasks=35)
     services.weights_set(year=y2015, unit_kind="township", party=30, industry=40, tasks=30)
-    assert y2014.weights.get().party == 15 and y2015.weights.get().party == 30
+    assert y2014.weights.get().party == 15
+    assert y2015.weights.get().party == 30
 
 
 def test_a_year_starts_only_with_weights_for_every_assessed_kind(year):
@@ -153,7 +154,9 @@ def test_copy_last_years_catalog_in_one_action(xx):
     new = YearFactory(county=xx.county, year=2015)
     assert services.year_copy_catalog(source=old, target=new) == 3
     copy = new.indicators.get(code="I1.1")
-    assert copy.parent.code == "I1" and copy.parent.year == new and copy.method == "ratio"
+    assert copy.parent.code == "I1"
+    assert copy.parent.year == new
+    assert copy.method == "ratio"
     assert new.weights.get().party == 15
     assert old.indicators.count() == 3  # the source is untouched
     with pytest.raises(ValidationError):
@@ -194,7 +197,9 @@ def test_catalog_page_shows_tree_weights_and_points_per_kind(client, xx, year):
     client.force_login(xx.leader)
     response = client.get(reverse("assessments:catalog", args=[year.pk]))
     page = response.content.decode()
-    assert "扩规模" in page and "抓营销" in page and "30%" in page
+    assert "扩规模" in page
+    assert "抓营销" in page
+    assert "30%" in page
     industry = next(c for c in response.context["catalog"].categories if c.code == "industry")
     assert industry.points_by_kind["township"] == 35
     assert industry.points_by_kind["department"] == 0
@@ -218,4 +223,5 @@ def test_office_adds_an_indicator_through_the_page(client, xx, year):
     )
     assert response.status_code == 302
     indicator = Indicator.objects.get(year=year, code="T5")
-    assert indicator.is_veto and indicator.category == Category.TASKS
+    assert indicator.is_veto
+    assert indicator.category == Category.TASKS

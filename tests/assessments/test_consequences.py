@@ -261,7 +261,8 @@ def test_the_page_lists_what_is_due_and_records_it(client, xx, year):
     assert use.merits == []
     assert Consequence.objects.get(kind="merit").flag == merit
     page = client.get(url).content.decode()
-    assert "县委组织部部长" in page and "记三等功" in page
+    assert "县委组织部部长" in page
+    assert "记三等功" in page
 
 
 def test_a_refused_record_says_why_and_writes_nothing(client, xx, year):
@@ -309,7 +310,8 @@ def test_a_leader_reads_but_cannot_record_or_close(client, xx, year):
     )
     assert response.status_code == 403
     item.refresh_from_db()
-    assert item.closed_on is None and Consequence.objects.count() == 1
+    assert item.closed_on is None
+    assert Consequence.objects.count() == 1
 
 
 def test_another_countys_office_gets_404(client, xx, pq, year):
@@ -379,7 +381,9 @@ def test_the_tracker_shows_days_left_overdue_and_closed_and_filters(client, xx, 
     assert [c.pk for c in response.context["page"]] == [late.pk, soon.pk, done.pk]
     assert response.context["counts"] == {"open": 2, "overdue": 1, "closed": 1}
     page = response.content.decode()
-    assert "5 days left" in page and "3 days overdue" in page and 'class="table-danger"' in page
+    assert "5 days left" in page
+    assert "3 days overdue" in page
+    assert 'class="table-danger"' in page
     for status, expected in [("open", [late, soon]), ("overdue", [late]), ("closed", [done])]:
         rows = client.get(url, {"status": status}).context["page"]
         assert [c.pk for c in rows] == [c.pk for c in expected], status

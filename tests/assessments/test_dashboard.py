@@ -253,7 +253,8 @@ def test_status_counts_at_the_month_end_by_kind(county):
     }
     assert statuses.by_kind["department"]["reported"] == 1
     assert "committee" not in statuses.by_kind
-    assert statuses.total["missing"] == 2 and statuses.total["reported"] == 2
+    assert statuses.total["missing"] == 2
+    assert statuses.total["reported"] == 2
 
 
 def test_status_in_may_finds_the_half_done_target_red(county):
@@ -286,8 +287,11 @@ def test_inspections_and_findings_by_kind(county):
 def test_a_year_without_scores_has_no_completion_or_rankings(xx):
     year = open_year(xx)
     dash = dashboard(year, month=3, today=TODAY)
-    assert dash.completion == [] and dash.rankings == [] and dash.trend.units == []
-    assert dash.warnings.issued == 0 and dash.inspections.inspections == 0
+    assert dash.completion == []
+    assert dash.rankings == []
+    assert dash.trend.units == []
+    assert dash.warnings.issued == 0
+    assert dash.inspections.inspections == 0
 
 
 def test_unit_profile_against_the_average_of_its_kind(county):
@@ -300,15 +304,19 @@ def test_unit_profile_against_the_average_of_its_kind(county):
         D(27),
         30,
     )
-    assert rows["party"].completion == D(80) and rows["party"].kind_completion == D(90)
-    assert rows["industry"].completion == D(50) and rows["industry"].kind_completion == D(70)
-    assert rows["tasks"].completion == D(70) and rows["tasks"].kind_completion == D(80)
+    assert rows["party"].completion == D(80)
+    assert rows["party"].kind_completion == D(90)
+    assert rows["industry"].completion == D(50)
+    assert rows["industry"].kind_completion == D(70)
+    assert rows["tasks"].completion == D(70)
+    assert rows["tasks"].kind_completion == D(80)
 
 
 def test_unit_profile_without_a_score(xx):
     year = open_year(xx)
     profile = unit_profile(xx.township, year)
-    assert profile.score is None and profile.kind_units == 0
+    assert profile.score is None
+    assert profile.kind_units == 0
     assert all(c.score is None and c.kind_average is None for c in profile.categories)
 
 
@@ -320,7 +328,8 @@ def test_office_sees_the_figures_in_the_data_island(client, xx, county):
     response = client.get(dashboard_url(county["year"], 10))
     assert response.status_code == 200
     data = island(response)
-    assert data["year"] == 2015 and data["month"] == 10
+    assert data["year"] == 2015
+    assert data["month"] == 10
     completion = {c["kind"]: c for c in data["completion"]}
     assert completion["township"]["values"] == [90.0, 70.0, 80.0]
     assert completion["township"]["overall"] == 79.0
@@ -332,7 +341,8 @@ def test_office_sees_the_figures_in_the_data_island(client, xx, county):
     ]
     assert data["trend"]["worst"] == [county["t2"].pk, county["t1"].pk]
     worst = next(u for u in data["trend"]["units"] if u["id"] == county["t2"].pk)
-    assert worst["values"][4] == 50.0 and worst["values"][-1] == 25.0
+    assert worst["values"][4] == 50.0
+    assert worst["values"][-1] == 25.0
     colors = [c["code"] for c in data["statuses"]["colors"]]
     assert dict(zip(colors, data["statuses"]["total"], strict=True)) == {
         "red": 0,
@@ -348,7 +358,8 @@ def test_office_sees_the_figures_in_the_data_island(client, xx, county):
     assert data["inspections"]["findings"] == [1, 0, 2, 0]
     assert data["thresholds"] == {"green": 95.0, "amber": 80.0}
     html = response.content.decode()
-    assert "vendor/echarts/echarts.min.js" in html and "js/dashboard.js" in html
+    assert "vendor/echarts/echarts.min.js" in html
+    assert "js/dashboard.js" in html
     assert "cdn" not in html.lower()
 
 

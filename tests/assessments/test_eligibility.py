@@ -346,7 +346,8 @@ def test_every_flag_explains_itself_and_names_its_rules(xx):
     flags = list(EligibilityFlag.objects.all())
     assert {f.kind for f in flags} == set(Kind.values)
     for flag in flags:
-        assert "(rules v1)" in flag.reason and str(flag.years[-1]) in flag.reason
+        assert "(rules v1)" in flag.reason
+        assert str(flag.years[-1]) in flag.reason
 
 
 def test_recompute_is_idempotent_and_follows_a_change(xx):

@@ -205,8 +205,10 @@ def test_a_liaison_exports_their_units_scorecard_with_every_indicator_explained(
     assert quote(xx.township.name) in response["Content-Disposition"]
     ws = workbook(response).active
     assert ws["A1"].value == f"{xx.township.name} · {_('Scorecard')} {year.year}"
-    assert f"{_('Total')} = " in ws["A2"].value and points(score.total) in ws["A2"].value
-    assert ws["E3"].value == _("Points") and "E3:G3" in merged(ws)
+    assert f"{_('Total')} = " in ws["A2"].value
+    assert points(score.total) in ws["A2"].value
+    assert ws["E3"].value == _("Points")
+    assert "E3:G3" in merged(ws)
     assert row_values(ws, 4)[4:7] == [_("By method"), _("Inspections"), _("Points")]
     rows = {ws.cell(row=r, column=2).value: r for r in range(5, ws.max_row + 1)}
 
@@ -215,7 +217,9 @@ def test_a_liaison_exports_their_units_scorecard_with_every_indicator_explained(
     values = row_values(ws, r)
     assert values[0] == str(Category("tasks").label)
     assert values[2] == str(Indicator.Method.MANUAL.label)
-    assert "评定" in values[3] and "抽查" in values[3] and "问题" in values[3]
+    assert "评定" in values[3]
+    assert "抽查" in values[3]
+    assert "问题" in values[3]
     assert values[3] == inputs_text(manual)
     assert [shown(v) for v in values[4:8]] == [
         points(manual.base_points),
@@ -226,7 +230,8 @@ def test_a_liaison_exports_their_units_scorecard_with_every_indicator_explained(
     assert ws.cell(row=r, column=4).alignment.wrap_text
 
     ratio = row_values(ws, rows["R1 玉露香梨新增面积"])
-    assert "1200" in ratio[3] and "%" in ratio[3]
+    assert "1200" in ratio[3]
+    assert "%" in ratio[3]
 
     subtotals = [r for r in range(5, ws.max_row + 1) if ws.cell(row=r, column=7).font.b]
     assert len(subtotals) == 5  # three thirds, bonus, total
@@ -312,7 +317,8 @@ def test_progress_export_counts_statuses_per_unit_like_the_page(client, xx, year
     assert wb.sheetnames == [_("Progress overview")]
     ws = wb.active
     assert ws["A1"].value == f"{year} · {_('Progress overview')}"
-    assert ws["D3"].value == _("Targets by status") and "D3:I3" in merged(ws)
+    assert ws["D3"].value == _("Targets by status")
+    assert "D3:I3" in merged(ws)
     colors = [str(Color(c).label) for c in ("red", "missing", "amber", "due", "green", "reported")]
     assert row_values(ws, 4)[3:9] == colors
     for offset, unit_row in enumerate(overview.units):
@@ -329,7 +335,8 @@ def test_progress_export_counts_statuses_per_unit_like_the_page(client, xx, year
     assert township[9] == pytest.approx((0.6 + 0.84) / 2)  # mean of actual / plan, capped at 1
     assert ws.cell(row=5, column=10).number_format == "0.0%"
     total = row_values(ws, 8)
-    assert total[0] == _("Total") and total[2] == overview.total == 5
+    assert total[0] == _("Total")
+    assert total[2] == overview.total == 5
     assert total[3:9] == [overview.summary[c] for c in page.context["colors"]]
     assert_prints_on_a4_landscape(ws, "$3:$4")
 
@@ -395,7 +402,8 @@ def test_results_export_lists_every_cadre_of_every_page_and_the_unit_grades(
     wb = workbook(client.get(reverse("assessments:results_xlsx", args=[year.pk])))
     cadres, units = wb.worksheets
     assert cadres["A1"].value == f"{year} · {_('Annual grades of cadres')}"
-    assert cadres["F3"].value == _("Parts of the composite") and "F3:I3" in merged(cadres)
+    assert cadres["F3"].value == _("Parts of the composite")
+    assert "F3:I3" in merged(cadres)
     assert row_values(cadres, 4)[5:8] == ["德", "廉", "绩"]
     results = list(page.context["page"].paginator.object_list)
     assert cadres.max_row == 4 + len(results) == 4 + 5
@@ -416,7 +424,8 @@ def test_results_export_keeps_the_grade_filter(client, xx, year, graded):
     client.force_login(xx.office)
     url = reverse("assessments:results_xlsx", args=[year.pk])
     ws = workbook(client.get(url + "?grade=basic")).worksheets[0]
-    assert ws.max_row == 5 and ws["C5"].value == result.cadre.name
+    assert ws.max_row == 5
+    assert ws["C5"].value == result.cadre.name
     ws = workbook(client.get(url + "?changed=1")).worksheets[0]
     assert ws.max_row == 5
 

@@ -89,7 +89,8 @@ def test_the_excellent_quota_is_a_fifth_of_the_group_raised_for_a_unit_graded_go
     excellent = [r for r in results if r.grade == "excellent"]
     assert len(excellent) == 2  # floor(20 % × 10)
     third = next(r for r in results if r.cadre_id == eight[0].pk)  # 96: third best
-    assert third.grade == "competent" and third.caps[-1]["rule"] == "quota"
+    assert third.grade == "competent"
+    assert third.caps[-1]["rule"] == "quota"
     _unit_grade(year, xx.township, "good")
     results = grading.results_propose(year=year)
     assert len([r for r in results if r.grade == "excellent"]) == 2  # floor(25 % × 10) = 2
@@ -217,7 +218,8 @@ def test_a_cadre_nobody_rated_on_morality_cannot_be_excellent(xx, year, eight):
     _moral(year, {xx.cadre: "88"})
     results = {r.cadre_id: r for r in grading.results_propose(year=year)}
     unrated = results[xx.other_cadre.pk]
-    assert unrated.composite == D(100) and unrated.grade == "competent"
+    assert unrated.composite == D(100)
+    assert unrated.grade == "competent"
     assert [c["rule"] for c in unrated.caps] == ["no_ballots"]
     assert results[xx.cadre.pk].grade == "excellent"  # (30×88 + 20×100 + 30×100) / 80 = 95.5
 

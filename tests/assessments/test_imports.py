@@ -133,20 +133,25 @@ def units_file():
 
 def test_units_import_builds_the_tree_and_updates_known_units(xx):
     result = run("units", units_file(), xx.office)
-    assert result.ok and result.committed
+    assert result.ok
+    assert result.committed
     assert counts(result) == (2, 1, 0)
     town = Unit.objects.get(code="XX-T2")
     branch = Unit.objects.get(code="XX-G1")
-    assert branch.parent == town and branch.path.startswith(town.path)
-    assert town.parent == xx.county and town.established_on == dt.date(2001, 1, 1)
-    assert town.short_name == "城关" and town.kind == Unit.Kind.TOWNSHIP
+    assert branch.parent == town
+    assert branch.path.startswith(town.path)
+    assert town.parent == xx.county
+    assert town.established_on == dt.date(2001, 1, 1)
+    assert town.short_name == "城关"
+    assert town.kind == Unit.Kind.TOWNSHIP
     assert Unit.objects.get(code="XX-T1").name == "龙泉镇（新名）"
 
 
 def test_importing_the_same_units_file_twice_changes_nothing(xx):
     run("units", units_file(), xx.office)
     again = run("units", units_file(), xx.office)
-    assert again.ok and counts(again) == (0, 0, 3)
+    assert again.ok
+    assert counts(again) == (0, 0, 3)
 
 
 def test_a_known_unit_with_a_new_parent_moves_with_its_subtree(xx):
@@ -154,7 +159,8 @@ def test_a_known_unit_with_a_new_parent_moves_with_its_subtree(xx):
     result = run("units", xlsx({"单位": rows}), xx.office)
     assert counts(result) == (0, 1, 0)
     moved = Unit.objects.get(code="XX-D1")
-    assert moved.parent == xx.county and moved.depth == xx.county.depth + 1
+    assert moved.parent == xx.county
+    assert moved.depth == xx.county.depth + 1
 
 
 def test_units_with_errors_in_several_rows_write_nothing_and_list_every_problem(xx, pq):
@@ -171,7 +177,8 @@ def test_units_with_errors_in_several_rows_write_nothing_and_list_every_problem(
         ["XX-N7", "新单位七", "", "乡镇", "", 0, None],  # row 9: a new unit needs a parent
     ]
     result = run("units", xlsx({"单位": rows}), xx.office)
-    assert not result.ok and not result.committed
+    assert not result.ok
+    assert not result.committed
     assert Unit.objects.count() == before
     assert where(result) == {
         ("单位", 2, "单位类别"),
@@ -184,7 +191,9 @@ def test_units_with_errors_in_several_rows_write_nothing_and_list_every_problem(
         ("单位", 9, "上级单位代码"),
     }
     messages = {p.row: p.message for p in result.problems if p.column != "上级单位代码"}
-    assert "村" in messages[2] and "乡镇" in messages[2]  # the allowed labels are listed
+    # The allowed labels are listed:
+    assert "村" in messages[2]
+    assert "乡镇" in messages[2]
     assert "7" in messages[8]
     assert any("ZZ-404" in p.message for p in result.problems if p.row == 4)
 
@@ -245,9 +254,11 @@ def test_cadres_import_creates_cadres_and_records_a_move(xx):
     assert (new.gender, new.unit, new.is_leading) == ("f", xx.township, True)
     assert new.posts.get().started_on == dt.date(2014, 1, 1)
     moved = Cadre.objects.get(number="XX-0001")
-    assert moved.unit == xx.department and moved.title == "副局长"
+    assert moved.unit == xx.department
+    assert moved.title == "副局长"
     posts = list(Post.objects.filter(cadre=moved).order_by("started_on"))
-    assert len(posts) == 2 and posts[0].ended_on == dt.date(2015, 4, 30)
+    assert len(posts) == 2
+    assert posts[0].ended_on == dt.date(2015, 4, 30)
     again = run("cadres", cadres_file(), xx.office)
     assert counts(again) == (0, 0, 2)
 
@@ -375,9 +386,11 @@ def test_catalog_import_sets_weights_and_the_indicator_tree(xx, year):
     township = CategoryWeights.objects.get(year=year, unit_kind="township")
     assert (township.party, township.industry, township.tasks) == (30, 40, 30)
     child = Indicator.objects.get(year=year, code="P-1")
-    assert child.parent.code == "P" and child.method == "levels"
+    assert child.parent.code == "P"
+    assert child.method == "levels"
     pears = Indicator.objects.get(year=year, code="I-1")
-    assert pears.max_points == Decimal("20.5") and pears.lead_department == xx.department
+    assert pears.max_points == Decimal("20.5")
+    assert pears.lead_department == xx.department
     assert Indicator.objects.get(year=year, code="T-1").is_veto
     assert Indicator.objects.get(year=year, code="P").unit_kinds == ["township", "department"]
     again = run("catalog", catalog_file(), xx.office, year)
@@ -416,7 +429,8 @@ def test_a_closed_years_catalog_is_refused(xx, year):
     AssessmentYear.objects.filter(pk=year.pk).update(status="closed")
     year.refresh_from_db()
     result = run("catalog", catalog_file(), xx.office, year)
-    assert not result.ok and not Indicator.objects.filter(year=year).exists()
+    assert not result.ok
+    assert not Indicator.objects.filter(year=year).exists()
 
 
 # --- targets ------------------------------------------------------------------------------
@@ -439,7 +453,8 @@ def test_targets_import_assigns_targets_with_milestones(xx, year, catalog):
     assert result.ok, result.problems
     assert counts(result) == (2, 0, 0)
     target = Target.objects.get(unit=xx.township, indicator__code="I-1")
-    assert target.target_value == 3000 and target.measure == "亩"
+    assert target.target_value == 3000
+    assert target.measure == "亩"
     assert dict(Milestone.objects.filter(target=target).values_list("month", "planned_value")) == {
         6: Decimal(1500),
         12: Decimal(3000),
@@ -505,10 +520,13 @@ def test_progress_import_records_reports(xx, year, target):
     assert result.ok, result.problems
     assert counts(result) == (2, 0, 0)
     january, february = ProgressReport.objects.filter(target=target).order_by("month")
-    assert january.status == "approved" and january.reviewed_by == xx.office
+    assert january.status == "approved"
+    assert january.reviewed_by == xx.office
     assert not january.is_late
-    assert february.status == "submitted" and february.is_late
-    assert february.actual_value == 250 and february.submitted_by == xx.office
+    assert february.status == "submitted"
+    assert february.is_late
+    assert february.actual_value == 250
+    assert february.submitted_by == xx.office
     assert counts(run("progress", progress_file(), xx.office, year)) == (0, 0, 2)
 
 
@@ -649,9 +667,11 @@ def test_upload_preview_confirm_imports_and_deletes_the_file(client, xx, setting
     stored = Path(settings.MEDIA_ROOT) / "imports" / f"{token}.xlsx"
     assert stored.exists()
     page = response.content.decode()
-    assert "XX-T2 城关镇" in page and "龙泉镇（新名）" in page
+    assert "XX-T2 城关镇" in page
+    assert "龙泉镇（新名）" in page
     response = client.post(reverse("assessments:import_confirm"), {"token": token})
-    assert response.status_code == 200 and response.context["done"]
+    assert response.status_code == 200
+    assert response.context["done"]
     assert Unit.objects.filter(code__in=["XX-T2", "XX-G1"]).count() == 2
     assert not stored.exists()
     # The token is spent: confirming again imports nothing more.
@@ -667,7 +687,8 @@ def test_a_long_preview_lists_the_first_rows_and_counts_the_rest(client, xx, mon
     )
     sheet = response.context["sheets"][0]
     assert sheet["counts"] == (2, 1, 0)
-    assert len(sheet["created"]) == 1 and sheet["created_more"] == 1
+    assert len(sheet["created"]) == 1
+    assert sheet["created_more"] == 1
 
 
 def test_a_preview_with_problems_keeps_no_file_and_offers_no_confirm(client, xx, settings):
@@ -676,7 +697,8 @@ def test_a_preview_with_problems_keeps_no_file_and_offers_no_confirm(client, xx,
     response = client.post(
         reverse("assessments:import_preview"), {"kind": "units", "file": xlsx({"单位": rows})}
     )
-    assert response.status_code == 200 and response.context["token"] == ""
+    assert response.status_code == 200
+    assert response.context["token"] == ""
     assert "单位类别" in response.content.decode()
     assert not list((Path(settings.MEDIA_ROOT) / "imports").glob("*.xlsx"))
 
@@ -686,7 +708,8 @@ def test_a_refused_file_shows_the_reason_on_the_centre(client, xx):
     upload = SimpleUploadedFile("单位.xlsx", b"just text")
     response = client.post(reverse("assessments:import_preview"), {"kind": "units", "file": upload})
     assert response.status_code == 200
-    assert response.context["error_kind"] == "units" and "单位.xlsx" in response.context["error"]
+    assert response.context["error_kind"] == "units"
+    assert "单位.xlsx" in response.context["error"]
 
 
 def test_another_users_token_imports_nothing(client, xx, settings):
@@ -719,7 +742,8 @@ def test_year_bound_imports_take_the_year_from_the_page(client, xx, year, catalo
     response = client.post(
         reverse("assessments:import_preview"), {"kind": "targets", "file": targets_file()}
     )
-    assert response.status_code == 200 and response.context["error_kind"] == "targets"
+    assert response.status_code == 200
+    assert response.context["error_kind"] == "targets"
     response = client.post(
         reverse("assessments:import_preview"),
         {"kind": "targets", "year": year.pk, "file": targets_file()},
@@ -782,7 +806,8 @@ def test_a_closed_years_targets_are_refused_as_a_whole(xx, year, catalog, status
     year.refresh_from_db()
     Target.objects.filter(year=year, indicator__code="P-1").delete()
     result = run("targets", targets_file(value=3200), xx.office, year)
-    assert not result.ok and not result.committed
+    assert not result.ok
+    assert not result.committed
     assert where(result) == {("目标任务", None, "")}
     assert Target.objects.get(year=year, indicator__code="I-1").target_value == 3000
     assert not Target.objects.filter(year=year, indicator__code="P-1").exists()
@@ -794,7 +819,8 @@ def test_a_year_that_is_not_a_plain_number_is_ignored_not_a_crash(client, xx, ye
     year at all."""
     client.force_login(xx.office)
     centre = client.get(reverse("assessments:import_centre"), {"year": odd})
-    assert centre.status_code == 200 and centre.context["chosen_year"] == year
+    assert centre.status_code == 200
+    assert centre.context["chosen_year"] == year
     preview = client.post(
         reverse("assessments:import_preview"),
         {"kind": "targets", "year": odd, "file": targets_file()},

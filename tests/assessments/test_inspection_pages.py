@@ -141,7 +141,8 @@ def test_log_counts_inspections_by_kind_for_the_year(client, xx, year):
         "spot": 25,
         "interview": 1,
     }
-    assert counts.of("centralized") == 4 and counts.of("spot") == 25
+    assert counts.of("centralized") == 4
+    assert counts.of("spot") == 25
     assert counts.total == 30  # the year's figures, whatever the filter
 
 
@@ -180,7 +181,9 @@ def test_log_is_paginated(client, xx, year, settings):
         inspect(xx, year)
     client.force_login(xx.office)
     page = client.get(list_url(year), {"page": 3}).context["page"]
-    assert page.number == 3 and len(page) == 1 and page.paginator.count == 5
+    assert page.number == 3
+    assert len(page) == 1
+    assert page.paginator.count == 5
 
 
 # ---- a new inspection --------------------------------------------------------------------------
@@ -201,9 +204,12 @@ def test_office_records_an_inspection_of_units_and_their_cadres(client, xx, year
         },
     )
     inspection = Inspection.objects.get()
-    assert response.status_code == 302 and response.url == detail_url(inspection)
-    assert inspection.year == year and inspection.kind == "centralized"
-    assert inspection.held_on == dt.date(2015, 5, 20) and inspection.recorded_by == xx.office
+    assert response.status_code == 302
+    assert response.url == detail_url(inspection)
+    assert inspection.year == year
+    assert inspection.kind == "centralized"
+    assert inspection.held_on == dt.date(2015, 5, 20)
+    assert inspection.recorded_by == xx.office
     assert set(inspection.units.all()) == {xx.township, xx.department}
     assert list(inspection.cadres.all()) == [xx.cadre]
 
@@ -214,7 +220,9 @@ def test_new_inspection_offers_only_the_assessed_units_of_the_years_county(clien
     form = client.get(reverse("assessments:inspection_create", args=[year.pk])).context["form"]
     units = set(form.fields["units"].queryset)
     assert units == {xx.committee, xx.township, xx.department}
-    assert xx.county not in units and grassroots not in units and pq.township not in units
+    assert xx.county not in units
+    assert grassroots not in units
+    assert pq.township not in units
     assert pq.cadre not in form.fields["cadres"].queryset
 
 
@@ -252,7 +260,8 @@ def test_new_inspection_needs_a_unit_checked(client, xx, year):
         reverse("assessments:inspection_create", args=[year.pk]),
         {"kind": "spot", "title": "抽查", "held_on": "2015-05-20", "inspectors": "考核办"},
     )
-    assert response.status_code == 200 and response.context["form"].errors["units"]
+    assert response.status_code == 200
+    assert response.context["form"].errors["units"]
     assert not Inspection.objects.exists()
 
 
@@ -275,7 +284,8 @@ def test_detail_shows_units_cadres_and_findings_and_the_office_gets_the_finding_
     assert set(form.fields["unit"].queryset) == {xx.township, xx.department}
     assert set(form.fields["cadre"].queryset) == {xx.cadre, xx.other_cadre}
     page = response.content.decode()
-    assert xx.cadre.name in page and "资料归档不及时" in page
+    assert xx.cadre.name in page
+    assert "资料归档不及时" in page
 
     client.force_login(xx.leader)
     assert client.get(detail_url(inspection)).context["form"] is None
@@ -348,7 +358,8 @@ def test_a_finding_on_a_unit_the_inspection_did_not_check_is_refused_and_nothing
     assert response.status_code == 200
     assert response.context["form"].errors["unit"]
     assert response.context["inspection"] == inspection  # the detail page, with the errors
-    assert not Finding.objects.exists() and not Rectification.objects.exists()
+    assert not Finding.objects.exists()
+    assert not Rectification.objects.exists()
 
     with pytest.raises(ValidationError) as refused:
         services.finding_add(inspection=inspection, unit=xx.department, description="问题")
@@ -394,7 +405,8 @@ def test_points_without_an_indicator_are_refused(client, xx, year):
     response = client.post(
         add_url(inspection), {"unit": xx.township.pk, "points": "-1", "description": "问题"}
     )
-    assert response.status_code == 200 and response.context["form"].errors["indicator"]
+    assert response.status_code == 200
+    assert response.context["form"].errors["indicator"]
     assert not Finding.objects.exists()
 
 
@@ -406,7 +418,8 @@ def test_points_on_an_indicator_the_unit_has_no_target_on_are_refused(client, xx
         add_url(inspection),
         {"unit": xx.township.pk, "indicator": unassigned.pk, "points": "-1", "description": "x"},
     )
-    assert response.status_code == 200 and response.context["form"].errors["indicator"]
+    assert response.status_code == 200
+    assert response.context["form"].errors["indicator"]
     assert not Finding.objects.exists()
 
 
@@ -429,7 +442,8 @@ def test_a_finding_with_a_rectification_opens_an_item_that_the_office_closes_wit
     )
     item = Rectification.objects.get()
     assert (item.status, item.unit, item.year) == ("open", xx.township, year)
-    assert item.deadline == dt.date(2015, 8, 31) and item.finding == Finding.objects.get()
+    assert item.deadline == dt.date(2015, 8, 31)
+    assert item.finding == Finding.objects.get()
 
     with time_machine.travel(TODAY, tick=False):
         listed = client.get(items_url(year)).context["page"]
@@ -440,10 +454,13 @@ def test_a_finding_with_a_rectification_opens_an_item_that_the_office_closes_wit
     response = client.post(
         close_url(item), {"closed_on": "2015-08-20", "closing_note": "已制定制度，现场核实"}
     )
-    assert response.status_code == 302 and response.url == items_url(year)
+    assert response.status_code == 302
+    assert response.url == items_url(year)
     item.refresh_from_db()
-    assert item.status == "closed" and item.closed_on == dt.date(2015, 8, 20)
-    assert item.closing_note == "已制定制度，现场核实" and item.closed_by == xx.office
+    assert item.status == "closed"
+    assert item.closed_on == dt.date(2015, 8, 20)
+    assert item.closing_note == "已制定制度，现场核实"
+    assert item.closed_by == xx.office
     assert client.get(close_url(item)).context["form"] is None  # nothing left to close
 
 
@@ -451,9 +468,11 @@ def test_closing_an_item_without_a_record_is_refused(client, xx, year):
     item = rectify(inspect(xx, year), xx.township)
     client.force_login(xx.office)
     response = client.post(close_url(item), {"closed_on": "2015-08-20", "closing_note": "  "})
-    assert response.status_code == 200 and response.context["form"].errors["closing_note"]
+    assert response.status_code == 200
+    assert response.context["form"].errors["closing_note"]
     item.refresh_from_db()
-    assert item.status == "open" and item.closed_on is None
+    assert item.status == "open"
+    assert item.closed_on is None
 
     with pytest.raises(ValidationError):
         services.rectification_close(
@@ -469,8 +488,10 @@ def test_a_rectification_needs_both_what_to_rectify_and_a_deadline(client, xx, y
     response = client.post(
         add_url(inspection), {"unit": xx.township.pk, "description": "问题", "rectify": "整改"}
     )
-    assert response.status_code == 200 and response.context["form"].errors["rectify_by"]
-    assert not Finding.objects.exists() and not Rectification.objects.exists()
+    assert response.status_code == 200
+    assert response.context["form"].errors["rectify_by"]
+    assert not Finding.objects.exists()
+    assert not Rectification.objects.exists()
 
 
 def test_rectification_list_filters_open_closed_overdue_and_by_unit(client, xx, year):
@@ -511,7 +532,8 @@ def test_liaison_sees_only_their_own_units_rectification_items(client, xx, year)
     assert response.context["counts"]["open"] == 1
     assert list(response.context["form"].fields["unit"].queryset) == [xx.township]
     page = response.content.decode()
-    assert "本单位整改" in page and "财政局整改" not in page
+    assert "本单位整改" in page
+    assert "财政局整改" not in page
     # asking for the neighbour's unit is not a valid choice: still only their own items
     assert list(client.get(items_url(year), {"unit": xx.department.pk}).context["page"]) == [own]
     # reading is all a liaison does
@@ -561,7 +583,8 @@ def test_another_countys_office_gets_404_on_every_object_url(client, xx, pq, yea
     )
     item.refresh_from_db()
     assert item.status == "open"
-    assert Inspection.objects.count() == 1 and Finding.objects.count() == 1
+    assert Inspection.objects.count() == 1
+    assert Finding.objects.count() == 1
 
 
 def test_another_countys_liaison_gets_404_on_the_rectification_list(client, xx, pq, year):
@@ -598,7 +621,8 @@ def test_leader_gets_403_on_every_write(client, xx, year):
     assert client.post(close_url(item), post).status_code == 403
     item.refresh_from_db()
     assert item.status == "open"
-    assert Inspection.objects.count() == 1 and Finding.objects.count() == 1
+    assert Inspection.objects.count() == 1
+    assert Finding.objects.count() == 1
 
 
 def test_adding_a_finding_is_post_only(client, xx, year):

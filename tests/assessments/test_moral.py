@@ -77,7 +77,8 @@ def test_an_incomplete_ballot_is_refused_and_the_code_stays_unused(round_, leade
     with pytest.raises(ValidationError):
         moral.ballot_cast(code=code.code, answers=answers, today=DAY)
     code.refresh_from_db()
-    assert not code.used and not Ballot.objects.exists()
+    assert not code.used
+    assert not Ballot.objects.exists()
 
 
 def test_ballots_outside_the_round_dates_are_refused(round_, leader):
@@ -116,7 +117,8 @@ def test_moral_score_by_hand(round_, leader):
         "peers": "93.6000",
         "subordinates": "90.0000",
     }
-    assert result.ballots == 4 and not result.threshold_breached
+    assert result.ballots == 4
+    assert not result.threshold_breached
     # 政治品德 for peers: (3×100 + 4×60) / 7 = 77.142857...
     assert D(result.by_dimension["政治品德"]) < D(100)
 

@@ -102,7 +102,8 @@ def test_office_creates_the_default_template_once(client, xx, year):
     assert reverse("assessments:moral_template_create", args=[year.pk]) in page.text
 
     response = client.post(reverse("assessments:moral_template_create", args=[year.pk]))
-    assert response.status_code == 302 and response["Location"] == home
+    assert response.status_code == 302
+    assert response["Location"] == home
     page = client.get(home)
     for text in (
         "政治品德",
@@ -124,7 +125,8 @@ def test_office_opens_a_round_of_the_countys_assessed_units(client, xx, pq, year
     form = client.get(url).context["form"]
     choices = set(form.fields["units"].queryset)
     assert {xx.township, xx.department, xx.committee} <= choices
-    assert xx.county not in choices and pq.township not in choices
+    assert xx.county not in choices
+    assert pq.township not in choices
 
     today = timezone.localdate()
     response = client.post(
@@ -140,7 +142,8 @@ def test_office_opens_a_round_of_the_countys_assessed_units(client, xx, pq, year
     round_ = MoralRound.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("assessments:moral_round", args=[round_.pk])
-    assert set(round_.units.all()) == {xx.township, xx.department} and round_.leading_only
+    assert set(round_.units.all()) == {xx.township, xx.department}
+    assert round_.leading_only
 
 
 def test_a_round_that_closes_before_it_opens_or_has_foreign_units_is_refused(client, xx, pq, year):
@@ -174,7 +177,8 @@ def test_office_issues_codes_and_the_turnout_counts_them(client, xx, round_, lea
 
     page = client.get(reverse("assessments:moral_round", args=[round_.pk]))
     row = page.context["turnout"].rows[0]
-    assert row.unit == xx.township and row.unit.rated == 2
+    assert row.unit == xx.township
+    assert row.unit.rated == 2
     public = dict(row.cells)["public"]
     assert (public.issued, public.used, public.percent) == (5, 1, 20)
     assert page.context["turnout"].total.issued == 5
@@ -208,14 +212,16 @@ def test_slips_print_the_unused_codes_with_a_qr_to_the_fragment_url(client, xx, 
         assert f"<span>{code[:5]}</span><span>{code[5:]}</span>" in page.text
         # The QR encodes <site>/ballot/#<CODE>: the code only in the fragment.
         assert qr_svg(f"http://testserver/ballot/#{code}") in page.text
-    assert peers[0] not in page.text and peers[0][:5] + "</span>" not in page.text
+    assert peers[0] not in page.text
+    assert peers[0][:5] + "</span>" not in page.text
     assert "http://testserver/ballot/" in page.text
 
     page = client.get(
         reverse("assessments:moral_slips", args=[round_.pk]),
         {"unit": xx.township.pk, "group": "public"},
     )
-    assert page.context["count"] == 2 and page.text.count("<svg") == 2
+    assert page.context["count"] == 2
+    assert page.text.count("<svg") == 2
 
 
 def test_slips_come_24_to_a_page(client, xx, round_):
@@ -232,20 +238,24 @@ def test_a_rater_casts_a_ballot_with_a_code_once(client, xx, round_, leaders):
     (code,) = _issue(round_, xx.township)
     entry = client.get(BALLOT)
     assert entry.status_code == 200
-    assert 'name="code"' in entry.text and "location.hash" in entry.text
+    assert 'name="code"' in entry.text
+    assert "location.hash" in entry.text
     assert "navbar" not in entry.text
 
     ballot = client.post(BALLOT, {"code": code.lower()})
     assert ballot.status_code == 200
     for cadre in leaders:
-        assert cadre.name in ballot.text and cadre.title in ballot.text
+        assert cadre.name in ballot.text
+        assert cadre.title in ballot.text
         assert f'name="c{cadre.pk}-j"' in ballot.text
-    assert "政治品德" in ballot.text and "理想信念坚定，对党忠诚" in ballot.text
+    assert "政治品德" in ballot.text
+    assert "理想信念坚定，对党忠诚" in ballot.text
     assert 'name="csrfmiddlewaretoken"' in ballot.text
     assert f'type="hidden" name="code" value="{code}"' in ballot.text
 
     done = _cast(client, code, _answers(round_, leaders, "fair", "excellent"))
-    assert done.status_code == 302 and done["Location"] == reverse("ballot:done")
+    assert done.status_code == 302
+    assert done["Location"] == reverse("ballot:done")
     assert Ballot.objects.filter(round=round_, group="peers").count() == 2
     assert BallotAnswer.objects.filter(level="fair").count() == 2 * 10
     assert BallotCode.objects.get(code=code).used
@@ -253,7 +263,8 @@ def test_a_rater_casts_a_ballot_with_a_code_once(client, xx, round_, leaders):
     thanks = client.get(done["Location"])
     assert thanks.status_code == 200
     assert "ballot-done" in thanks.text
-    assert round_.name not in thanks.text and xx.township.name not in thanks.text
+    assert round_.name not in thanks.text
+    assert xx.township.name not in thanks.text
 
     again = _cast(client, code, _answers(round_, leaders))
     assert again.status_code == 200
@@ -267,7 +278,8 @@ def test_a_wrong_code_shows_only_the_error(client, xx, round_, leaders):
     assert response.status_code == 200
     assert response.context["form"].errors["code"]
     assert 'id="code-error"' in response.text
-    assert leaders[0].name not in response.text and round_.name not in response.text
+    assert leaders[0].name not in response.text
+    assert round_.name not in response.text
 
 
 def test_a_code_of_a_unit_without_cadres_to_rate_is_not_used_up(client, xx, year):
@@ -358,15 +370,21 @@ def test_after_closing_the_round_page_shows_each_cadres_result(client, xx, round
     page = client.get(url)
     rows = {r.result.cadre: r for r in page.context["results"].rows}
     assert set(rows) == {wang, zhao}
-    assert rows[wang].result.score == 100 and rows[zhao].result.score == 60
+    assert rows[wang].result.score == 100
+    assert rows[zhao].result.score == 60
     assert rows[wang].result.ballots == 2
-    assert rows[wang].by_group[:2] == [100, 100] and rows[wang].by_group[2:] == [None, None]
+    assert rows[wang].by_group[:2] == [100, 100]
+    assert rows[wang].by_group[2:] == [None, None]
     assert rows[zhao].by_dimension == [60] * 5
-    assert rows[wang].judgements == [2, 0, 0, 0] and rows[zhao].judgements == [1, 0, 0, 1]
-    assert not rows[wang].result.threshold_breached and rows[zhao].result.threshold_breached
+    assert rows[wang].judgements == [2, 0, 0, 0]
+    assert rows[zhao].judgements == [1, 0, 0, 1]
+    assert not rows[wang].result.threshold_breached
+    assert rows[zhao].result.threshold_breached
     results = page.text[page.text.index('id="results"') :]
-    assert "王书记" in results and "赵镇长" in results
-    assert "100.00" in results and "60.00" in results
+    assert "王书记" in results
+    assert "赵镇长" in results
+    assert "100.00" in results
+    assert "60.00" in results
     assert results.count("badge text-bg-danger") == 1
     assert reverse("assessments:moral_codes_issue", args=[round_.pk]) not in page.text
     assert reverse("assessments:moral_round_close", args=[round_.pk]) not in page.text

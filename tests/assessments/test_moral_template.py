@@ -276,7 +276,8 @@ def test_office_renames_a_dimension_and_adds_one_with_an_item(client, xx, templa
     )
     assert response.status_code == 302
     item = MoralItem.objects.get(dimension=style)
-    assert item.name == "深入基层，察实情办实事" and item.code
+    assert item.name == "深入基层，察实情办实事"
+    assert item.code
     assert dict(item.weights.values_list("post_kind", "weight")) == {
         "principal": 5,
         "deputy": 4,
@@ -420,7 +421,8 @@ def test_every_change_is_refused_once_a_ballot_is_cast(client, xx, year, templat
     assert 'id="locked"' in page.text
     assert 'action="/assess/moral/' not in page.text
     response = client.post(_url("moral_template_settings", template), SETTINGS)
-    assert response.status_code == 200 and re.search(LOCKED, response.text)
+    assert response.status_code == 200
+    assert re.search(LOCKED, response.text)
     response = client.post(_url("moral_item_delete", item), follow=True)
     assert re.search(LOCKED, response.text)
     assert _snapshot(template) == before

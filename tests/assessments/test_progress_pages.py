@@ -136,7 +136,9 @@ def test_liaison_home_lists_their_units_targets_with_plan_actual_and_status(clie
     response = client.get(my_unit_url())
     assert response.status_code == 200
     home = response.context["home"]
-    assert home.year == year and home.month == 6 and home.due_month == 6
+    assert home.year == year
+    assert home.month == 6
+    assert home.due_month == 6
     assert [row.target for row in home.rows] == [on_track, unreported]
     first = home.rows[0].status
     assert (first.plan, first.actual, first.color) == (D(600), D(570), Color.GREEN)
@@ -277,7 +279,8 @@ def test_a_wrong_file_type_is_refused_and_nothing_is_saved(client, xx, year, nam
     )
     assert response.status_code == 200
     errors = response.context["form"].errors["files"]
-    assert len(errors) == 1 and name in errors[0]
+    assert len(errors) == 1
+    assert name in errors[0]
     assert name in response.content.decode()
     assert not ProgressReport.objects.exists()
     assert not Evidence.objects.exists()
@@ -294,7 +297,8 @@ def test_a_month_already_submitted_cannot_be_submitted_again(client, xx, year):
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     first.refresh_from_db()
-    assert first.actual_value == D(500) and first.revision == 1
+    assert first.actual_value == D(500)
+    assert first.revision == 1
     assert response.context["existing"] == first
     assert response.context["status"].month == 5
 
@@ -334,7 +338,8 @@ def test_a_returned_report_is_corrected_and_resubmitted_as_revision_2(client, xx
     assert report.revision == 2
     assert report.status == ProgressReport.Status.SUBMITTED
     assert report.actual_value == D(590)
-    assert report.return_reason == "" and report.reviewed_by is None
+    assert report.return_reason == ""
+    assert report.reviewed_by is None
     assert report.evidence.count() == 2  # the first file is kept
 
 
@@ -674,7 +679,8 @@ def test_overview_counts_statuses_per_unit_worst_first(client, xx, year, county_
         "reported": 0,
     }
     content = response.content.decode()
-    assert xx.township.name in content and xx.department.name in content
+    assert xx.township.name in content
+    assert xx.department.name in content
 
 
 def test_overview_filters_by_unit_kind_and_category(client, xx, year, county_progress):

@@ -176,7 +176,8 @@ def test_non_ratio_targets_are_reported_due_or_missing(xx, year):
     assert before[unreported.pk].color == Color.DUE
     assert after[reported.pk].color == Color.REPORTED
     assert after[unreported.pk].color == Color.MISSING
-    assert before[reported.pk].plan is None and before[reported.pk].ratio is None
+    assert before[reported.pk].plan is None
+    assert before[reported.pk].ratio is None
 
 
 def test_statuses_of_many_targets_take_two_queries(xx, year, django_assert_num_queries):

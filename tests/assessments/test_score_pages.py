@@ -79,7 +79,8 @@ def test_a_ratio_target_without_a_value_is_refused_and_nothing_is_assigned(clien
         reverse("assessments:target_assign", args=[year.pk]),
         {"indicator": ind.pk, "unit_kinds": ["township"]},
     )
-    assert response.status_code == 200 and response.context["form"].errors
+    assert response.status_code == 200
+    assert response.context["form"].errors
     assert not Target.objects.exists()
 
 
@@ -97,7 +98,8 @@ def test_office_sets_milestones_and_a_decision_on_the_target_page(client, xx, ye
     response = client.post(
         reverse("assessments:target_milestones", args=[target.pk]), {"m3": "10", "m6": "5"}
     )  # decreasing: refused
-    assert response.status_code == 302 and not target.milestones.exists()
+    assert response.status_code == 302
+    assert not target.milestones.exists()
 
 
 def test_rankings_show_each_kind_with_the_three_thirds(client, xx, year):
@@ -117,7 +119,9 @@ def test_scorecard_explains_each_point_and_links_to_its_source(client, xx, year)
     response = client.get(reverse("assessments:scorecard", args=[score.pk]))
     page = response.content.decode()
     assert response.status_code == 200
-    assert "抽查" in page and "问题" in page  # the finding behind the deduction
+    # The finding behind the deduction:
+    assert "抽查" in page
+    assert "问题" in page
     assert "评定" in page  # the decision's reason behind the manual points
     assert "尚未评定" not in page
     target = Target.objects.get(unit=xx.township, indicator__code="M1")
@@ -181,7 +185,8 @@ def test_a_letter_upload_that_is_not_a_pdf_is_refused(client, xx, year):
             "file": SimpleUploadedFile("letter.pdf", b"MZ\x90\x00 not a pdf"),
         },
     )
-    assert response.status_code == 200 and response.context["form"].errors
+    assert response.status_code == 200
+    assert response.context["form"].errors
     assert not year.letters.exists()
 
 

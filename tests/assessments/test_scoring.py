@@ -147,7 +147,8 @@ def test_domain_worked_example_totals_85_20_and_grades_fairly_good(year, worked_
     assert score.bonus == D("2")
     assert score.total == D("85.2")
     assert score.proposed_grade == Level.FAIR
-    assert score.rank == 1 and not score.veto_failed
+    assert score.rank == 1
+    assert not score.veto_failed
     points = {i.indicator.code: i.points for i in score.items.select_related("indicator")}
     assert points == {
         "P1": D(8),
@@ -172,10 +173,13 @@ def test_every_point_is_traceable_to_its_input(year, worked_example):
         )
     }
     ratio = items["I1"].breakdown
-    assert ratio["method"] == "ratio" and ratio["inputs"]["actual"] == "2400.00"
-    assert ratio["inputs"]["report"] is not None and ratio["inputs"]["month"] == 10
+    assert ratio["method"] == "ratio"
+    assert ratio["inputs"]["actual"] == "2400.00"
+    assert ratio["inputs"]["report"] is not None
+    assert ratio["inputs"]["month"] == 10
     orchard = items["I2"]
-    assert orchard.base_points == 15 and orchard.adjustment == -2
+    assert orchard.base_points == 15
+    assert orchard.adjustment == -2
     assert orchard.breakdown["inputs"]["level"] == "good"
     assert [f["points"] for f in orchard.breakdown["findings"]] == ["-2.00"]
     assert items["P2"].breakdown["inputs"]["score"] == "85.00"
@@ -204,7 +208,8 @@ def test_a_failed_veto_caps_the_grade_at_average_whatever_the_total(xx, year, wo
     year.grade_fair_min = D(80)
     services.scores_compute(year=year)
     score = UnitScore.objects.get(unit=worked_example)
-    assert score.veto_failed and score.total == D("85.2")
+    assert score.veto_failed
+    assert score.total == D("85.2")
     assert score.proposed_grade == Level.AVERAGE
 
 
@@ -284,7 +289,8 @@ def test_findings_keep_points_between_zero_and_max(xx, year):
     )
     services.scores_compute(year=year)
     items = {i.indicator.code: i for i in IndicatorScore.objects.select_related("indicator")}
-    assert items["T9"].points == 0 and items["T9"].adjustment == -8
+    assert items["T9"].points == 0
+    assert items["T9"].adjustment == -8
     assert items["T8"].points == 5
 
 
@@ -299,7 +305,8 @@ def test_ratio_caps_at_the_target_and_uses_the_latest_approved_report(xx, year):
     )  # submitted, not approved: does not count
     services.scores_compute(year=year)
     item = IndicatorScore.objects.get()
-    assert item.points == D(10) and item.breakdown["inputs"]["month"] == 6
+    assert item.points == D(10)
+    assert item.breakdown["inputs"]["month"] == 6
 
 
 def test_manual_points_outside_the_range_are_refused(xx, year):

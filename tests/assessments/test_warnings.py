@@ -72,15 +72,20 @@ def test_red_and_missing_targets_get_one_warning_each_and_the_unit_one_notice(
     assert {(w.target_id, w.kind) for w in issued} == {(red.pk, "lag"), (missing.pk, "missing")}
     assert green.pk not in {w.target_id for w in issued}
     lag = next(w for w in issued if w.kind == "lag")
-    assert lag.ratio == D("0.3") and lag.catch_up_by == dt.date(2015, 11, 10)
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["head@example.gov.cn"]
+    assert lag.ratio == D("0.3")
+    assert lag.catch_up_by == dt.date(2015, 11, 10)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["head@example.gov.cn"]
     body = mail.outbox[0].body
-    assert "指标R" in body and "指标M" in body and "300" in body
+    assert "指标R" in body
+    assert "指标M" in body
+    assert "300" in body
     # the next morning's run (and a second beat tick) issues and sends nothing new
     with django_capture_on_commit_callbacks(execute=True):
         assert warnings.warnings_check(on=dt.date(2015, 10, 26)) == []
         assert warnings.warnings_check(on=dt.date(2015, 10, 27)) == []
-    assert EarlyWarning.objects.count() == 2 and len(mail.outbox) == 1
+    assert EarlyWarning.objects.count() == 2
+    assert len(mail.outbox) == 1
 
 
 def test_october_is_not_checked_before_its_deadline(xx, year):
@@ -108,7 +113,8 @@ def test_a_warning_is_acknowledged_with_a_plan_escalated_when_late_and_closed_wi
         warnings.warning_close(warning=warning, note="")
     warnings.warning_close(warning=warning, note="已追上进度", on=dt.date(2015, 11, 20))
     warning.refresh_from_db()
-    assert warning.status == EarlyWarning.Status.CLOSED and not warning.is_open
+    assert warning.status == EarlyWarning.Status.CLOSED
+    assert not warning.is_open
 
 
 def test_liaisons_are_reminded_three_days_before_the_deadline_once(
@@ -123,7 +129,8 @@ def test_liaisons_are_reminded_three_days_before_the_deadline_once(
         (message,) = warnings.reminders_queue(on=dt.date(2015, 10, 22))
         assert warnings.reminders_queue(on=dt.date(2015, 10, 22)) == []
     assert message.recipient_email == "liaison@example.gov.cn"
-    assert "指标A" in message.body_text and "指标B" not in message.body_text
+    assert "指标A" in message.body_text
+    assert "指标B" not in message.body_text
     assert len(mail.outbox) == 1
     assert OutboxMessage.objects.get().status == OutboxMessage.Status.SENT
 

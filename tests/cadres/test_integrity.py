@@ -117,7 +117,8 @@ def test_office_without_the_permission_gets_403_on_every_integrity_page(client, 
         assert getattr(client, method)(url, data).status_code == 403, url
     entry.refresh_from_db()
     assert entry.status == "received"
-    assert IntegrityEntry.objects.count() == 1 and not Sanction.objects.exists()
+    assert IntegrityEntry.objects.count() == 1
+    assert not Sanction.objects.exists()
     assert not IntegrityReadLog.objects.exists()
 
 
@@ -134,7 +135,8 @@ def test_office_with_the_permission_reads_the_archive_and_each_read_is_logged(cl
     assert {(r.user_id, r.cadre_id, r.action, r.entry_id) for r in reads} == {
         (xx.office.pk, xx.cadre.pk, "archive", None)
     }
-    assert reads[0].ip == "127.0.0.1" and reads[0].at is not None
+    assert reads[0].ip == "127.0.0.1"
+    assert reads[0].at is not None
 
 
 def test_archive_page_lists_entries_and_sanctions_with_their_dates(client, xx, entry):
@@ -145,10 +147,14 @@ def test_archive_page_lists_entries_and_sanctions_with_their_dates(client, xx, e
     grant(xx.office, ARCHIVE)
     client.force_login(xx.office)
     page = client.get(reverse("cadres:integrity_archive", args=[xx.cadre.pk])).content.decode()
-    assert "2015年3月2日" in page and "2015年5月20日" in page and CONCLUSION in page
-    assert "2015年6月1日" in page and "2015年12月1日" in page
+    assert "2015年3月2日" in page
+    assert "2015年5月20日" in page
+    assert CONCLUSION in page
+    assert "2015年6月1日" in page
+    assert "2015年12月1日" in page
     assert reverse("cadres:integrity_entry_create", args=[xx.cadre.pk]) in page
-    assert REPORTER_NAME not in page and REPORTER_PHONE not in page
+    assert REPORTER_NAME not in page
+    assert REPORTER_PHONE not in page
 
 
 def test_archive_page_never_shows_the_reporter_even_to_holders_of_the_reporter_permission(
@@ -157,7 +163,8 @@ def test_archive_page_never_shows_the_reporter_even_to_holders_of_the_reporter_p
     grant(xx.office, ARCHIVE, REPORTER)
     client.force_login(xx.office)
     page = client.get(reverse("cadres:integrity_archive", args=[xx.cadre.pk])).content.decode()
-    assert REPORTER_NAME not in page and REPORTER_PHONE not in page
+    assert REPORTER_NAME not in page
+    assert REPORTER_PHONE not in page
     assert not IntegrityReadLog.objects.filter(action="reporter").exists()
 
 
@@ -165,7 +172,8 @@ def test_entry_page_logs_an_entry_read(client, xx, entry):
     grant(xx.office, ARCHIVE)
     client.force_login(xx.office)
     page = client.get(reverse("cadres:integrity_entry_detail", args=[entry.pk]))
-    assert page.status_code == 200 and SUMMARY in page.content.decode()
+    assert page.status_code == 200
+    assert SUMMARY in page.content.decode()
     read = IntegrityReadLog.objects.get()
     assert (read.action, read.entry_id, read.cadre_id) == ("entry", entry.pk, xx.cadre.pk)
 
@@ -174,7 +182,8 @@ def test_reporter_is_absent_from_the_entry_page_without_the_reporter_permission(
     grant(xx.office, ARCHIVE)
     client.force_login(xx.office)
     html = client.get(reverse("cadres:integrity_entry_detail", args=[entry.pk])).content.decode()
-    assert REPORTER_NAME not in html and REPORTER_PHONE not in html
+    assert REPORTER_NAME not in html
+    assert REPORTER_PHONE not in html
     assert reverse("cadres:integrity_reporter_set", args=[entry.pk]) not in html
     assert not IntegrityReadLog.objects.filter(action="reporter").exists()
 
@@ -183,7 +192,8 @@ def test_reporter_is_shown_with_the_reporter_permission_and_that_read_is_logged(
     grant(xx.office, ARCHIVE, REPORTER)
     client.force_login(xx.office)
     html = client.get(reverse("cadres:integrity_entry_detail", args=[entry.pk])).content.decode()
-    assert REPORTER_NAME in html and REPORTER_PHONE in html
+    assert REPORTER_NAME in html
+    assert REPORTER_PHONE in html
     actions = sorted(IntegrityReadLog.objects.values_list("action", flat=True))
     assert actions == ["entry", "reporter"]
     assert IntegrityReadLog.objects.get(action="reporter").entry_id == entry.pk
@@ -195,7 +205,8 @@ def test_anonymous_report_has_no_reporter_record(client, xx):
     grant(xx.office, ARCHIVE, REPORTER)
     client.force_login(xx.office)
     response = client.get(reverse("cadres:integrity_entry_detail", args=[entry.pk]))
-    assert response.status_code == 200 and response.context["reporter"] is None
+    assert response.status_code == 200
+    assert response.context["reporter"] is None
 
 
 def test_reporter_string_never_reveals_the_name(xx, entry):
@@ -220,12 +231,15 @@ def test_leader_with_the_permission_reads_but_cannot_write(client, xx, entry):
     html = page.content.decode()
     assert reverse("cadres:integrity_entry_create", args=[xx.cadre.pk]) not in html
     detail = client.get(reverse("cadres:integrity_entry_detail", args=[entry.pk]))
-    assert detail.status_code == 200 and REPORTER_NAME in detail.content.decode()
-    assert "status_form" not in detail.context and "reporter_form" not in detail.context
+    assert detail.status_code == 200
+    assert REPORTER_NAME in detail.content.decode()
+    assert "status_form" not in detail.context
+    assert "reporter_form" not in detail.context
     for method, url, data in _urls(xx, entry)[2:-1]:  # every write
         assert getattr(client, method)(url, data).status_code == 403, url
     entry.refresh_from_db()
-    assert entry.status == "received" and IntegrityEntry.objects.count() == 1
+    assert entry.status == "received"
+    assert IntegrityEntry.objects.count() == 1
     assert IntegrityReporter.objects.get(entry=entry).name == REPORTER_NAME
 
 
@@ -294,8 +308,11 @@ def test_read_log_lists_reads_newest_first_with_who_whose_and_what(client, xx, e
     assert [r.action for r in reads] == ["reporter", "entry", "archive"]
     assert {r.user_id for r in reads} == {xx.leader.pk}
     html = response.content.decode()
-    assert xx.leader.username in html and xx.cadre.name in html and f"#{entry.pk}" in html
-    assert SUMMARY not in html and REPORTER_NAME not in html
+    assert xx.leader.username in html
+    assert xx.cadre.name in html
+    assert f"#{entry.pk}" in html
+    assert SUMMARY not in html
+    assert REPORTER_NAME not in html
 
 
 def test_read_log_filters_by_cadre_and_shows_only_the_users_county(client, xx, pq, entry):
@@ -320,7 +337,8 @@ def test_read_log_is_paginated(client, xx, settings):
     grant(xx.office, LOG)
     client.force_login(xx.office)
     page = client.get(reverse("cadres:integrity_log"), {"page": 3}).context["page"]
-    assert page.paginator.num_pages == 3 and len(page) == 2
+    assert page.paginator.num_pages == 3
+    assert len(page) == 2
 
 
 # Recording and verifying entries
@@ -354,7 +372,8 @@ def test_entry_form_refuses_a_missing_summary_and_a_future_date(client, xx):
     client.force_login(xx.office)
     url = reverse("cadres:integrity_entry_create", args=[xx.cadre.pk])
     response = client.post(url, {"source": "12380_sms", "received_on": "2015-04-01"})
-    assert response.status_code == 200 and "summary" in response.context["form"].errors
+    assert response.status_code == 200
+    assert "summary" in response.context["form"].errors
     response = client.post(
         url, {"source": "12380_sms", "received_on": "2999-01-01", "summary": "x"}
     )
@@ -390,7 +409,8 @@ def test_status_goes_received_verifying_verified(xx, entry):
 def test_verification_may_also_conclude_partly_verified_or_unfounded(xx, entry, final):
     entry = verify(entry, xx.office, status=final)
     entry.refresh_from_db()
-    assert entry.status == final and entry.is_allegation == (final == "unfounded")
+    assert entry.status == final
+    assert entry.is_allegation == (final == "unfounded")
 
 
 def test_received_cannot_jump_to_verified(xx, entry):
@@ -404,7 +424,8 @@ def test_received_cannot_jump_to_verified(xx, entry):
         )
     assert "status" in error.value.error_dict
     entry.refresh_from_db()
-    assert entry.status == "received" and entry.verified_on is None
+    assert entry.status == "received"
+    assert entry.verified_on is None
 
 
 def test_verified_without_a_conclusion_or_date_is_refused_and_nothing_is_saved(xx, entry):
@@ -480,7 +501,8 @@ def test_reporter_can_be_corrected_only_with_the_reporter_permission(client, xx,
     assert client.post(url, {"name": "钱举报人", "contact": ""}).status_code == 302
     assert IntegrityReporter.objects.get(entry=entry).name == "钱举报人"
     response = client.post(url, {"name": "", "contact": ""})
-    assert response.status_code == 200 and response.context["reporter_form"].errors
+    assert response.status_code == 200
+    assert response.context["reporter_form"].errors
     assert IntegrityReporter.objects.get(entry=entry).name == "钱举报人"
 
 
@@ -506,7 +528,8 @@ def test_sanction_form_refuses_until_before_from(client, xx):
             "in_force_until": "2015-05-01",
         },
     )
-    assert response.status_code == 200 and response.context["form"].errors
+    assert response.status_code == 200
+    assert response.context["form"].errors
     assert not Sanction.objects.exists()
 
 
@@ -595,7 +618,8 @@ def test_set_based_violation_helper_finds_the_right_cadres_in_one_query(
     ids = [xx.cadre.pk, xx.other_cadre.pk, pq.cadre.pk, pq.other_cadre.pk]
     with django_assert_num_queries(1):
         found = services.cadres_with_verified_violation(ids, 2015)
-    assert found == {xx.cadre.pk: latest} and first != latest
+    assert found == {xx.cadre.pk: latest}
+    assert first != latest
     with django_assert_num_queries(1):
         assert services.cadres_with_verified_violation(ids, 2016) == {pq.cadre.pk: other_year}
 

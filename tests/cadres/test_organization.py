@@ -19,7 +19,8 @@ def test_units_get_tree_paths_so_a_subtree_is_one_filter():
     committee = UnitFactory(code="C", kind=Unit.Kind.COMMITTEE, parent=county)
     department = UnitFactory(code="D", kind=Unit.Kind.DEPARTMENT, parent=committee)
     township = UnitFactory(code="T", kind=Unit.Kind.TOWNSHIP, parent=county)
-    assert department.path.startswith(committee.path) and committee.path.startswith(county.path)
+    assert department.path.startswith(committee.path)
+    assert committee.path.startswith(county.path)
     assert (county.depth, committee.depth, department.depth) == (0, 1, 2)
     subtree = Unit.objects.filter(path__startswith=committee.path)
     assert set(subtree) == {committee, department}
@@ -35,8 +36,10 @@ def test_moving_a_unit_moves_its_whole_subtree():
     services.unit_update(unit=dept, parent=b)
     dept.refresh_from_db()
     branch.refresh_from_db()
-    assert dept.parent == b and dept.path.startswith(b.path)
-    assert branch.path.startswith(dept.path) and branch.depth == 3
+    assert dept.parent == b
+    assert dept.path.startswith(b.path)
+    assert branch.path.startswith(dept.path)
+    assert branch.depth == 3
     assert not Unit.objects.filter(path__startswith=a.path).exclude(pk=a.pk).exists()
 
 
@@ -90,7 +93,8 @@ def test_a_new_post_must_start_after_the_current_one():
             post_kind="staff",
             on=dt.date(2013, 1, 1),
         )
-    assert cadre.posts.count() == 1 and cadre.posts.get().ended_on is None
+    assert cadre.posts.count() == 1
+    assert cadre.posts.get().ended_on is None
 
 
 def test_database_refuses_two_open_posts():
@@ -119,7 +123,8 @@ def test_account_mirrors_its_role_as_a_group_and_cadre_accounts_link_the_cadre()
     user = make_user(Role.CADRE, county, cadre=cadre)
     assert list(office.groups.values_list("name", flat=True)) == ["office"]
     cadre.refresh_from_db()
-    assert cadre.user == user and user.account.unit == cadre.unit
+    assert cadre.user == user
+    assert user.account.unit == cadre.unit
 
 
 def test_cadre_account_needs_a_cadre():

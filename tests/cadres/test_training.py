@@ -196,7 +196,8 @@ def test_a_leader_reads_but_cannot_write(client, xx):
     url = reverse("cadres:training_end", args=[a.pk])
     assert client.post(url, {"ended_on": "2016-09-01"}).status_code == 403
     a.refresh_from_db()
-    assert a.ended_on is None and TrainingAssignment.objects.count() == 1
+    assert a.ended_on is None
+    assert TrainingAssignment.objects.count() == 1
 
 
 @pytest.mark.parametrize("role", ["liaison", "cadre_user"])
@@ -221,7 +222,8 @@ def test_another_countys_office_gets_404(client, xx, pq):
     assert response.status_code == 404
     assert client.get(reverse("cadres:training_list")).context["page"].paginator.count == 0
     a.refresh_from_db()
-    assert a.ended_on is None and TrainingAssignment.objects.count() == 1
+    assert a.ended_on is None
+    assert TrainingAssignment.objects.count() == 1
 
 
 def test_the_form_offers_only_cadres_in_scope(client, xx, pq):

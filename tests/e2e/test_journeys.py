@@ -126,7 +126,8 @@ def test_the_office_sets_up_a_year_and_imports_its_catalog_and_targets(live_serv
     imported = Target.objects.get(year=year)
     assert (imported.unit, imported.indicator.code) == (xx.township, "I1")
     assert imported.target_value == Decimal(1200)
-    assert "新植玉露香梨" in targets_page and xx.township.name in targets_page
+    assert "新植玉露香梨" in targets_page
+    assert xx.township.name in targets_page
     assert (SCREENSHOTS / "journey-office-import-targets-2-done.png").exists()
 
 
@@ -284,5 +285,6 @@ def test_a_unit_name_with_markup_shows_as_text_in_the_chart_tooltips(live_server
         )
         fired = page.evaluate("() => window.__xss === 1")
     for html in (ranking, profile):
-        assert "<img" not in html and "&lt;img" in html, html
+        assert "<img" not in html, html
+        assert "&lt;img" in html, html
     assert not fired

@@ -152,7 +152,8 @@ def test_published_bulletin_reaches_every_recipient_once_through_redis_celery_an
         assert parsed["To"] == recipient
         assert parsed["X-Kaohe-Key"] == f"bulletin:{bulletin.pk}"
         subject = str(parsed["Subject"])  # RFC 2047 decoded by policy.default
-        assert "隰县" in subject and "2015" in subject, subject
+        assert "隰县" in subject, subject
+        assert "2015" in subject, subject
         parts = {}
         for part in parsed.walk():
             parts.setdefault(part.get_content_type(), []).append(part)
@@ -164,7 +165,8 @@ def test_published_bulletin_reaches_every_recipient_once_through_redis_celery_an
         (html,) = parts["text/html"]
         assert towns[0].name in html.get_content()
         (pdf,) = parts["application/pdf"]
-        assert pdf.is_attachment() and pdf.get_filename().endswith(".pdf")
+        assert pdf.is_attachment()
+        assert pdf.get_filename().endswith(".pdf")
         assert pdf.get_content() == stored_pdf
 
     pdf_path = tmp_path / "bulletin.pdf"
