@@ -1,19 +1,21 @@
 # Kaohe: what README tells a user to type.
 #   make run    set up and serve the demo county on http://127.0.0.1:8000 (SQLite, no services)
 #   make test   set up and run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)
-#   make lint   ruff, formatting and migrations check
+#   make lint   ruff, formatting, migrations check and lock files in step
+#   make lock   regenerate requirements*.lock after changing requirements*.txt
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench venv migrate demo messages worker beat stack clean
+.PHONY: run test lint lock lock-check bench venv migrate demo messages worker beat stack clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+# Installs the lock files: every package at the version pinned there (pip first, at its pin).
+$(STAMP): requirements.lock requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet "$$(grep '^pip==' requirements-dev.lock)"
+	$(PY) -m pip install --quiet -r requirements-dev.lock
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -39,11 +41,32 @@ bench: $(STAMP)
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(PY) manage.py bench
 
-lint: $(STAMP)
+lint: $(STAMP) lock-check
 	mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Regenerate the lock files from their inputs requirements.txt and requirements-dev.txt, keeping
+# the pins that still fit. PIP_COMPILE_ARGS=--upgrade moves every pin to the newest release,
+# PIP_COMPILE_ARGS="--upgrade-package django" one package. The runtime lock comes first: the
+# dev input is constrained by it.
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --allow-unsafe \
+	--strip-extras --no-emit-options $(PIP_COMPILE_ARGS)
+
+lock: $(STAMP)
+	$(PIP_COMPILE) --output-file=requirements.lock requirements.txt
+	$(PIP_COMPILE) --output-file=requirements-dev.lock requirements-dev.txt
+
+# Offline: every pin of requirements*.txt is in its lock (a changed pin without `make lock`).
+lock-check:
+	@for pair in requirements.txt:requirements.lock requirements-dev.txt:requirements-dev.lock; do \
+	  in=$${pair%%:*}; lock=$${pair#*:}; \
+	  for pin in $$(awk -F'==' '/^[A-Za-z0-9]/ { n = $$1; sub(/\[.*/, "", n); \
+	      split($$2, v, /[ \t#;]/); print tolower(n) "==" v[1] }' $$in); do \
+	    grep -qx "$$pin" $$lock || { echo "$$lock has no $$pin from $$in: run make lock"; exit 1; }; \
+	  done; \
+	done
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var
