@@ -31,8 +31,15 @@ demo: migrate
 run: demo
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
+# The 15 slowest tests are listed after each run. Outside CI the test database is kept between
+# runs (--reuse-db: PostgreSQL; SQLite tests run in memory); PYTEST_ARGS=--create-db rebuilds it.
+PYTEST_OPTS := --durations=15
+ifeq ($(filter-out false 0,$(CI)),)
+PYTEST_OPTS += --reuse-db
+endif
+
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_OPTS) $(PYTEST_ARGS)
 
 # A fresh SQLite file of its own, so the first step measured is the demo load.
 bench: $(STAMP)
