@@ -2,6 +2,7 @@
 #   make run    set up and serve the demo county on http://127.0.0.1:8000 (SQLite, no services)
 #   make test   set up and run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)
 #   make lint   ruff, formatting, migrations check and lock files in step
+#   make lint-strict  import contracts (not kept yet: not part of make lint)
 #   make lock   regenerate requirements*.lock after changing requirements*.txt
 
 PYTHON ?= python3
@@ -9,7 +10,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint lock lock-check bench venv migrate demo messages worker beat stack clean
+.PHONY: run test lint lint-strict lock lock-check bench venv migrate demo messages worker beat \
+	stack clean
 
 # Installs the lock files: every package at the version pinned there (pip first, at its pin).
 $(STAMP): requirements.lock requirements-dev.lock
@@ -53,6 +55,11 @@ lint: $(STAMP) lock-check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Import contracts ([tool.importlinter] in pyproject.toml). Move into `lint` once they are kept.
+lint-strict: $(STAMP)
+	mkdir -p var
+	$(VENV)/bin/lint-imports --no-logo --cache-dir var/import-linter-cache
 
 # Regenerate the lock files from their inputs requirements.txt and requirements-dev.txt, keeping
 # the pins that still fit. PIP_COMPILE_ARGS=--upgrade moves every pin to the newest release,
