@@ -1,7 +1,7 @@
 # Kaohe: what README tells a user to type.
 #   make run    set up and serve the demo county on http://127.0.0.1:8000 (SQLite, no services)
 #   make test   set up and run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)
-#   make lint   ruff, formatting, migrations check and lock files in step
+#   make lint   ruff, formatting, templates, migrations check and lock files in step
 #   make lint-strict  import contracts and types (not clean yet: not part of make lint)
 #   make lock   regenerate requirements*.lock after changing requirements*.txt
 
@@ -54,6 +54,7 @@ lint: $(STAMP) lock-check
 	mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates/ --lint
 	$(PY) manage.py makemigrations --check --dry-run
 
 # Import contracts and types ([tool.importlinter] and [tool.mypy] in pyproject.toml: the paths
