@@ -10,8 +10,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint lint-strict lock lock-check bench venv migrate demo messages worker beat \
-	stack clean
+.PHONY: run test lint lint-strict lock lock-check pre-commit bench venv migrate demo messages \
+	worker beat stack clean
 
 # Installs the lock files: every package at the version pinned there (pip first, at its pin).
 $(STAMP): requirements.lock requirements-dev.lock
@@ -66,6 +66,11 @@ lint-strict: $(STAMP)
 	$(VENV)/bin/lint-imports --no-logo --cache-dir var/import-linter-cache || status=1; \
 	$(VENV)/bin/mypy $(MYPY_ARGS) || status=1; \
 	exit $$status
+
+# The pre-commit hooks (.pre-commit-config.yaml) on every file; `pre-commit install` runs them
+# on each commit.
+pre-commit: $(STAMP)
+	$(VENV)/bin/pre-commit run --all-files
 
 # Regenerate the lock files from their inputs requirements.txt and requirements-dev.txt, keeping
 # the pins that still fit. PIP_COMPILE_ARGS=--upgrade moves every pin to the newest release,
