@@ -1,19 +1,23 @@
 # Kaohe: what README tells a user to type.
 #   make run    set up and serve the demo county on http://127.0.0.1:8000 (SQLite, no services)
 #   make test   set up and run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)
-#   make lint   ruff, formatting and migrations check
+#   make lint   ruff, formatting, templates, migrations check and lock files in step
+#   make lint-strict  import contracts and types (not clean yet: not part of make lint)
+#   make lock   regenerate requirements*.lock after changing requirements*.txt
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench venv migrate demo messages worker beat stack clean
+.PHONY: run test lint lint-strict lock lock-check pre-commit bench venv migrate demo messages \
+	worker beat stack clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+# Installs the lock files: every package at the version pinned there (pip first, at its pin).
+$(STAMP): requirements.lock requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet "$$(grep '^pip==' requirements-dev.lock)"
+	$(PY) -m pip install --quiet -r requirements-dev.lock
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -29,8 +33,15 @@ demo: migrate
 run: demo
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
+# The 15 slowest tests are listed after each run. Outside CI the test database is kept between
+# runs (--reuse-db: PostgreSQL; SQLite tests run in memory); PYTEST_ARGS=--create-db rebuilds it.
+PYTEST_OPTS := --durations=15
+ifeq ($(filter-out false 0,$(CI)),)
+PYTEST_OPTS += --reuse-db
+endif
+
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_OPTS) $(PYTEST_ARGS)
 
 # A fresh SQLite file of its own, so the first step measured is the demo load.
 bench: $(STAMP)
@@ -39,11 +50,48 @@ bench: $(STAMP)
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(PY) manage.py bench
 
-lint: $(STAMP)
+lint: $(STAMP) lock-check
 	mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates/ --lint
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Import contracts and types ([tool.importlinter] and [tool.mypy] in pyproject.toml: the paths
+# mypy checks are its `files`). Both run, then it fails if either did. Move them into `lint`
+# once they are clean.
+lint-strict: $(STAMP)
+	mkdir -p var
+	status=0; \
+	$(VENV)/bin/lint-imports --no-logo --cache-dir var/import-linter-cache || status=1; \
+	$(VENV)/bin/mypy $(MYPY_ARGS) || status=1; \
+	exit $$status
+
+# The pre-commit hooks (.pre-commit-config.yaml) on every file; `pre-commit install` runs them
+# on each commit.
+pre-commit: $(STAMP)
+	$(VENV)/bin/pre-commit run --all-files
+
+# Regenerate the lock files from their inputs requirements.txt and requirements-dev.txt, keeping
+# the pins that still fit. PIP_COMPILE_ARGS=--upgrade moves every pin to the newest release,
+# PIP_COMPILE_ARGS="--upgrade-package django" one package. The runtime lock comes first: the
+# dev input is constrained by it.
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --allow-unsafe \
+	--strip-extras --no-emit-options $(PIP_COMPILE_ARGS)
+
+lock: $(STAMP)
+	$(PIP_COMPILE) --output-file=requirements.lock requirements.txt
+	$(PIP_COMPILE) --output-file=requirements-dev.lock requirements-dev.txt
+
+# Offline: every pin of requirements*.txt is in its lock (a changed pin without `make lock`).
+lock-check:
+	@for pair in requirements.txt:requirements.lock requirements-dev.txt:requirements-dev.lock; do \
+	  in=$${pair%%:*}; lock=$${pair#*:}; \
+	  for pin in $$(awk -F'==' '/^[A-Za-z0-9]/ { n = $$1; sub(/\[.*/, "", n); \
+	      split($$2, v, /[ \t#;]/); print tolower(n) "==" v[1] }' $$in); do \
+	    grep -qx "$$pin" $$lock || { echo "$$lock has no $$pin from $$in: run make lock"; exit 1; }; \
+	  done; \
+	done
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var
