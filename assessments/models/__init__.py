@@ -1,6 +1,7 @@
 """Assessment models, one module per part of the year."""
 
-from .bulletins import Bulletin, EarlyWarning, OutboxMessage
+from .archive import TeamAnalysis
+from .bulletins import Bulletin
 from .catalog import (
     LEVEL_ORDER,
     THREE_THIRDS,
@@ -10,6 +11,8 @@ from .catalog import (
     Indicator,
     Level,
 )
+from .consequences import Consequence
+from .eligibility import EligibilityFlag, EligibilityRules
 from .grading import (
     GRADE_ORDER,
     CadreResult,
@@ -36,18 +39,18 @@ from .moral import (
     MoralTemplate,
     RaterGroup,
 )
-from .results_use import Consequence, EligibilityFlag, EligibilityRules, TeamAnalysis
+from .outbox import OutboxMessage
+from .progress import Evidence, ProgressReport
 from .scoring import IndicatorScore, UnitScore
 from .targets import (
     BonusAward,
     Decision,
-    Evidence,
     MidtermReview,
     Milestone,
-    ProgressReport,
     ResponsibilityLetter,
     Target,
 )
+from .warnings import EarlyWarning
 
 __all__ = [
     "Consequence",
