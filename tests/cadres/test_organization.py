@@ -197,3 +197,26 @@ def test_the_ledger_is_on_the_office_page_but_not_on_my_records(client, xx):
     assert "关键时刻挺身而出" in client.get(f"/org/cadres/{xx.cadre.pk}/").content.decode()
     client.force_login(xx.cadre_user)
     assert "关键时刻挺身而出" not in client.get("/assess/me/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url_name", "app", "section"),
+    [
+        ("overview", "assessments", "overview"),
+        ("unit_profile", "assessments", "dashboard"),
+        ("unit_archive", "assessments", "units"),
+        ("team_analysis_edit", "assessments", "units"),
+        ("cadre_archive", "assessments", "cadres"),
+        ("cadre_registration_pdf", "assessments", "cadres"),
+        ("eligibility_rules", "assessments", "selection"),
+        ("training_pool", "assessments", "training"),
+        ("training_list", "cadres", "training"),
+        ("import_centre", "assessments", "import"),
+        ("scorecard", "assessments", "years"),
+        ("login", None, None),
+    ],
+)
+def test_each_page_lights_one_navigation_item(url_name, app, section):
+    from cadres.context_processors import nav_section
+
+    assert nav_section(url_name, app) == section
