@@ -6,6 +6,7 @@
 #   make lock   regenerate requirements*.lock after changing requirements*.txt
 
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -31,7 +32,7 @@ demo: migrate
 	$(PY) manage.py load_demo
 
 run: demo
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The 15 slowest tests are listed after each run. Outside CI the test database is kept between
 # runs (--reuse-db: PostgreSQL; SQLite tests run in memory); PYTEST_ARGS=--create-db rebuilds it.

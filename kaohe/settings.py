@@ -18,14 +18,21 @@ env = environ.Env(
     EMAIL_URL=(str, ""),
     DEFAULT_FROM_EMAIL=(str, "考核办 <kaohe@localhost>"),
     SECURE_COOKIES=(bool, False),
+    SECURE_SSL_REDIRECT=(bool, False),
+    SECURE_HSTS_SECONDS=(int, 0),
+    SECURE_HSTS_INCLUDE_SUBDOMAINS=(bool, False),
+    SECURE_HSTS_PRELOAD=(bool, False),
+    BEHIND_HTTPS_PROXY=(bool, False),
 )
 env_file = BASE_DIR / ".env"
 if env_file.exists():
     env.read_env(str(env_file))
 
 DEBUG = env("DEBUG")
-# The default key only serves the embedded development setup; production sets SECRET_KEY.
-SECRET_KEY = env("SECRET_KEY", default="kaohe-insecure-development-key-change-me")  # noqa: S105
+# The default key only serves the embedded development setup (make run, make demo, the tests);
+# the web server refuses to start on it with DEBUG off (kaohe/wsgi.py, kaohe.lib.checks).
+DEVELOPMENT_SECRET_KEY = "kaohe-insecure-development-key-change-me"  # noqa: S105
+SECRET_KEY = env("SECRET_KEY", default="") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -148,6 +155,16 @@ SESSION_COOKIE_SECURE = env("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = env("SECURE_COOKIES")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# HTTPS in production (see .env.example): redirect plain HTTP, tell browsers to keep to HTTPS,
+# and trust the reverse proxy's X-Forwarded-Proto header, which only a proxy in front may set.
+SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = env("SECURE_HSTS_SECONDS")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env("SECURE_HSTS_PRELOAD")
+# The browsers' HSTS preload list is for public hosts; an office's intranet host cannot be on it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if env("BEHIND_HTTPS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
