@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -28,7 +29,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 50_000
+# Limits on what is read, not only on what is uploaded: a small .xlsx can unpack to gigabytes
+# (a decompression bomb) or hold a million blank rows. The declared sizes in the zip directory
+# bound what is read: Python's zipfile never reads a member past its declared size.
+MAX_UNCOMPRESSED_BYTES = 120 * 1024 * 1024
+MAX_ROWS = 50_000  # rows of one sheet, blank rows included
+MAX_CELL_CHARS = 10_000
 REQUIRED_MARK = "*"
 HELP_SHEET = "说明"
 
@@ -362,6 +368,7 @@ def open_workbook(upload) -> Workbook:
             _("%(name)s is larger than %(mb)s MB.")
             % {"name": name, "mb": MAX_UPLOAD_BYTES // 2**20}
         )
+    _refuse_bombs(upload, name)
     if hasattr(upload, "seek"):
         upload.seek(0)
     try:
@@ -371,6 +378,28 @@ def open_workbook(upload) -> Workbook:
             _("%(name)s cannot be read as an Excel workbook (.xlsx).") % {"name": name}
         ) from None
     return wb
+
+
+def _refuse_bombs(upload, name: str) -> None:
+    """Refuse a workbook that would unpack to more than ``MAX_UNCOMPRESSED_BYTES``, before
+    anything of it is decompressed."""
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise FileRefused(
+            _("%(name)s cannot be read as an Excel workbook (.xlsx).") % {"name": name}
+        ) from None
+    if unpacked > MAX_UNCOMPRESSED_BYTES:
+        raise FileRefused(
+            _(
+                "%(name)s unpacks to more than %(mb)s MB: it holds far more than a sheet of data."
+                " Keep only the data (no pictures, no huge cells) and upload it again."
+            )
+            % {"name": name, "mb": MAX_UNCOMPRESSED_BYTES // 2**20}
+        )
 
 
 def _header(value) -> str:
@@ -418,20 +447,33 @@ def read_sheet(wb: Workbook, spec: SheetSpec, problems: list[Problem]) -> list[R
     present = {c.field for _i, c in positions}
     result = []
     for number, values in enumerate(rows, start=2):
-        if values is None or all(
-            v is None or (isinstance(v, str) and not v.strip()) for v in values
-        ):
-            continue
-        if len(result) >= MAX_ROWS:
+        if number - 1 > MAX_ROWS:  # blank rows count: each costs reading all the same
             raise FileRefused(
                 _("The sheet “%(sheet)s” has more than %(n)s rows; split the file.")
                 % {"sheet": spec.name, "n": MAX_ROWS}
             )
+        if values is None or all(
+            v is None or (isinstance(v, str) and not v.strip()) for v in values
+        ):
+            continue
         row = Row(number=number, values={})
         for index, column in positions:
             value = values[index] if index < len(values) else None
             if isinstance(value, str):
                 value = value.strip()
+                if len(value) > MAX_CELL_CHARS:
+                    problems.append(
+                        Problem(
+                            spec.name,
+                            number,
+                            column.header,
+                            _("This cell holds more than %(n)s characters.")
+                            % {"n": MAX_CELL_CHARS},
+                        )
+                    )
+                    row.ok = False
+                    row.values[column.field] = column.default
+                    continue
             if value is None or value == "":
                 if column.required:
                     problems.append(

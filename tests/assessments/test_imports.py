@@ -607,6 +607,45 @@ def test_a_workbook_of_the_wrong_shape_is_refused(xx, sheets, says):
         run("units", xlsx(sheets), xx.office)
 
 
+def test_a_workbook_that_unpacks_past_the_limit_is_refused_before_it_is_read(xx, monkeypatch):
+    """A decompression bomb: what counts is the unpacked size, not the upload's."""
+    from assessments.imports import base
+
+    # Twenty cells of 90 KB each (Excel's longest cell), compressing to a few KB.
+    rows = [[f"XX-N{i}", "梨" * 30_000, "", "乡镇", "XX", 0] for i in range(20)]
+    upload = xlsx({"单位": [UNIT_HEADERS, *rows]})
+    assert upload.size < 100_000
+    monkeypatch.setattr(base, "MAX_UNCOMPRESSED_BYTES", 1024 * 1024)
+    opened = []
+    monkeypatch.setattr(base, "load_workbook", lambda *a, **k: opened.append(a))
+    with pytest.raises(FileRefused, match="unpacks to more than"):
+        run("units", upload, xx.office)
+    assert opened == []
+    assert not Unit.objects.filter(code__startswith="XX-N").exists()
+
+
+def test_a_cell_longer_than_the_limit_is_a_problem_of_its_row(xx, monkeypatch):
+    from assessments.imports import base
+
+    monkeypatch.setattr(base, "MAX_CELL_CHARS", 20)
+    upload = xlsx({"单位": [UNIT_HEADERS, ["XX-N", "甲" * 21, "", "乡镇", "XX", 0]]})
+    result = run("units", upload, xx.office)
+    assert not result.ok
+    assert [(p.row, p.column) for p in result.problems] == [(2, "单位名称")]
+    assert "20" in result.problems[0].message
+    assert not Unit.objects.filter(code="XX-N").exists()
+
+
+def test_blank_rows_count_toward_the_row_limit(xx, monkeypatch):
+    from assessments.imports import base
+
+    monkeypatch.setattr(base, "MAX_ROWS", 10)
+    rows = [UNIT_HEADERS] + [[None] * 6] * 12 + [["XX-N", "甲", "", "乡镇", "XX", 0]]
+    with pytest.raises(FileRefused, match="more than 10 rows"):
+        run("units", xlsx({"单位": rows}), xx.office)
+    assert not Unit.objects.filter(code="XX-N").exists()
+
+
 # --- pages --------------------------------------------------------------------------------
 
 
