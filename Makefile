@@ -1,8 +1,8 @@
 # Kaohe: what README tells a user to type.
 #   make run    set up and serve the demo county on http://127.0.0.1:8000 (SQLite, no services)
 #   make test   set up and run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)
-#   make lint   ruff, formatting, templates, migrations check and lock files in step
-#   make lint-strict  import contracts and types (not clean yet: not part of make lint)
+#   make lint   ruff, formatting, templates, migrations check, lock files in step, import
+#               contracts and types (make lint-strict: the same, its former name)
 #   make lock   regenerate requirements*.lock after changing requirements*.txt
 
 PYTHON ?= python3
@@ -51,22 +51,19 @@ bench: $(STAMP)
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(PY) manage.py bench
 
+# The last two: import contracts and types ([tool.importlinter] and [tool.mypy] in
+# pyproject.toml: the paths mypy checks are its `files`; MYPY_ARGS adds options).
 lint: $(STAMP) lock-check
 	mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates/ --lint
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports --no-logo --cache-dir var/import-linter-cache
+	$(VENV)/bin/mypy $(MYPY_ARGS)
 
-# Import contracts and types ([tool.importlinter] and [tool.mypy] in pyproject.toml: the paths
-# mypy checks are its `files`). Both run, then it fails if either did. Move them into `lint`
-# once they are clean.
-lint-strict: $(STAMP)
-	mkdir -p var
-	status=0; \
-	$(VENV)/bin/lint-imports --no-logo --cache-dir var/import-linter-cache || status=1; \
-	$(VENV)/bin/mypy $(MYPY_ARGS) || status=1; \
-	exit $$status
+# Its former name, from when import contracts and types were checked apart from `lint`.
+lint-strict: lint
 
 # The pre-commit hooks (.pre-commit-config.yaml) on every file; `pre-commit install` runs them
 # on each commit.

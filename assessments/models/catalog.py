@@ -1,5 +1,6 @@
 """How units are assessed: assessment years, the "three thirds" weights, the indicator catalog."""
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -19,7 +20,8 @@ class Level(models.TextChoices):
     POOR = "poor", _("Poor (较差)")
 
 
-LEVEL_ORDER = [Level.GOOD, Level.FAIR, Level.AVERAGE, Level.POOR]
+# Typed as a read-only Sequence, whose index() also takes the plain str a CharField holds.
+LEVEL_ORDER: Sequence[Level] = [Level.GOOD, Level.FAIR, Level.AVERAGE, Level.POOR]
 
 
 class AssessmentYear(models.Model):

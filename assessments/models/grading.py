@@ -2,6 +2,7 @@
 grade within the 优秀 quota, rules that cap a grade (each explained), the office's overrides with
 reasons, public notice, one review request per cadre, the lock, and recorded corrections."""
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.conf import settings
@@ -24,7 +25,8 @@ class Grade(models.TextChoices):
     INCOMPETENT = "incompetent", _("Incompetent (不称职)")
 
 
-GRADE_ORDER = [Grade.EXCELLENT, Grade.COMPETENT, Grade.BASIC, Grade.INCOMPETENT]
+# Typed as a read-only Sequence, whose index() also takes the plain str a CharField holds.
+GRADE_ORDER: Sequence[Grade] = [Grade.EXCELLENT, Grade.COMPETENT, Grade.BASIC, Grade.INCOMPETENT]
 
 
 class GradingPolicy(models.Model):

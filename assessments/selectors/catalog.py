@@ -110,7 +110,7 @@ def catalog(year: AssessmentYear) -> Catalog:
         for child in node.children:
             set_depth(child, depth + 1)
 
-    kinds = [(k, str(Unit.Kind(k).label)) for k in ASSESSED_KINDS]
+    kinds: list[tuple[str, str]] = [(k, str(Unit.Kind(k).label)) for k in ASSESSED_KINDS]
     categories = []
     for code in [*THREE_THIRDS, Category.BONUS]:
         for root in roots[code]:

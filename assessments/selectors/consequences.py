@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -27,6 +28,9 @@ from cadres.models import Unit
 
 from ..models import AssessmentYear, CadreResult, Consequence, EligibilityFlag, Grade, GradingPolicy
 from ..services.consequences import FLAG_FOR_KIND
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Kind = Consequence.Kind
 BOTTOM_KINDS = (Kind.ADMONISHMENT, Kind.NOTICE, Kind.RECTIFICATION)
@@ -57,7 +61,7 @@ class ResultsUse:
     merits: list[EligibilityFlag]
     bottom: list[Bottom]
     adjustments: list[EligibilityFlag]
-    recorded: list[tuple[str, str, list[Consequence]]]
+    recorded: list[tuple[str, StrOrPromise, list[Consequence]]]
 
     @property
     def due_count(self) -> int:
@@ -113,7 +117,7 @@ def results_use(year: AssessmentYear) -> ResultsUse:
     bottom: list[Bottom] = []
     merits: list[EligibilityFlag] = []
     adjustments: list[EligibilityFlag] = []
-    if published:
+    if published and policy is not None:  # published: there is a policy
         results = list(
             CadreResult.objects.filter(year=year)
             .filter(Q(grade=Grade.EXCELLENT) | Q(cadre__is_leading=True))

@@ -140,7 +140,7 @@ def _trend(year: AssessmentYear, targets: list[Target], month: int) -> Trend:
         for pk, rows in by_unit.items()
     ]
     trends.sort(key=lambda t: (t.last, t.unit.path))
-    kind_average = {}
+    kind_average: dict[str, list[Decimal]] = {}
     for kind in KIND_ORDER:
         of_kind = [t.values for t in trends if t.unit.kind == kind]
         if of_kind:
@@ -254,7 +254,7 @@ def _inspection_figures(year: AssessmentYear, today: dt.date) -> InspectionFigur
         row["kind"]: row
         for row in Inspection.objects.filter(year=year)
         .values("kind")
-        .annotate(inspections=Count("pk", distinct=True), findings=Count("findings"))
+        .annotate(inspections=Count("pk", distinct=True), finding_count=Count("findings"))
         .order_by()
     }
     items = Rectification.objects.filter(year=year, status=Rectification.Status.OPEN).aggregate(
@@ -265,8 +265,8 @@ def _inspection_figures(year: AssessmentYear, today: dt.date) -> InspectionFigur
             InspectionKind(
                 kind=kind,
                 label=str(label),
-                inspections=rows.get(kind, {}).get("inspections", 0),
-                findings=rows.get(kind, {}).get("findings", 0),
+                inspections=rows[kind]["inspections"] if kind in rows else 0,
+                findings=rows[kind]["finding_count"] if kind in rows else 0,
             )
             for kind, label in Inspection.Kind.choices
         ],

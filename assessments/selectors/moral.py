@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import qrcode
 import qrcode.constants
@@ -29,6 +30,9 @@ from ..models import (
 )
 from ..services.moral import turnout
 from .catalog import years_for
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 LEVELS = ("good", "fair", "fairly_poor", "poor")
 SLIPS_PER_PAGE = 24  # 3 columns × 8 rows on A4
@@ -66,12 +70,12 @@ class TemplateView:
     post_kinds: list[str] = field(default_factory=lambda: [str(k.label) for k in PostKind])
 
     @property
-    def levels(self) -> list[tuple[str, int]]:
+    def levels(self) -> list[tuple[StrOrPromise, int]]:
         labels = dict(MoralLevel.choices)
         return [(labels[lv], self.template.level_score(lv)) for lv in LEVELS]
 
     @property
-    def groups(self) -> list[tuple[str, int]]:
+    def groups(self) -> list[tuple[StrOrPromise, int]]:
         return [(g.label, self.template.group_weight(g.value)) for g in RaterGroup]
 
     @property
@@ -155,7 +159,7 @@ class TurnoutTable:
     rows: list[TurnoutRow]
     totals: list[tuple[str, Turnout]]
     total: Turnout
-    groups: list[tuple[str, str]] = field(default_factory=lambda: list(RaterGroup.choices))
+    groups: list[tuple[str, StrOrPromise]] = field(default_factory=lambda: list(RaterGroup.choices))
 
 
 def round_turnout(round_: MoralRound) -> TurnoutTable:
@@ -198,8 +202,10 @@ class ResultRow:
 class ResultsTable:
     rows: list[ResultRow]
     dimensions: list[str]
-    groups: list[tuple[str, str]] = field(default_factory=lambda: list(RaterGroup.choices))
-    judgements: list[tuple[str, str]] = field(default_factory=lambda: list(Judgement.choices))
+    groups: list[tuple[str, StrOrPromise]] = field(default_factory=lambda: list(RaterGroup.choices))
+    judgements: list[tuple[str, StrOrPromise]] = field(
+        default_factory=lambda: list(Judgement.choices)
+    )
 
 
 def _decimal(value) -> Decimal | None:

@@ -13,12 +13,16 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AssessmentYear, Indicator, Milestone, ProgressReport, Target
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 TWELVE = Decimal(12)
 
@@ -49,7 +53,7 @@ class TargetStatus:
     deadline: dt.date
 
     @property
-    def color_label(self) -> str:
+    def color_label(self) -> StrOrPromise:
         return Color(self.color).label
 
     @property
@@ -122,7 +126,7 @@ def target_statuses(
         ratio = ((actual or Decimal(0)) / plan if plan else Decimal(1)) if numeric else None
         if this_month is None:
             color = Color.MISSING if overdue else Color.DUE
-        elif not numeric:
+        elif not numeric or ratio is None:  # a numeric target always has a ratio
             color = Color.REPORTED
         elif ratio >= year.green_min:
             color = Color.GREEN

@@ -256,18 +256,18 @@ def progress_overview(
 ) -> ProgressOverview:
     """Status counts per assessed unit with targets, worst first by default. Three queries for
     any number of units and targets: the targets, then their milestones and reports."""
-    targets = (
+    matching = (
         year.targets.filter(unit__kind__in=ASSESSED_KINDS)
         .select_related("indicator", "unit")
         .order_by("unit__path", "indicator__sort_order", "indicator__code")
     )
     if kind:
-        targets = targets.filter(unit__kind=kind)
+        matching = matching.filter(unit__kind=kind)
     if category:
-        targets = targets.filter(indicator__category=category)
+        matching = matching.filter(indicator__category=category)
     if unit:
-        targets = targets.filter(unit_id=unit)
-    targets = list(targets)
+        matching = matching.filter(unit_id=unit)
+    targets = list(matching)
     statuses = target_statuses(targets, year=year, month=month, today=today)
     by_unit: dict[int, UnitProgress] = {}
     summary = _no_counts()

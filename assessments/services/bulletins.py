@@ -195,7 +195,7 @@ def bulletin_recipients(
 ) -> list[tuple[str, str, str, Unit | None]]:
     """(email, name, why, unit) for the heads of the units in the bulletin and the county's
     leaders with an email address."""
-    recipients = []
+    recipients: list[tuple[str, str, str, Unit | None]] = []
     unit_ids = [u["unit_id"] for k in content["kinds"] for u in k["units"]]
     for unit in Unit.objects.filter(pk__in=unit_ids).exclude(head_email="").order_by("path"):
         recipients.append(

@@ -20,7 +20,8 @@ YEAR_SETTINGS = (
 )
 
 # Allowed status changes: forward through the year, and back from closed to in progress.
-STATUS_FLOW = {
+# Looked up with the plain str a year's status field holds.
+STATUS_FLOW: dict[str, set[AssessmentYear.Status]] = {
     AssessmentYear.Status.DRAFT: {AssessmentYear.Status.IN_PROGRESS},
     AssessmentYear.Status.IN_PROGRESS: {AssessmentYear.Status.CLOSED},
     AssessmentYear.Status.CLOSED: {
@@ -128,7 +129,8 @@ def _check_indicator(indicator: Indicator) -> None:
         parents = dict(
             Indicator.objects.filter(year_id=indicator.year_id).values_list("pk", "parent_id")
         )
-        seen, node = set(), parent.pk
+        seen: set[int] = set()
+        node: int | None = parent.pk
         while node is not None and node not in seen:
             if node == indicator.pk:
                 errors["parent"] = _("An indicator cannot sit under itself.")
@@ -210,7 +212,7 @@ def year_copy_catalog(*, source: AssessmentYear, target: AssessmentYear) -> int:
             Indicator(
                 year=target,
                 category=i.category,
-                parent=new_by_old.get(i.parent_id),
+                parent=None if i.parent_id is None else new_by_old.get(i.parent_id),
                 code=i.code,
                 name=i.name,
                 description=i.description,

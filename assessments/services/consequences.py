@@ -26,7 +26,7 @@ Kind = Consequence.Kind
 
 # The flag a consequence may answer: a merit answers a merit proposal, an adjustment the
 # adjustment flag. Other kinds follow from the year's grade, not from a flag.
-FLAG_FOR_KIND = {
+FLAG_FOR_KIND: dict[str, str] = {
     Kind.MERIT: EligibilityFlag.Kind.MERIT,
     Kind.ADJUSTMENT: EligibilityFlag.Kind.ADJUSTMENT,
 }

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -120,8 +121,9 @@ def rules_create(
     if county.kind != Unit.Kind.COUNTY:
         raise ValidationError(_("Eligibility rules are set per county."))
     Unit.objects.select_for_update().filter(pk=county.pk).first()  # one new version at a time
-    _earliest_or_default(county)
-    latest = EligibilityRules.objects.filter(county=county).order_by("-version").first()
+    # The county has a version from here on, so the latest exists (``or`` only tells mypy).
+    earliest = _earliest_or_default(county)
+    latest = EligibilityRules.objects.filter(county=county).order_by("-version").first() or earliest
     errors = {}
     if effective_from is None:
         errors["effective_from"] = _("Give the date the new rules take effect.")
@@ -185,7 +187,7 @@ def _run(latest: int, count: int, counted: set[int]) -> list[int] | None:
     return run if all(y in counted for y in run) else None
 
 
-def _at_or_below(order: list, value: str, limit: str) -> bool:
+def _at_or_below(order: Sequence[str], value: str, limit: str) -> bool:
     return order.index(value) >= order.index(limit)
 
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import NotRequired, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -49,6 +51,27 @@ HUNDRED = Decimal(100)
 Stage = GradingPolicy.Stage
 
 
+class Cap(TypedDict):
+    """A rule capping a grade: which rule, the best grade it allows, its explanation."""
+
+    rule: str
+    max: str
+    text: str
+
+
+class _Row(TypedDict):
+    """One cadre while the grades are proposed; ``rank`` is set once the group is sorted."""
+
+    cadre: Cadre
+    parts: dict[str, Decimal | None]
+    composite: Decimal
+    caps: list[Cap]
+    grade: str
+    group: str
+    unit_grade: str | None
+    rank: NotRequired[int]
+
+
 def _worse(a: str, b: str) -> str:
     return a if GRADE_ORDER.index(a) >= GRADE_ORDER.index(b) else b
 
@@ -74,6 +97,14 @@ def policy_for(year: AssessmentYear) -> GradingPolicy:
     return policy
 
 
+def _review_until(policy: GradingPolicy) -> dt.date:
+    """The last day for review requests of grades on notice or locked. It is set together with
+    the NOTICE stage (results_publish; the demo's history) and never cleared."""
+    if policy.review_until is None:
+        raise ValueError(f"grading policy {policy.pk} is on notice without a review deadline")
+    return policy.review_until
+
+
 @transaction.atomic
 def policy_set(*, year: AssessmentYear, **settings) -> GradingPolicy:
     policy = GradingPolicy.objects.filter(year=year).first() or GradingPolicy(year=year)
@@ -96,8 +127,8 @@ def band_grade(policy: GradingPolicy, composite: Decimal) -> str:
     return Grade.INCOMPETENT
 
 
-def _caps(cadre, *, sanction, violation, unit_grade, moral_result) -> list[dict]:
-    caps = []
+def _caps(cadre, *, sanction, violation, unit_grade, moral_result) -> list[Cap]:
+    caps: list[Cap] = []
     if sanction is not None:
         caps.append(
             {
@@ -160,10 +191,10 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
     )
     ids = [c.pk for c in cadres]
     moral: dict[int, MoralResult] = {}
-    for result in MoralResult.objects.filter(
+    for moral_result in MoralResult.objects.filter(
         round__year=year, round__status=MoralRound.Status.CLOSED, cadre_id__in=ids
     ).order_by("round__closes_on"):
-        moral[result.cadre_id] = result
+        moral[moral_result.cadre_id] = moral_result
     findings = dict(
         Finding.objects.filter(inspection__year=year, cadre_id__in=ids)
         .values_list("cadre_id")
@@ -184,10 +215,10 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
     violations = verified(ids, year.year)
     existing = {r.cadre_id: r for r in CadreResult.objects.filter(year=year)}
 
-    rows = []
+    rows: list[_Row] = []
     for cadre in cadres:
         unit_score = unit_scores.get(cadre.unit_id)
-        parts = {
+        parts: dict[str, Decimal | None] = {
             "moral": moral[cadre.pk].score if cadre.pk in moral else None,
             "integrity": HUNDRED - policy.integrity_deduction
             if cadre.pk in violations
@@ -204,9 +235,10 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
             "performance": policy.weight_performance,
             "unit": policy.weight_unit,
         }
-        present = {k: Decimal(weights[k]) for k, v in parts.items() if v is not None}
-        composite = sum((present[k] * parts[k] for k in present), Decimal(0)) / sum(
-            present.values(), Decimal(0)
+        # part -> (weight, value), for the parts the cadre has
+        present = {k: (Decimal(weights[k]), v) for k, v in parts.items() if v is not None}
+        composite = sum((w * v for w, v in present.values()), Decimal(0)) / sum(
+            (w for w, _v in present.values()), Decimal(0)
         )
         caps = _caps(
             cadre,
@@ -235,7 +267,7 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
             }
         )
 
-    groups: dict[str, list[dict]] = defaultdict(list)
+    groups: dict[str, list[_Row]] = defaultdict(list)
     for row in rows:
         groups[row["group"]].append(row)
     for members in groups.values():
@@ -245,14 +277,14 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
             if policy.quota_group == "unit"
             else (policy.excellent_share)
         )
-        cap = math.floor(Decimal(share) * len(members) / HUNDRED)
+        quota = math.floor(Decimal(share) * len(members) / HUNDRED)
         granted, previous, rank = 0, None, 0
         for position, row in enumerate(members, 1):
             if row["composite"] != previous:
                 rank, previous = position, row["composite"]
             row["rank"] = rank
             if row["grade"] == Grade.EXCELLENT:
-                if granted < cap:
+                if granted < quota:
                     granted += 1
                 else:
                     row["grade"] = Grade.COMPETENT
@@ -261,7 +293,7 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
                             "rule": "quota",
                             "max": Grade.COMPETENT,
                             "text": _("Beyond the 优秀 quota of the group (%(cap)s of %(n)s).")
-                            % {"cap": cap, "n": len(members)},
+                            % {"cap": quota, "n": len(members)},
                         }
                     )
 
@@ -353,9 +385,10 @@ def results_lock(*, year: AssessmentYear, today: dt.date | None = None) -> Gradi
     today = today or timezone.localdate()
     if policy.stage != Stage.NOTICE:
         raise ValidationError(_("Only grades on notice can be locked."))
-    if today <= policy.review_until:
+    review_until = _review_until(policy)
+    if today <= review_until:
         raise ValidationError(
-            _("Review requests are open until %(date)s.") % {"date": policy.review_until}
+            _("Review requests are open until %(date)s.") % {"date": review_until}
         )
     pending = ReviewRequest.Outcome.PENDING
     if (
@@ -387,7 +420,7 @@ def _cadre_check(result: CadreResult, grade: str, *, review: bool = False) -> No
             raise ValidationError({"grade": _("That would exceed the group's 优秀 quota.")})
 
 
-UNIT_LEVELS = [Level.GOOD, Level.FAIR, Level.AVERAGE, Level.POOR]
+UNIT_LEVELS: Sequence[Level] = [Level.GOOD, Level.FAIR, Level.AVERAGE, Level.POOR]
 
 
 def _unit_check(result: UnitResult, grade: str, *, review: bool = False) -> None:
@@ -398,7 +431,14 @@ def _unit_check(result: UnitResult, grade: str, *, review: bool = False) -> None
 
 
 # result model -> (its change log, its review requests, its rule check)
-PATHS = {
+PATHS: dict[
+    type[CadreResult | UnitResult],
+    tuple[
+        type[GradeChange | UnitGradeChange],
+        type[ReviewRequest | UnitReviewRequest],
+        Callable[..., None],
+    ],
+] = {
     CadreResult: (GradeChange, ReviewRequest, _cadre_check),
     UnitResult: (UnitGradeChange, UnitReviewRequest, _unit_check),
 }
@@ -481,7 +521,7 @@ def review_file(*, result, reasons: str, by, today: dt.date | None = None):
         raise ValidationError(_("Only whom the grade concerns may ask for its review."))
     policy = policy_for(result.year)
     today = today or timezone.localdate()
-    if policy.stage != Stage.NOTICE or today > policy.review_until:
+    if policy.stage != Stage.NOTICE or today > _review_until(policy):
         raise ValidationError(_("Review requests are taken only during the notice period."))
     if requests.objects.filter(result=result).exists():
         raise ValidationError(_("A review can be requested once."))

@@ -108,7 +108,8 @@ def finding_add(
     )
     finding.full_clean()
     finding.save()
-    if rectify.strip():
+    # Checked above: what to rectify and its deadline come together.
+    if rectify.strip() and rectify_by is not None:
         item = Rectification(
             year=inspection.year,
             unit=unit,

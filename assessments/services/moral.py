@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -256,6 +257,11 @@ def _mean(values: list[Decimal]) -> Decimal | None:
     return sum(values, Decimal(0)) / len(values) if values else None
 
 
+def _means(by_group: Mapping[str, list[Decimal]]) -> dict[str, Decimal]:
+    """The mean score of each rater group (every list holds at least one: made by appending)."""
+    return {g: mean for g, values in by_group.items() if (mean := _mean(values)) is not None}
+
+
 def _weighted(by_group: dict[str, Decimal], template: MoralTemplate) -> Decimal | None:
     weights = {g: Decimal(template.group_weight(g)) for g in by_group}
     total = sum(weights.values(), Decimal(0))
@@ -317,10 +323,9 @@ def moral_scores(round_: MoralRound) -> dict[int, dict]:
             data["dims"][dim][ballot["group"]].append(ws / w)
     results = {}
     for cadre_id, data in per_cadre.items():
-        by_group = {g: _mean(v) for g, v in data["groups"].items()}
+        by_group = _means(data["groups"])
         by_dimension = {
-            dim: _weighted({g: _mean(v) for g, v in groups.items()}, template)
-            for dim, groups in data["dims"].items()
+            dim: _weighted(_means(groups), template) for dim, groups in data["dims"].items()
         }
         incompetent = data["judgements"].get(Judgement.INCOMPETENT, 0)
         results[cadre_id] = {

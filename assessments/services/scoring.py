@@ -9,13 +9,16 @@ Exact decimals throughout; ranks use the exact totals.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypedDict
 
 from django.db import transaction
 from django.utils import timezone
 
+from cadres.models import Unit
 from kaohe.lib.queue import enqueue
 
 from ..models import (
@@ -48,15 +51,39 @@ def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
     return max(low, min(high, value))
 
 
+class ReportRow(TypedDict):
+    """The fields of an approved progress report the scores read."""
+
+    id: int
+    target_id: int
+    month: int
+    actual_value: Decimal | None
+
+
+class FindingRow(TypedDict):
+    """The fields of an inspection finding the scores read."""
+
+    id: int
+    unit_id: int
+    indicator_id: int
+    points: Decimal
+    vetoes: bool
+    description: str
+    inspection_id: int
+    inspection__kind: str
+    inspection__held_on: dt.date
+    inspection__title: str
+
+
 @dataclass
 class Inputs:
     """Everything the year's scores depend on, read in a fixed number of queries."""
 
     targets: list[Target]
-    latest_report: dict[int, dict]  # target id -> latest approved report
+    latest_report: dict[int, ReportRow]  # target id -> latest approved report
     decisions: dict[int, Decision]  # target id -> decision
     midterm: dict[int, MidtermReview]  # unit id -> review
-    findings: dict[tuple[int, int], list[dict]]  # (unit id, indicator id) -> findings
+    findings: dict[tuple[int, int], list[FindingRow]]  # (unit id, indicator id) -> findings
     awards: dict[int, list[BonusAward]]  # unit id -> awards
     weights: dict[str, dict[str, int]]  # unit kind -> category -> weight
 
@@ -67,14 +94,14 @@ def _read_inputs(year: AssessmentYear) -> Inputs:
         .select_related("indicator", "unit")
         .exclude(indicator__method=Method.BONUS)
     )
-    latest: dict[int, dict] = {}
+    latest: dict[int, ReportRow] = {}
     for report in (
         ProgressReport.objects.filter(target__year=year, status=ProgressReport.Status.APPROVED)
         .order_by("target_id", "month")
         .values("id", "target_id", "month", "actual_value")
     ):
         latest[report["target_id"]] = report  # ordered by month: the last one wins
-    findings: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    findings: dict[tuple[int, int], list[FindingRow]] = defaultdict(list)
     for f in (
         Finding.objects.filter(inspection__year=year, indicator__isnull=False)
         .order_by("inspection__held_on", "pk")
@@ -158,7 +185,7 @@ def base_points(year: AssessmentYear, target: Target, inputs: Inputs) -> tuple[D
 
 @dataclass
 class UnitResult:
-    unit: object
+    unit: Unit
     kind: str
     items: list[IndicatorScore] = field(default_factory=list)
     sums: dict[str, list[Decimal]] = field(
@@ -168,7 +195,8 @@ class UnitResult:
     veto_failed: bool = False
 
 
-def _compute(year: AssessmentYear, inputs: Inputs) -> list[UnitScore]:
+def _compute(year: AssessmentYear, inputs: Inputs) -> list[tuple[UnitScore, list[IndicatorScore]]]:
+    """Every unit's score (not saved), with its indicator scores to save once it is."""
     results: dict[int, UnitResult] = {}
     for target in inputs.targets:
         unit = target.unit
@@ -252,7 +280,7 @@ def _compute(year: AssessmentYear, inputs: Inputs) -> list[UnitScore]:
             )
 
     now = timezone.now()
-    scores = []
+    computed = []
     for result in results.values():
         weights = inputs.weights[result.kind]
         thirds = {}
@@ -280,10 +308,9 @@ def _compute(year: AssessmentYear, inputs: Inputs) -> list[UnitScore]:
             proposed_grade=grade,
             computed_at=now,
         )
-        score.pending_items = result.items
-        scores.append(score)
-    assign_ranks(scores)
-    return scores
+        computed.append((score, result.items))
+    assign_ranks([score for score, _items in computed])
+    return computed
 
 
 def assign_ranks(scores: list[UnitScore]) -> None:
@@ -303,12 +330,13 @@ def assign_ranks(scores: list[UnitScore]) -> None:
 def scores_compute(*, year: AssessmentYear) -> list[UnitScore]:
     """Recompute and store every unit score of the year, replacing the previous ones."""
     year = AssessmentYear.objects.select_for_update().get(pk=year.pk)
-    scores = _compute(year, _read_inputs(year))
+    computed = _compute(year, _read_inputs(year))
+    scores = [score for score, _items in computed]
     UnitScore.objects.filter(year=year).delete()
     UnitScore.objects.bulk_create(scores)
     items = []
-    for score in scores:
-        for item in score.pending_items:
+    for score, pending in computed:
+        for item in pending:
             item.unit_score = score
             items.append(item)
     IndicatorScore.objects.bulk_create(items, batch_size=500)

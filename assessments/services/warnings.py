@@ -178,12 +178,13 @@ def reminders_queue(*, on: dt.date | None = None) -> list[OutboxMessage]:
         for unit_id, targets in pending.items():
             unit = targets[0].unit
             for user in liaisons.get(unit_id, []):
+                name = user.get_full_name() or user.username
                 context = {
                     "unit": unit,
                     "year": year,
                     "targets": targets,
                     "deadline": deadline,
-                    "name": user.get_full_name() or user.username,
+                    "name": name,
                 }
                 message = outbox_queue(
                     kind=OutboxMessage.Kind.REMINDER,
@@ -191,7 +192,7 @@ def reminders_queue(*, on: dt.date | None = None) -> list[OutboxMessage]:
                     year=year,
                     unit=unit,
                     recipient_email=user.email,
-                    recipient_name=context["name"],
+                    recipient_name=name,
                     reason=_("you report progress for %(unit)s") % {"unit": unit.name},
                     subject=_("Reminder: %(unit)s's progress reports are due on %(date)s")
                     % {"unit": unit.name, "date": f"{deadline.month}月{deadline.day}日"},
