@@ -1,12 +1,14 @@
 """Writes for the organization, one module per part (organization, accounts, ledger,
 integrity, training). The organization's writes are importable from here."""
 
-from .accounts import account_create
+from .accounts import account_create, account_grant, account_update
 from .ledger import ledger_note_add
 from .organization import cadre_create, cadre_move, cadre_update, unit_create, unit_update
 
 __all__ = [
     "account_create",
+    "account_grant",
+    "account_update",
     "cadre_create",
     "cadre_move",
     "cadre_update",
