@@ -39,9 +39,28 @@ def rounds_for(user) -> QuerySet[MoralRound]:
     return MoralRound.objects.filter(year__in=years_for(user))
 
 
-def round_detail(user, pk: int) -> MoralRound:
-    """A round in the user's scope with its year, county and template (DoesNotExist outside)."""
-    return rounds_for(user).select_related("year__county", "year__moral_template").get(pk=pk)
+def round_detail(user) -> QuerySet[MoralRound]:
+    """The rounds the user may open, with their year, county and template."""
+    return rounds_for(user).select_related("year__county", "year__moral_template")
+
+
+def templates_for(user) -> QuerySet[MoralTemplate]:
+    """The templates of the years the user may see, with their year and county."""
+    return MoralTemplate.objects.filter(year__in=years_for(user)).select_related("year__county")
+
+
+def dimensions_for(user) -> QuerySet[MoralDimension]:
+    """The dimensions of those templates, with their template, year and county."""
+    return MoralDimension.objects.filter(template__year__in=years_for(user)).select_related(
+        "template__year__county"
+    )
+
+
+def items_for(user) -> QuerySet[MoralItem]:
+    """The items of those dimensions, with their dimension, template, year and county."""
+    return MoralItem.objects.filter(dimension__template__year__in=years_for(user)).select_related(
+        "dimension__template__year__county"
+    )
 
 
 # The year's template ------------------------------------------------------------------------
