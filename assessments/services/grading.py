@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import ASSESSED_KINDS, Cadre, LedgerNote
+from kaohe.lib.models import model_update
 
 from ..models import (
     GRADE_ORDER,
@@ -74,15 +75,29 @@ def policy_for(year: AssessmentYear) -> GradingPolicy:
     return policy
 
 
+# What policy_set changes: the weights, bands, shares and notice; not the stage and its dates.
+POLICY_SETTINGS = (
+    "weight_moral",
+    "weight_integrity",
+    "weight_performance",
+    "weight_unit",
+    "excellent_min",
+    "competent_min",
+    "basic_min",
+    "excellent_share",
+    "excellent_share_good_unit",
+    "quota_group",
+    "integrity_deduction",
+    "notice_days",
+)
+
+
 @transaction.atomic
 def policy_set(*, year: AssessmentYear, **settings) -> GradingPolicy:
     policy = GradingPolicy.objects.filter(year=year).first() or GradingPolicy(year=year)
     if policy.pk and policy.stage != Stage.PROPOSED:
         raise ValidationError(_("The grades are on notice or locked: the policy cannot change."))
-    for name, value in settings.items():
-        setattr(policy, name, value)
-    policy.full_clean()
-    policy.save()
+    model_update(instance=policy, data=settings, fields=POLICY_SETTINGS)
     return policy
 
 
