@@ -531,9 +531,7 @@ def review_answer(*, review, answer: str, by, grade: str | None = None):
         review.outcome = ReviewRequest.Outcome.CHANGED
     else:
         review.outcome = ReviewRequest.Outcome.UPHELD
-    review.answer, review.answered_at = answer.strip(), timezone.now()
-    if isinstance(review, ReviewRequest):
-        review.answered_by = by
+    review.answer, review.answered_at, review.answered_by = answer.strip(), timezone.now(), by
     review.full_clean()
     review.save()
     return review
