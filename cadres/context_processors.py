@@ -1,4 +1,4 @@
-from .models import Role
+from .models import IntegrityEntry, IntegrityReadLog, Role
 from .scope import account_of
 
 
@@ -11,3 +11,11 @@ def role(request):
         "Role": Role,
         "can_write": bool(account and account.role == Role.OFFICE),
     }
+
+
+CHOICES = {"EntryStatus": IntegrityEntry.Status, "ReadAction": IntegrityReadLog.Action}
+
+
+def choices(request):
+    """The cadres' choices the templates compare against, by name (as ``Role`` above)."""
+    return CHOICES

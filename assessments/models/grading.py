@@ -112,7 +112,7 @@ class GradingPolicy(models.Model):
         return str(self.year)
 
     def share_for(self, unit_grade: str | None) -> int:
-        return self.excellent_share_good_unit if unit_grade == "good" else self.excellent_share
+        return self.excellent_share_good_unit if unit_grade == Level.GOOD else self.excellent_share
 
 
 class ResultBase(models.Model):

@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from cadres.models import ASSESSED_KINDS, Cadre, Role, Unit
 from cadres.scope import account_of, units_for
 
-from ..models import AssessmentYear, Finding, Indicator, Inspection, Rectification
+from ..models import AssessmentYear, Category, Finding, Indicator, Inspection, Rectification
 from .catalog import years_for
 
 RectStatus = Rectification.Status
@@ -171,7 +171,7 @@ def finding_indicators(year: AssessmentYear) -> QuerySet[Indicator]:
     """Indicators a finding may adjust: the year's scored (leaf, non-bonus) indicators."""
     return (
         year.indicators.filter(children__isnull=True)
-        .exclude(category="bonus")
+        .exclude(category=Category.BONUS)
         .order_by("sort_order", "code")
     )
 

@@ -30,7 +30,7 @@ from ..models import (
 from ..services.moral import turnout
 from .catalog import years_for
 
-LEVELS = ("good", "fair", "fairly_poor", "poor")
+LEVELS = tuple(MoralLevel.values)
 SLIPS_PER_PAGE = 24  # 3 columns × 8 rows on A4
 
 

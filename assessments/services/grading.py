@@ -257,7 +257,7 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
         members.sort(key=lambda r: r["composite"], reverse=True)
         share = (
             policy.share_for(members[0]["unit_grade"])
-            if policy.quota_group == "unit"
+            if policy.quota_group == GradingPolicy.QuotaGroup.UNIT
             else (policy.excellent_share)
         )
         cap = math.floor(Decimal(share) * len(members) / HUNDRED)
@@ -330,7 +330,7 @@ def quota_status(year: AssessmentYear) -> list[dict]:
     for g in groups.values():
         share = (
             policy.share_for(unit_grades.get(g["unit_id"]))
-            if policy.quota_group == "unit"
+            if policy.quota_group == GradingPolicy.QuotaGroup.UNIT
             else policy.excellent_share
         )
         g["share"] = share
