@@ -1,4 +1,4 @@
-from .models import Role
+from .models import IntegrityEntry, IntegrityReadLog, Role
 from .scope import account_of
 
 # The staff navigation's sections, by the start of a page's URL name; the first match wins.
@@ -34,3 +34,11 @@ def role(request):
         "can_write": bool(account and account.role == Role.OFFICE),
         "nav": nav_section(match.url_name, match.app_name) if match else None,
     }
+
+
+CHOICES = {"EntryStatus": IntegrityEntry.Status, "ReadAction": IntegrityReadLog.Action}
+
+
+def choices(request):
+    """The cadres' choices the templates compare against, by name (as ``Role`` above)."""
+    return CHOICES

@@ -51,6 +51,11 @@ def units_for(user) -> QuerySet[Unit]:
     return Unit.objects.filter(path__startswith=account.unit.path)
 
 
+def counties_for(user) -> QuerySet[Unit]:
+    """Counties in the user's scope."""
+    return units_for(user).filter(kind=Unit.Kind.COUNTY)
+
+
 def cadres_for(user) -> QuerySet[Cadre]:
     """Cadres whose records the user may open."""
     account = account_of(user)

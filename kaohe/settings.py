@@ -78,6 +78,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cadres.context_processors.role",
+                "cadres.context_processors.choices",
+                "assessments.context_processors.choices",
             ],
         },
     },

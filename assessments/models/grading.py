@@ -114,10 +114,105 @@ class GradingPolicy(models.Model):
         return str(self.year)
 
     def share_for(self, unit_grade: str | None) -> int:
-        return self.excellent_share_good_unit if unit_grade == "good" else self.excellent_share
+        return self.excellent_share_good_unit if unit_grade == Level.GOOD else self.excellent_share
 
 
-class CadreResult(models.Model):
+class ResultBase(models.Model):
+    """What a cadre's and a unit's annual result share: a proposed grade, the grade, and the
+    office's reason when they differ. ``subject`` is whom the result is about."""
+
+    override_reason = models.TextField(_("reason for the office's decision"), blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(grade=F("proposed_grade")) | ~Q(override_reason=""),
+                name="%(app_label)s_%(class)s_override_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year.year} {self.subject.name} {self.get_grade_display()}"
+
+
+class ReviewOutcome(models.TextChoices):
+    """Where a review request stands (``ReviewRequest.Outcome``, for both kinds)."""
+
+    PENDING = "pending", _("Awaiting an answer")
+    UPHELD = "upheld", _("Grade upheld")
+    CHANGED = "changed", _("Grade changed")
+
+
+class ReviewRequestBase(models.Model):
+    """One request, filed during notice by whom the grade concerns, to review it; answered by
+    the office (grade upheld or changed)."""
+
+    Outcome = ReviewOutcome
+
+    reasons = models.TextField(_("reasons"))
+    filed_at = models.DateTimeField(_("filed at"))
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["filed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome=ReviewOutcome.PENDING)
+                | (~Q(answer="") & Q(answered_at__isnull=False)),
+                name="%(app_label)s_%(class)s_answered_has_answer",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.result}: {self.get_outcome_display()}"
+
+
+class GradeChangeBase(models.Model):
+    """Every change to a grade: who, when, why, before and after."""
+
+    class Kind(models.TextChoices):
+        OVERRIDE = "override", _("Office decision before notice")
+        REVIEW = "review", _("After a review request")
+        CORRECTION = "correction", _("Correction after the lock")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    reason = models.TextField(_("reason"))
+    changed_at = models.DateTimeField(_("changed at"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["result", "changed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="%(app_label)s_%(class)s_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.result.subject}: {self.before} → {self.after}"
+
+
+class CadreResult(ResultBase):
     """One cadre's annual result: the parts, the composite, the grade and its explanation."""
 
     year = models.ForeignKey(
@@ -146,9 +241,8 @@ class CadreResult(models.Model):
     proposed_grade = models.CharField(_("proposed grade"), max_length=16, choices=Grade.choices)
     grade = models.CharField(_("grade"), max_length=16, choices=Grade.choices)
     caps = models.JSONField(_("rules applied"), default=list, blank=True)
-    override_reason = models.TextField(_("reason for the office's decision"), blank=True)
 
-    class Meta:
+    class Meta(ResultBase.Meta):
         verbose_name = _("annual result")
         verbose_name_plural = _("annual results")
         ordering = ["year", "quota_group", "rank"]
@@ -156,23 +250,16 @@ class CadreResult(models.Model):
             models.UniqueConstraint(
                 fields=["year", "cadre"], name="assessments_cadreresult_one_per_year"
             ),
-            models.CheckConstraint(
-                condition=Q(grade=F("proposed_grade")) | ~Q(override_reason=""),
-                name="assessments_cadreresult_override_has_reason",
-            ),
+            *ResultBase.Meta.constraints,
         ]
 
-    def __str__(self):
-        return f"{self.year.year} {self.cadre.name} {self.get_grade_display()}"
+    @property
+    def subject(self) -> Cadre:
+        return self.cadre
 
 
-class ReviewRequest(models.Model):
+class ReviewRequest(ReviewRequestBase):
     """A cadre's one request for review of their grade, filed during the notice period."""
-
-    class Outcome(models.TextChoices):
-        PENDING = "pending", _("Awaiting an answer")
-        UPHELD = "upheld", _("Grade upheld")
-        CHANGED = "changed", _("Grade changed")
 
     result = models.OneToOneField(
         CadreResult,
@@ -180,44 +267,14 @@ class ReviewRequest(models.Model):
         on_delete=models.CASCADE,
         related_name="review",
     )
-    reasons = models.TextField(_("reasons"))
-    filed_at = models.DateTimeField(_("filed at"))
-    outcome = models.CharField(
-        _("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING
-    )
-    answer = models.TextField(_("answer"), blank=True)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("answered by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
-    class Meta:
+    class Meta(ReviewRequestBase.Meta):
         verbose_name = _("review request")
         verbose_name_plural = _("review requests")
-        ordering = ["filed_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(outcome="pending") | (~Q(answer="") & Q(answered_at__isnull=False)),
-                name="assessments_reviewrequest_answered_has_answer",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.result}: {self.get_outcome_display()}"
 
 
-class GradeChange(models.Model):
+class GradeChange(GradeChangeBase):
     """Every change to a cadre's grade: who, when, why, before and after."""
-
-    class Kind(models.TextChoices):
-        OVERRIDE = "override", _("Office decision before notice")
-        REVIEW = "review", _("After a review request")
-        CORRECTION = "correction", _("Correction after the lock")
 
     result = models.ForeignKey(
         CadreResult,
@@ -225,33 +282,15 @@ class GradeChange(models.Model):
         on_delete=models.CASCADE,
         related_name="changes",
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     before = models.CharField(_("before"), max_length=16, choices=Grade.choices)
     after = models.CharField(_("after"), max_length=16, choices=Grade.choices)
-    reason = models.TextField(_("reason"))
-    changed_at = models.DateTimeField(_("changed at"))
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
-    class Meta:
+    class Meta(GradeChangeBase.Meta):
         verbose_name = _("grade change")
         verbose_name_plural = _("grade changes")
-        ordering = ["result", "changed_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(reason=""), name="assessments_gradechange_has_reason"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.result.cadre}: {self.before} → {self.after}"
 
 
-class UnitResult(models.Model):
+class UnitResult(ResultBase):
     """A unit's annual grade: the scoring engine's proposal frozen for notice, the office's
     decision, and the grade that locks with the cadres' grades."""
 
@@ -268,9 +307,8 @@ class UnitResult(models.Model):
     veto_failed = models.BooleanField(_("veto failed"), default=False)
     proposed_grade = models.CharField(_("proposed grade"), max_length=16, choices=Level.choices)
     grade = models.CharField(_("grade"), max_length=16, choices=Level.choices)
-    override_reason = models.TextField(_("reason for the office's decision"), blank=True)
 
-    class Meta:
+    class Meta(ResultBase.Meta):
         verbose_name = _("unit annual result")
         verbose_name_plural = _("unit annual results")
         ordering = ["year", "unit__path"]
@@ -278,17 +316,15 @@ class UnitResult(models.Model):
             models.UniqueConstraint(
                 fields=["year", "unit"], name="assessments_unitresult_one_per_year"
             ),
-            models.CheckConstraint(
-                condition=Q(grade=F("proposed_grade")) | ~Q(override_reason=""),
-                name="assessments_unitresult_override_has_reason",
-            ),
+            *ResultBase.Meta.constraints,
         ]
 
-    def __str__(self):
-        return f"{self.year.year} {self.unit.name} {self.get_grade_display()}"
+    @property
+    def subject(self) -> Unit:
+        return self.unit
 
 
-class UnitReviewRequest(models.Model):
+class UnitReviewRequest(ReviewRequestBase):
     """A unit's one request, filed by its liaison during notice, to review its grade."""
 
     result = models.OneToOneField(
@@ -297,32 +333,13 @@ class UnitReviewRequest(models.Model):
         on_delete=models.CASCADE,
         related_name="review",
     )
-    reasons = models.TextField(_("reasons"))
-    filed_at = models.DateTimeField(_("filed at"))
-    outcome = models.CharField(
-        _("outcome"),
-        max_length=16,
-        choices=ReviewRequest.Outcome.choices,
-        default=ReviewRequest.Outcome.PENDING,
-    )
-    answer = models.TextField(_("answer"), blank=True)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(ReviewRequestBase.Meta):
         verbose_name = _("unit review request")
         verbose_name_plural = _("unit review requests")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(outcome="pending") | (~Q(answer="") & Q(answered_at__isnull=False)),
-                name="assessments_unitreviewrequest_answered_has_answer",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.result}: {self.get_outcome_display()}"
 
 
-class UnitGradeChange(models.Model):
+class UnitGradeChange(GradeChangeBase):
     """Every change to a unit's grade: who, when, why, before and after."""
 
     result = models.ForeignKey(
@@ -331,27 +348,9 @@ class UnitGradeChange(models.Model):
         on_delete=models.CASCADE,
         related_name="changes",
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=GradeChange.Kind.choices)
     before = models.CharField(_("before"), max_length=16, choices=Level.choices)
     after = models.CharField(_("after"), max_length=16, choices=Level.choices)
-    reason = models.TextField(_("reason"))
-    changed_at = models.DateTimeField(_("changed at"))
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
-    class Meta:
+    class Meta(GradeChangeBase.Meta):
         verbose_name = _("unit grade change")
         verbose_name_plural = _("unit grade changes")
-        ordering = ["result", "changed_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(reason=""), name="assessments_unitgradechange_has_reason"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.result.unit}: {self.before} → {self.after}"

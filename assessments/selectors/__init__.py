@@ -1,6 +1,14 @@
 """Reads for the assessment pages. Import from here."""
 
-from .catalog import Catalog, catalog, overview_counts, year_list, years_for
+from .catalog import (
+    Catalog,
+    catalog,
+    indicator_detail,
+    overview_counts,
+    year_detail,
+    year_list,
+    years_for,
+)
 from .progress import Color, TargetStatus, default_month, target_statuses
 
 __all__ = [
@@ -9,8 +17,10 @@ __all__ = [
     "TargetStatus",
     "catalog",
     "default_month",
+    "indicator_detail",
     "overview_counts",
     "target_statuses",
+    "year_detail",
     "year_list",
     "years_for",
 ]

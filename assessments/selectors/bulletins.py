@@ -34,6 +34,18 @@ def warnings_for(user) -> QuerySet[EarlyWarning]:
     return warnings
 
 
+def bulletin_detail(user) -> QuerySet[Bulletin]:
+    """The bulletins the user may open, with their year and county."""
+    return bulletins_for(user).select_related("year", "year__county")
+
+
+def warning_detail(user) -> QuerySet[EarlyWarning]:
+    """The warnings the user may open, with what their page shows."""
+    return warnings_for(user).select_related(
+        "year", "year__county", "unit", "target__indicator", "acknowledged_by"
+    )
+
+
 def bulletin_list(user, year) -> QuerySet[Bulletin]:
     return (
         bulletins_for(user)

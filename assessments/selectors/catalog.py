@@ -25,6 +25,16 @@ def years_for(user) -> QuerySet[AssessmentYear]:
     return AssessmentYear.objects.filter(county__path__startswith=account.unit.path)
 
 
+def year_detail(user) -> QuerySet[AssessmentYear]:
+    """The years the user may open, each with its county (what every year page shows)."""
+    return years_for(user).select_related("county")
+
+
+def indicator_detail(user) -> QuerySet[Indicator]:
+    """The indicators of the years the user may open, with their year and county."""
+    return Indicator.objects.filter(year__in=years_for(user)).select_related("year", "year__county")
+
+
 def year_list(user) -> QuerySet[AssessmentYear]:
     return (
         years_for(user)

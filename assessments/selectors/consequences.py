@@ -28,6 +28,7 @@ from cadres.models import Unit
 
 from ..models import AssessmentYear, CadreResult, Consequence, EligibilityFlag, Grade, GradingPolicy
 from ..services.consequences import FLAG_FOR_KIND
+from .catalog import years_for
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -165,6 +166,13 @@ def results_use(year: AssessmentYear) -> ResultsUse:
         bottom=bottom,
         adjustments=adjustments,
         recorded=[(k, label, grouped[k]) for k, label in Kind.choices if grouped[k]],
+    )
+
+
+def consequence_detail(user) -> QuerySet[Consequence]:
+    """The consequences of the years the user may see, with their year, county and cadre."""
+    return Consequence.objects.filter(year__in=years_for(user)).select_related(
+        "year", "year__county", "cadre"
     )
 
 

@@ -2,9 +2,33 @@
 
 from __future__ import annotations
 
-from cadres.models import Cadre
+from django.db.models import QuerySet
 
-from ..models import CadreResult, GradingPolicy
+from cadres.models import Cadre, Role
+from cadres.scope import account_of, cadres_for, units_for
+
+from ..models import CadreResult, GradingPolicy, UnitResult
+from .catalog import years_for
+
+
+def results_for(user) -> QuerySet[CadreResult]:
+    """The results of the cadres the user may open (a cadre: only their own), with what their
+    page shows."""
+    return CadreResult.objects.filter(cadre__in=cadres_for(user)).select_related(
+        "year", "year__county", "cadre", "unit", "review"
+    )
+
+
+def unit_results_for(user) -> QuerySet[UnitResult]:
+    """The units' results of the years the user may see; a liaison sees their unit's once it is
+    published (on notice or locked)."""
+    results = UnitResult.objects.filter(year__in=years_for(user))
+    account = account_of(user)
+    if account is not None and account.role == Role.LIAISON:
+        results = results.filter(
+            unit__in=units_for(user), year__grading__stage__in=GradingPolicy.PUBLISHED
+        )
+    return results.select_related("year", "year__county", "unit", "review")
 
 
 def published_results(cadre: Cadre) -> list[CadreResult]:

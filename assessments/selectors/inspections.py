@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from cadres.models import ASSESSED_KINDS, Cadre, Role, Unit
 from cadres.scope import account_of, units_for
 
-from ..models import AssessmentYear, Finding, Indicator, Inspection, Rectification
+from ..models import AssessmentYear, Category, Finding, Indicator, Inspection, Rectification
 from .catalog import years_for
 
 RectStatus = Rectification.Status
@@ -129,9 +129,9 @@ def units_checked(year: AssessmentYear) -> QuerySet[Unit]:
 # ---- one inspection ----------------------------------------------------------------------------
 
 
-def inspection_detail(user, pk: int) -> Inspection:
-    """An inspection in the user's scope with its units, cadres and findings (each finding with
-    its unit, indicator, cadre and rectification item). Raises Inspection.DoesNotExist."""
+def inspection_detail(user) -> QuerySet[Inspection]:
+    """The inspections the user may open, each with its units, cadres and findings (each
+    finding with its unit, indicator, cadre and rectification item)."""
     return (
         inspections_for(user)
         .select_related("year", "year__county", "recorded_by")
@@ -145,7 +145,6 @@ def inspection_detail(user, pk: int) -> Inspection:
                 ).order_by("pk"),
             ),
         )
-        .get(pk=pk)
     )
 
 
@@ -172,7 +171,7 @@ def finding_indicators(year: AssessmentYear) -> QuerySet[Indicator]:
     """Indicators a finding may adjust: the year's scored (leaf, non-bonus) indicators."""
     return (
         year.indicators.filter(children__isnull=True)
-        .exclude(category="bonus")
+        .exclude(category=Category.BONUS)
         .order_by("sort_order", "code")
     )
 
@@ -215,12 +214,8 @@ def rectification_units(items: QuerySet[Rectification]) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=items.values("unit_id")).order_by("path")
 
 
-def rectification_detail(user, pk: int) -> Rectification:
-    """An item in the user's scope, with its year, unit and origin. Raises DoesNotExist."""
-    return (
-        rectifications_for(user)
-        .select_related(
-            "year", "year__county", "unit", "finding", "finding__inspection", "closed_by"
-        )
-        .get(pk=pk)
+def rectification_detail(user) -> QuerySet[Rectification]:
+    """The items the user may open, with their year, unit and origin."""
+    return rectifications_for(user).select_related(
+        "year", "year__county", "unit", "finding", "finding__inspection", "closed_by"
     )

@@ -34,7 +34,7 @@ from .catalog import years_for
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-LEVELS = ("good", "fair", "fairly_poor", "poor")
+LEVELS = tuple(MoralLevel.values)
 SLIPS_PER_PAGE = 24  # 3 columns × 8 rows on A4
 
 
@@ -43,9 +43,28 @@ def rounds_for(user) -> QuerySet[MoralRound]:
     return MoralRound.objects.filter(year__in=years_for(user))
 
 
-def round_detail(user, pk: int) -> MoralRound:
-    """A round in the user's scope with its year, county and template (DoesNotExist outside)."""
-    return rounds_for(user).select_related("year__county", "year__moral_template").get(pk=pk)
+def round_detail(user) -> QuerySet[MoralRound]:
+    """The rounds the user may open, with their year, county and template."""
+    return rounds_for(user).select_related("year__county", "year__moral_template")
+
+
+def templates_for(user) -> QuerySet[MoralTemplate]:
+    """The templates of the years the user may see, with their year and county."""
+    return MoralTemplate.objects.filter(year__in=years_for(user)).select_related("year__county")
+
+
+def dimensions_for(user) -> QuerySet[MoralDimension]:
+    """The dimensions of those templates, with their template, year and county."""
+    return MoralDimension.objects.filter(template__year__in=years_for(user)).select_related(
+        "template__year__county"
+    )
+
+
+def items_for(user) -> QuerySet[MoralItem]:
+    """The items of those dimensions, with their dimension, template, year and county."""
+    return MoralItem.objects.filter(dimension__template__year__in=years_for(user)).select_related(
+        "dimension__template__year__county"
+    )
 
 
 # The year's template ------------------------------------------------------------------------

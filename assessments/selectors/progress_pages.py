@@ -65,13 +65,13 @@ def reportable_months(year: AssessmentYear, today: dt.date) -> list[int]:
     return list(range(1, last + 1)) if last else []
 
 
-def target_for_report(user, pk: int) -> Target:
-    """A target the user may see, with what the report form shows."""
-    return targets_for(user).select_related("year", "year__county", "indicator", "unit").get(pk=pk)
+def target_for_report(user) -> QuerySet[Target]:
+    """The targets the user may see, with what the report form shows."""
+    return targets_for(user).select_related("year", "year__county", "indicator", "unit")
 
 
-def report_detail(user, pk: int) -> ProgressReport:
-    """A report the user may see, with its target, people and evidence files."""
+def report_detail(user) -> QuerySet[ProgressReport]:
+    """The reports the user may see, with their target, people and evidence files."""
     return (
         reports_for(user)
         .select_related(
@@ -82,15 +82,12 @@ def report_detail(user, pk: int) -> ProgressReport:
             "reviewed_by",
         )
         .prefetch_related("evidence")
-        .get(pk=pk)
     )
 
 
-def evidence_detail(user, pk: int) -> Evidence:
-    """An evidence file the user may download."""
-    return Evidence.objects.select_related("report").get(
-        pk=pk, report__target__in=targets_for(user)
-    )
+def evidence_detail(user) -> QuerySet[Evidence]:
+    """The evidence files the user may download."""
+    return Evidence.objects.select_related("report").filter(report__target__in=targets_for(user))
 
 
 def report_queue(

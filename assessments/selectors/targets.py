@@ -47,7 +47,8 @@ def target_list(
     return targets
 
 
-def target_detail(user, pk: int) -> Target:
+def target_detail(user) -> QuerySet[Target]:
+    """The targets the user may open, with what their page shows."""
     return (
         targets_for(user)
         .select_related(
@@ -70,5 +71,4 @@ def target_detail(user, pk: int) -> Target:
                 .order_by("month"),
             ),
         )
-        .get(pk=pk)
     )

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cadres.models import ASSESSED_KINDS, Unit
+from kaohe.lib.models import model_update
 
 from ..models import AssessmentYear, Category, CategoryWeights, Indicator
 
@@ -45,24 +46,14 @@ def year_create(*, county: Unit, year: int, **settings) -> AssessmentYear:
     if county.kind not in (Unit.Kind.COUNTY, Unit.Kind.CITY):
         raise ValidationError({"county": _("An assessment year belongs to a county.")})
     obj = AssessmentYear(county=county, year=year)
-    for name, value in settings.items():
-        if name not in YEAR_SETTINGS:
-            raise ValueError(f"not a year setting: {name}")
-        setattr(obj, name, value)
-    obj.full_clean()
-    obj.save()
+    model_update(instance=obj, data=settings, fields=YEAR_SETTINGS)
     return obj
 
 
 @transaction.atomic
 def year_update(*, year: AssessmentYear, **settings) -> AssessmentYear:
     _require_editable(year)
-    for name, value in settings.items():
-        if name not in YEAR_SETTINGS:
-            raise ValueError(f"not a year setting: {name}")
-        setattr(year, name, value)
-    year.full_clean()
-    year.save()
+    model_update(instance=year, data=settings, fields=YEAR_SETTINGS)
     return year
 
 
@@ -154,26 +145,14 @@ def _check_indicator(indicator: Indicator) -> None:
 def indicator_create(*, year: AssessmentYear, **fields) -> Indicator:
     _require_editable(year)
     indicator = Indicator(year=year)
-    for name, value in fields.items():
-        if name not in INDICATOR_FIELDS:
-            raise ValueError(f"not an indicator field: {name}")
-        setattr(indicator, name, value)
-    indicator.full_clean()
-    _check_indicator(indicator)
-    indicator.save()
+    model_update(instance=indicator, data=fields, fields=INDICATOR_FIELDS, check=_check_indicator)
     return indicator
 
 
 @transaction.atomic
 def indicator_update(*, indicator: Indicator, **fields) -> Indicator:
     _require_editable(indicator.year)
-    for name, value in fields.items():
-        if name not in INDICATOR_FIELDS:
-            raise ValueError(f"not an indicator field: {name}")
-        setattr(indicator, name, value)
-    indicator.full_clean()
-    _check_indicator(indicator)
-    indicator.save()
+    model_update(instance=indicator, data=fields, fields=INDICATOR_FIELDS, check=_check_indicator)
     return indicator
 
 

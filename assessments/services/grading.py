@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import ASSESSED_KINDS, Cadre, LedgerNote
+from kaohe.lib.models import model_update
 
 from ..models import (
     GRADE_ORDER,
@@ -105,15 +106,29 @@ def _review_until(policy: GradingPolicy) -> dt.date:
     return policy.review_until
 
 
+# What policy_set changes: the weights, bands, shares and notice; not the stage and its dates.
+POLICY_SETTINGS = (
+    "weight_moral",
+    "weight_integrity",
+    "weight_performance",
+    "weight_unit",
+    "excellent_min",
+    "competent_min",
+    "basic_min",
+    "excellent_share",
+    "excellent_share_good_unit",
+    "quota_group",
+    "integrity_deduction",
+    "notice_days",
+)
+
+
 @transaction.atomic
 def policy_set(*, year: AssessmentYear, **settings) -> GradingPolicy:
     policy = GradingPolicy.objects.filter(year=year).first() or GradingPolicy(year=year)
     if policy.pk and policy.stage != Stage.PROPOSED:
         raise ValidationError(_("The grades are on notice or locked: the policy cannot change."))
-    for name, value in settings.items():
-        setattr(policy, name, value)
-    policy.full_clean()
-    policy.save()
+    model_update(instance=policy, data=settings, fields=POLICY_SETTINGS)
     return policy
 
 
@@ -274,7 +289,7 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
         members.sort(key=lambda r: r["composite"], reverse=True)
         share = (
             policy.share_for(members[0]["unit_grade"])
-            if policy.quota_group == "unit"
+            if policy.quota_group == GradingPolicy.QuotaGroup.UNIT
             else (policy.excellent_share)
         )
         quota = math.floor(Decimal(share) * len(members) / HUNDRED)
@@ -347,7 +362,7 @@ def quota_status(year: AssessmentYear) -> list[dict]:
     for g in groups.values():
         share = (
             policy.share_for(unit_grades.get(g["unit_id"]))
-            if policy.quota_group == "unit"
+            if policy.quota_group == GradingPolicy.QuotaGroup.UNIT
             else policy.excellent_share
         )
         g["share"] = share
@@ -556,9 +571,7 @@ def review_answer(*, review, answer: str, by, grade: str | None = None):
         review.outcome = ReviewRequest.Outcome.CHANGED
     else:
         review.outcome = ReviewRequest.Outcome.UPHELD
-    review.answer, review.answered_at = answer.strip(), timezone.now()
-    if isinstance(review, ReviewRequest):
-        review.answered_by = by
+    review.answer, review.answered_at, review.answered_by = answer.strip(), timezone.now(), by
     review.full_clean()
     review.save()
     return review

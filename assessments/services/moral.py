@@ -31,11 +31,23 @@ from ..models import (
     MoralDimension,
     MoralItem,
     MoralItemWeight,
+    MoralLevel,
     MoralResult,
     MoralRound,
     MoralTemplate,
     RaterGroup,
 )
+
+
+def _weights(principal: int, deputy: int, middle: int, staff: int) -> dict[str, int]:
+    """An item's default weight per post kind."""
+    return {
+        PostKind.PRINCIPAL: principal,
+        PostKind.DEPUTY: deputy,
+        PostKind.MIDDLE: middle,
+        PostKind.STAFF: staff,
+    }
+
 
 # The five dimensions and their items; the weight per post kind stresses urgent, hard,
 # dangerous and heavy tasks, conduct at critical moments and attitude to personal gain for
@@ -48,12 +60,12 @@ DEFAULT_DIMENSIONS = [
             (
                 "P1",
                 "理想信念坚定，对党忠诚",
-                {"principal": 3, "deputy": 3, "middle": 2, "staff": 2},
+                _weights(3, 3, 2, 2),
             ),
             (
                 "P2",
                 "关键时刻、急难险重任务中的表现",
-                {"principal": 4, "deputy": 3, "middle": 2, "staff": 2},
+                _weights(4, 3, 2, 2),
             ),
         ],
     ),
@@ -61,27 +73,27 @@ DEFAULT_DIMENSIONS = [
         "social",
         "社会公德",
         [
-            ("S1", "遵纪守法，文明礼貌", {"principal": 2, "deputy": 2, "middle": 2, "staff": 2}),
-            ("S2", "热心公益，服务群众", {"principal": 2, "deputy": 2, "middle": 2, "staff": 2}),
+            ("S1", "遵纪守法，文明礼貌", _weights(2, 2, 2, 2)),
+            ("S2", "热心公益，服务群众", _weights(2, 2, 2, 2)),
         ],
     ),
     (
         "professional",
         "职业道德",
         [
-            ("W1", "爱岗敬业，担当作为", {"principal": 3, "deputy": 3, "middle": 3, "staff": 3}),
-            ("W2", "对待个人名利的态度", {"principal": 3, "deputy": 2, "middle": 2, "staff": 1}),
+            ("W1", "爱岗敬业，担当作为", _weights(3, 3, 3, 3)),
+            ("W2", "对待个人名利的态度", _weights(3, 2, 2, 1)),
         ],
     ),
     (
         "family",
         "家庭美德",
         [
-            ("F1", "尊老爱幼，家风良好", {"principal": 1, "deputy": 1, "middle": 1, "staff": 1}),
+            ("F1", "尊老爱幼，家风良好", _weights(1, 1, 1, 1)),
             (
                 "F2",
                 "管好配偶子女和身边人员",
-                {"principal": 2, "deputy": 2, "middle": 1, "staff": 1},
+                _weights(2, 2, 1, 1),
             ),
         ],
     ),
@@ -89,11 +101,11 @@ DEFAULT_DIMENSIONS = [
         "personal",
         "个人品德",
         [
-            ("M1", "诚实守信，言行一致", {"principal": 2, "deputy": 2, "middle": 2, "staff": 2}),
+            ("M1", "诚实守信，言行一致", _weights(2, 2, 2, 2)),
             (
                 "M2",
                 "廉洁自律，生活作风正派",
-                {"principal": 3, "deputy": 3, "middle": 2, "staff": 2},
+                _weights(3, 3, 2, 2),
             ),
         ],
     ),
@@ -231,9 +243,7 @@ def ballot_cast(
     for cadre in cadres:
         answer = answers[cadre.pk]
         levels = answer.get("levels", {})
-        if set(levels) != item_ids or any(
-            v not in ("good", "fair", "fairly_poor", "poor") for v in levels.values()
-        ):
+        if set(levels) != item_ids or any(v not in MoralLevel.values for v in levels.values()):
             raise ValidationError(_("Answer every item for %(name)s.") % {"name": cadre.name})
         if answer.get("judgement") not in Judgement.values:
             raise ValidationError(
@@ -281,9 +291,7 @@ def moral_scores(round_: MoralRound) -> dict[int, dict]:
         (w.item_id, w.post_kind): Decimal(w.weight)
         for w in MoralItemWeight.objects.filter(item__dimension__template=template)
     }
-    levels = {
-        lv: Decimal(template.level_score(lv)) for lv in ("good", "fair", "fairly_poor", "poor")
-    }
+    levels = {lv: Decimal(template.level_score(lv)) for lv in MoralLevel.values}
     answers: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for ballot_id, item_id, level in BallotAnswer.objects.filter(ballot__round=round_).values_list(
         "ballot_id", "item_id", "level"

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Unit
+from kaohe.lib.models import model_update
 
 from ..models import (
     AssessmentYear,
@@ -121,13 +122,7 @@ TARGET_EDITABLE = ("target_value", "measure", "deadline", "lead_department", "no
 
 @transaction.atomic
 def target_update(*, target: Target, **fields) -> Target:
-    for name, value in fields.items():
-        if name not in TARGET_EDITABLE:
-            raise ValueError(f"not editable: {name}")
-        setattr(target, name, value)
-    target.full_clean()
-    target_check(target)
-    target.save()
+    model_update(instance=target, data=fields, fields=TARGET_EDITABLE, check=target_check)
     scores_request_recompute(target.year)
     return target
 

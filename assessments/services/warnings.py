@@ -94,6 +94,7 @@ def _queue_notices(warnings: list[EarlyWarning], on: dt.date) -> list[OutboxMess
         if not unit.head_email:
             continue
         context = {"unit": unit, "year": year, "warnings": items, "on": on}
+        context["WarningKind"] = EarlyWarning.Kind  # the template compares w.kind by name
         message = outbox_queue(
             kind=OutboxMessage.Kind.WARNING,
             key=f"warning-notice:{unit.pk}:{year.pk}:{items[0].month}:{on.isoformat()}",

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,38 +14,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.models import Role
-from cadres.scope import account_of, can_write, role_required
+from cadres.scope import account_of, get_for_user, role_required
 
-from ..models import Bulletin, EarlyWarning, OutboxMessage
+from ..models import EarlyWarning, OutboxMessage
 from ..selectors import default_month
+from ..selectors.bulletins import bulletin_detail as select_bulletin
 from ..selectors.bulletins import bulletin_list as select_bulletins
-from ..selectors.bulletins import bulletins_for, outbox_health, warnings_for
+from ..selectors.bulletins import outbox_health, warnings_for
+from ..selectors.bulletins import warning_detail as select_warning
+from ..selectors.catalog import year_detail
 from ..services import bulletins as bulletin_services
 from ..services import outbox as outbox_services
 from ..services import warnings as warning_services
-from .catalog import YEAR_READERS, _get_year_for_user
-
-
-def _get_bulletin_for_user(request, pk: int, *, write: bool = False) -> Bulletin:
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    try:
-        return bulletins_for(request.user).select_related("year", "year__county").get(pk=pk)
-    except Bulletin.DoesNotExist:
-        raise Http404 from None
-
-
-def _get_warning_for_user(request, pk: int, *, write: bool = False) -> EarlyWarning:
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    try:
-        return (
-            warnings_for(request.user)
-            .select_related("year", "year__county", "unit", "target__indicator", "acknowledged_by")
-            .get(pk=pk)
-        )
-    except EarlyWarning.DoesNotExist:
-        raise Http404 from None
+from .catalog import YEAR_READERS
 
 
 def _errors(request, error: ValidationError) -> None:
@@ -54,7 +35,7 @@ def _errors(request, error: ValidationError) -> None:
 
 @role_required(*YEAR_READERS)
 def bulletin_list(request, pk):
-    year = _get_year_for_user(request, pk)
+    year = get_for_user(request, year_detail, pk)
     return render(
         request,
         "assessments/bulletins/list.html",
@@ -70,7 +51,7 @@ def bulletin_list(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def bulletin_build(request, pk):
-    year = _get_year_for_user(request, pk, write=True)
+    year = get_for_user(request, year_detail, pk, write=True)
     try:
         month = int(request.POST.get("month", ""))
         bulletin = bulletin_services.bulletin_build(year=year, month=month)
@@ -85,7 +66,7 @@ def bulletin_build(request, pk):
 
 @role_required(*YEAR_READERS)
 def bulletin_detail(request, pk):
-    bulletin = _get_bulletin_for_user(request, pk)
+    bulletin = get_for_user(request, select_bulletin, pk)
     account = account_of(request.user)
     context = {
         "bulletin": bulletin,
@@ -102,7 +83,7 @@ def bulletin_detail(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def bulletin_foreword(request, pk):
-    bulletin = _get_bulletin_for_user(request, pk, write=True)
+    bulletin = get_for_user(request, select_bulletin, pk, write=True)
     try:
         bulletin_services.bulletin_set_foreword(
             bulletin=bulletin, foreword=request.POST.get("foreword", "")
@@ -117,7 +98,7 @@ def bulletin_foreword(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def bulletin_publish(request, pk):
-    bulletin = _get_bulletin_for_user(request, pk, write=True)
+    bulletin = get_for_user(request, select_bulletin, pk, write=True)
     try:
         queued = bulletin_services.bulletin_publish(bulletin=bulletin, by=request.user)
     except ValidationError as error:
@@ -133,7 +114,7 @@ def bulletin_publish(request, pk):
 
 @role_required(*YEAR_READERS)
 def bulletin_pdf(request, pk):
-    bulletin = _get_bulletin_for_user(request, pk)
+    bulletin = get_for_user(request, select_bulletin, pk)
     if bulletin.pdf:
         data = bulletin.pdf.open("rb").read()
     else:
@@ -150,7 +131,7 @@ def bulletin_pdf(request, pk):
 @role_required(Role.OFFICE, write=True)
 def outbox_resend(request, pk):
     """Send again what is still queued or failed (never what was sent)."""
-    year = _get_year_for_user(request, pk, write=True)
+    year = get_for_user(request, year_detail, pk, write=True)
     count = outbox_services.outbox_flush(older_than=dt.timedelta(0), year=year)
     messages.info(request, _("%(count)s emails handed to the mail queue.") % {"count": count})
     bulletin = request.POST.get("bulletin")
@@ -161,7 +142,7 @@ def outbox_resend(request, pk):
 
 @role_required(Role.OFFICE, write=True)
 def outbox(request, pk):
-    year = _get_year_for_user(request, pk, write=True)
+    year = get_for_user(request, year_detail, pk, write=True)
     status = request.GET.get("status", "")
     rows = OutboxMessage.objects.filter(year=year).select_related("unit").order_by("-queued_at")
     if status:
@@ -183,7 +164,7 @@ def outbox(request, pk):
 
 @role_required(*YEAR_READERS)
 def warning_list(request, pk):
-    year = _get_year_for_user(request, pk)
+    year = get_for_user(request, year_detail, pk)
     status = request.GET.get("status", "open")
     warnings = (
         warnings_for(request.user)
@@ -212,7 +193,7 @@ def warning_list(request, pk):
 
 @role_required(*YEAR_READERS)
 def warning_detail(request, pk):
-    warning = _get_warning_for_user(request, pk)
+    warning = get_for_user(request, select_warning, pk)
     return render(
         request,
         "assessments/bulletins/warning_detail.html",
@@ -223,7 +204,7 @@ def warning_detail(request, pk):
 @require_POST
 @role_required(Role.LIAISON)
 def warning_acknowledge(request, pk):
-    warning = _get_warning_for_user(request, pk)
+    warning = get_for_user(request, select_warning, pk)
     try:
         warning_services.warning_acknowledge(
             warning=warning, plan=request.POST.get("catch_up_plan", ""), by=request.user
@@ -238,7 +219,7 @@ def warning_acknowledge(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def warning_close(request, pk):
-    warning = _get_warning_for_user(request, pk, write=True)
+    warning = get_for_user(request, select_warning, pk, write=True)
     try:
         warning_services.warning_close(warning=warning, note=request.POST.get("closing_note", ""))
     except ValidationError as error:

@@ -5,9 +5,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -15,29 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.models import Role
-from cadres.scope import STAFF_ROLES, can_write, role_required
+from cadres.scope import STAFF_ROLES, can_write, get_for_user, role_required
 from kaohe.lib.forms import apply_errors
 
 from ..forms.consequences import ConsequenceForm, RectificationCloseForm, RectificationFilterForm
 from ..models import Consequence
 from ..selectors import consequences as selectors
-from ..selectors import years_for
+from ..selectors.catalog import year_detail
 from ..services.consequences import consequence_record, rectification_close
-from .catalog import _get_year_for_user
 
 DEFAULT_DEADLINE_DAYS = 90
-
-
-def _get_consequence_for_user(request, pk: int, *, write: bool = False) -> Consequence:
-    """A consequence of a year in the user's scope; 404 otherwise, 403 for a reader writing."""
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    try:
-        return Consequence.objects.select_related("year", "year__county", "cadre").get(
-            pk=pk, year__in=years_for(request.user)
-        )
-    except Consequence.DoesNotExist:
-        raise Http404 from None
 
 
 def _form_errors(request, form) -> None:
@@ -46,7 +32,7 @@ def _form_errors(request, form) -> None:
 
 @role_required(*STAFF_ROLES)
 def results_use(request, pk):
-    year = _get_year_for_user(request, pk)
+    year = get_for_user(request, year_detail, pk)
     today = timezone.localdate()
     return render(
         request,
@@ -64,7 +50,7 @@ def results_use(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def consequence_create(request, pk):
-    year = _get_year_for_user(request, pk, write=True)
+    year = get_for_user(request, year_detail, pk, write=True)
     form = ConsequenceForm(request.POST, year=year)
     if form.is_valid():
         try:
@@ -84,7 +70,7 @@ def consequence_create(request, pk):
 
 @role_required(*STAFF_ROLES)
 def rectification_tracker(request, pk):
-    year = _get_year_for_user(request, pk)
+    year = get_for_user(request, year_detail, pk)
     today = timezone.localdate()
     form = RectificationFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
@@ -111,7 +97,7 @@ def rectification_tracker(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def consequence_close(request, pk):
-    consequence = _get_consequence_for_user(request, pk, write=True)
+    consequence = get_for_user(request, selectors.consequence_detail, pk, write=True)
     form = RectificationCloseForm(request.POST)
     if form.is_valid():
         try:

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -17,7 +16,14 @@ from django.views.decorators.http import require_POST
 
 from cadres.forms.training import TrainingEndForm
 from cadres.models import ASSESSED_KINDS, Role, TrainingAssignment, Unit
-from cadres.scope import STAFF_ROLES, cadres_for, can_write, get_for_user, role_required, units_for
+from cadres.scope import (
+    STAFF_ROLES,
+    cadres_for,
+    counties_for,
+    get_for_user,
+    role_required,
+    units_for,
+)
 from cadres.selectors import training
 from cadres.services.training import training_assign
 from kaohe.lib.forms import apply_errors
@@ -29,19 +35,9 @@ from ..selectors import eligibility as selectors
 from ..services import eligibility
 
 
-def _get_county_for_user(request, pk: int, *, write: bool = False) -> Unit:
-    """A county in the user's scope; 404 otherwise, 403 for a write by a read-only user."""
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    try:
-        return units_for(request.user).get(pk=pk, kind=Unit.Kind.COUNTY)
-    except Unit.DoesNotExist:
-        raise Http404 from None
-
-
 @role_required(*STAFF_ROLES)
 def rules(request, pk):
-    county = _get_county_for_user(request, pk, write=request.method == "POST")
+    county = get_for_user(request, counties_for, pk, write=request.method == "POST")
     today = timezone.localdate()
     in_force = eligibility.rules_in_force(county, today)
     form = RulesForm(
@@ -91,7 +87,7 @@ def rules(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def recompute(request, pk):
-    county = _get_county_for_user(request, pk, write=True)
+    county = get_for_user(request, counties_for, pk, write=True)
     counts = eligibility.flags_recompute(county=county, on=timezone.localdate())
     messages.success(
         request,

@@ -3,7 +3,7 @@ review requests, the lock and corrections; and a cadre's review request from the
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.models import Role
-from cadres.scope import STAFF_ROLES, account_of, cadres_for, can_write, role_required, units_for
+from cadres.scope import STAFF_ROLES, account_of, get_for_user, role_required
 
 from ..models import (
     CadreResult,
@@ -24,42 +24,9 @@ from ..models import (
     UnitResult,
     UnitReviewRequest,
 )
-from ..selectors import years_for
+from ..selectors.catalog import year_detail
+from ..selectors.grading import results_for, unit_results_for
 from ..services import grading
-from .catalog import _get_year_for_user
-
-
-def _get_result_for_user(request, pk: int, *, write: bool = False) -> CadreResult:
-    """A result of a cadre the user may open (a cadre: only their own); 404 otherwise."""
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    try:
-        return (
-            CadreResult.objects.filter(cadre__in=cadres_for(request.user))
-            .select_related("year", "year__county", "cadre", "unit", "review")
-            .get(pk=pk)
-        )
-    except CadreResult.DoesNotExist:
-        raise Http404 from None
-
-
-def _get_unit_result_for_user(request, pk: int, *, write: bool = False) -> UnitResult:
-    """A unit's result in the user's scope; a liaison sees their unit's once it is published
-    (on notice or locked). 404 otherwise."""
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    results = UnitResult.objects.filter(year__in=years_for(request.user))
-    account = account_of(request.user)
-    if account.role == Role.LIAISON:
-        results = results.filter(
-            unit__in=units_for(request.user),
-            year__grading__stage__in=GradingPolicy.PUBLISHED,
-        )
-    try:
-        return results.select_related("year", "year__county", "unit", "review").get(pk=pk)
-    except UnitResult.DoesNotExist:
-        raise Http404 from None
-
 
 CADRE_DETAIL = "assessments:result_detail"
 UNIT_DETAIL = "assessments:unit_result_detail"
@@ -88,7 +55,7 @@ def _cadre_results(request, year) -> tuple[QuerySet[CadreResult], str]:
 
 @role_required(*STAFF_ROLES)
 def results(request, pk):
-    year = _get_year_for_user(request, pk)
+    year = get_for_user(request, year_detail, pk)
     policy = GradingPolicy.objects.filter(year=year).first()
     rows, grade = _cadre_results(request, year)
     page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
@@ -121,7 +88,7 @@ def results(request, pk):
 
 
 def _year_action(request, pk, action):
-    year = _get_year_for_user(request, pk, write=True)
+    year = get_for_user(request, year_detail, pk, write=True)
     try:
         action(year)
     except ValidationError as error:
@@ -133,7 +100,7 @@ def _year_action(request, pk, action):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def results_propose(request, pk):
-    year = _get_year_for_user(request, pk, write=True)
+    year = get_for_user(request, year_detail, pk, write=True)
     try:
         if not GradingPolicy.objects.filter(year=year).exists():
             grading.policy_set(year=year)
@@ -163,7 +130,7 @@ def results_lock(request, pk):
 
 @role_required(Role.OFFICE, Role.LEADER, Role.CADRE)
 def result_detail(request, pk):
-    result = _get_result_for_user(request, pk)
+    result = get_for_user(request, results_for, pk)
     policy = GradingPolicy.objects.filter(year=result.year).first()
     return render(
         request,
@@ -234,24 +201,24 @@ def _answer(request, result, detail: str):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def result_decide(request, pk):
-    return _decide(request, _get_result_for_user(request, pk, write=True), CADRE_DETAIL)
+    return _decide(request, get_for_user(request, results_for, pk, write=True), CADRE_DETAIL)
 
 
 @require_POST
 @role_required(Role.CADRE)
 def review_file(request, pk):
-    return _file(request, _get_result_for_user(request, pk), CADRE_DETAIL)
+    return _file(request, get_for_user(request, results_for, pk), CADRE_DETAIL)
 
 
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def review_answer(request, pk):
-    return _answer(request, _get_result_for_user(request, pk, write=True), CADRE_DETAIL)
+    return _answer(request, get_for_user(request, results_for, pk, write=True), CADRE_DETAIL)
 
 
 @role_required(Role.OFFICE, Role.LEADER, Role.LIAISON)
 def unit_result_detail(request, pk):
-    result = _get_unit_result_for_user(request, pk)
+    result = get_for_user(request, unit_results_for, pk)
     account = account_of(request.user)
     return render(
         request,
@@ -271,19 +238,19 @@ def unit_result_detail(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def unit_result_decide(request, pk):
-    return _decide(request, _get_unit_result_for_user(request, pk, write=True), UNIT_DETAIL)
+    return _decide(request, get_for_user(request, unit_results_for, pk, write=True), UNIT_DETAIL)
 
 
 @require_POST
 @role_required(Role.LIAISON)
 def unit_review_file(request, pk):
-    return _file(request, _get_unit_result_for_user(request, pk), UNIT_DETAIL)
+    return _file(request, get_for_user(request, unit_results_for, pk), UNIT_DETAIL)
 
 
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def unit_review_answer(request, pk):
-    return _answer(request, _get_unit_result_for_user(request, pk, write=True), UNIT_DETAIL)
+    return _answer(request, get_for_user(request, unit_results_for, pk, write=True), UNIT_DETAIL)
 
 
 urlpatterns = [

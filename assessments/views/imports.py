@@ -22,12 +22,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.models import Role
-from cadres.scope import role_required
+from cadres.scope import get_for_user, role_required
 from kaohe.lib.xlsx import xlsx_response
 
 from .. import selectors
 from ..imports import KINDS, FileRefused, run_import, template_workbook
-from .catalog import _get_year_for_user
 
 SESSION_KEY = "kaohe_imports"
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -63,7 +62,7 @@ def _year_for(request, importer_class, pk: str | None):
         return None
     if not pk or not (str(pk).isascii() and str(pk).isdigit()):  # not "²"
         return None
-    return _get_year_for_user(request, int(pk), write=True)
+    return get_for_user(request, selectors.year_detail, pk, write=True)
 
 
 def _centre(request, *, chosen_year=None, error: str = "", kind: str = "", status: int = 200):
@@ -88,7 +87,7 @@ def _centre(request, *, chosen_year=None, error: str = "", kind: str = "", statu
 def import_centre(request):
     pk = request.GET.get("year")
     plain = pk and pk.isascii() and pk.isdigit()  # "²".isdigit() is true too
-    year = _get_year_for_user(request, int(pk), write=True) if plain else None
+    year = get_for_user(request, selectors.year_detail, pk, write=True) if plain else None
     return _centre(request, chosen_year=year)
 
 

@@ -3,9 +3,8 @@ rectification items tracked to closure."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.models import Role
-from cadres.scope import STAFF_ROLES, cadres_for, can_write, role_required
+from cadres.scope import STAFF_ROLES, cadres_for, can_write, get_for_user, role_required
 from kaohe.lib.forms import apply_errors
 
 from .. import services
@@ -26,30 +25,9 @@ from ..forms.inspections import (
 )
 from ..models import Inspection, Rectification
 from ..selectors import inspections as selectors
-from .catalog import _get_year_for_user
+from ..selectors.catalog import year_detail
 
 RECTIFICATION_READERS = (Role.OFFICE, Role.LEADER, Role.LIAISON)
-
-
-def _get_inspection_for_user(request, pk: int, *, write: bool = False) -> Inspection:
-    """An inspection of a year in the user's scope, with its units, cadres and findings;
-    404 outside the scope, 403 for writing without the right to write."""
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    try:
-        return selectors.inspection_detail(request.user, pk)
-    except Inspection.DoesNotExist:
-        raise Http404 from None
-
-
-def _get_rectification_for_user(request, pk: int, *, write: bool = False) -> Rectification:
-    """A rectification item the user may see (a liaison: only their unit's); 404 otherwise."""
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    try:
-        return selectors.rectification_detail(request.user, pk)
-    except Rectification.DoesNotExist:
-        raise Http404 from None
 
 
 def _filters(form) -> dict:
@@ -68,7 +46,7 @@ def _page(request, queryset):
 
 @role_required(*STAFF_ROLES)
 def inspection_list(request, pk):
-    year = _get_year_for_user(request, pk)
+    year = get_for_user(request, year_detail, pk)
     today = timezone.localdate()
     form = InspectionFilterForm(request.GET or None, units=selectors.units_checked(year))
     page, query = _page(request, selectors.inspection_list(year, **_filters(form)))
@@ -82,7 +60,7 @@ def inspection_list(request, pk):
 
 @role_required(Role.OFFICE, write=True)
 def inspection_create(request, pk):
-    year = _get_year_for_user(request, pk, write=True)
+    year = get_for_user(request, year_detail, pk, write=True)
     today = timezone.localdate()
     cadres = cadres_for(request.user).filter(
         unit__path__startswith=year.county.path, is_active=True
@@ -135,7 +113,7 @@ def _render_detail(request, inspection: Inspection, form: FindingForm | None):
 
 @role_required(*STAFF_ROLES)
 def inspection_detail(request, pk):
-    inspection = _get_inspection_for_user(request, pk)
+    inspection = get_for_user(request, selectors.inspection_detail, pk)
     form = _finding_form(inspection) if can_write(request.user) else None
     return _render_detail(request, inspection, form)
 
@@ -144,7 +122,7 @@ def inspection_detail(request, pk):
 @role_required(Role.OFFICE, write=True)
 def finding_add(request, pk):
     """Add a finding from the detail page; errors re-render that page, nothing saved."""
-    inspection = _get_inspection_for_user(request, pk, write=True)
+    inspection = get_for_user(request, selectors.inspection_detail, pk, write=True)
     form = _finding_form(inspection, request.POST)
     if form.is_valid():
         try:
@@ -161,7 +139,7 @@ def finding_add(request, pk):
 @role_required(*RECTIFICATION_READERS)
 def rectification_list(request, pk):
     """The year's rectification items; a liaison sees only their own unit's."""
-    year = _get_year_for_user(request, pk)
+    year = get_for_user(request, year_detail, pk)
     today = timezone.localdate()
     items = selectors.rectifications_for(request.user).filter(year=year)
     form = RectificationFilterForm(request.GET or None, units=selectors.rectification_units(items))
@@ -182,7 +160,7 @@ def rectification_list(request, pk):
 
 @role_required(Role.OFFICE, write=True)
 def rectification_close(request, pk):
-    item = _get_rectification_for_user(request, pk, write=True)
+    item = get_for_user(request, selectors.rectification_detail, pk, write=True)
     is_open = item.status == Rectification.Status.OPEN
     form = RectificationCloseForm(request.POST or None) if is_open else None
     if request.method == "POST" and form is not None and form.is_valid():

@@ -8,8 +8,7 @@ these views never log it."""
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,24 +18,15 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cadres.models import Role
-from cadres.scope import STAFF_ROLES, can_write, role_required
+from cadres.scope import STAFF_ROLES, can_write, get_for_user, role_required
 from kaohe.lib.forms import apply_errors
 
 from ..forms.moral import BallotForm, CodeForm, CodesIssueForm, MoralRoundForm, SlipFilterForm
 from ..models import MoralRound, RaterGroup
 from ..selectors import moral as selectors
+from ..selectors.catalog import year_detail
 from ..selectors.inspections import assessable_units
 from ..services import moral as services
-from .catalog import _get_year_for_user
-
-
-def _get_round_for_user(request, pk: int, *, write: bool = False) -> MoralRound:
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    try:
-        return selectors.round_detail(request.user, pk)
-    except MoralRound.DoesNotExist:
-        raise Http404 from None
 
 
 def _ballot_url(request) -> str:
@@ -45,7 +35,7 @@ def _ballot_url(request) -> str:
 
 @role_required(*STAFF_ROLES)
 def moral_home(request, pk):
-    year = _get_year_for_user(request, pk)
+    year = get_for_user(request, year_detail, pk)
     return render(
         request,
         "assessments/moral/home.html",
@@ -60,7 +50,7 @@ def moral_home(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def moral_template_create(request, pk):
-    year = _get_year_for_user(request, pk, write=True)
+    year = get_for_user(request, year_detail, pk, write=True)
     try:
         services.moral_template_create(year=year)
     except ValidationError as error:
@@ -72,7 +62,7 @@ def moral_template_create(request, pk):
 
 @role_required(Role.OFFICE, write=True)
 def moral_round_create(request, pk):
-    year = _get_year_for_user(request, pk, write=True)
+    year = get_for_user(request, year_detail, pk, write=True)
     today = timezone.localdate()
     form = MoralRoundForm(
         request.POST or None,
@@ -92,7 +82,7 @@ def moral_round_create(request, pk):
 
 @role_required(*STAFF_ROLES)
 def moral_round(request, pk):
-    round_ = _get_round_for_user(request, pk)
+    round_ = get_for_user(request, selectors.round_detail, pk)
     is_open = round_.status == MoralRound.Status.OPEN
     issue_form = None
     if is_open and can_write(request.user):
@@ -114,7 +104,7 @@ def moral_round(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def moral_codes_issue(request, pk):
-    round_ = _get_round_for_user(request, pk, write=True)
+    round_ = get_for_user(request, selectors.round_detail, pk, write=True)
     form = CodesIssueForm(request.POST, units=selectors.round_units(round_))
     if form.is_valid():
         try:
@@ -139,7 +129,7 @@ def moral_codes_issue(request, pk):
 @role_required(Role.OFFICE)
 def moral_slips(request, pk):
     """Printable slips of the round's unused codes (3 × 8 on an A4 page)."""
-    round_ = _get_round_for_user(request, pk)
+    round_ = get_for_user(request, selectors.round_detail, pk)
     form = SlipFilterForm(request.GET or None, units=selectors.round_units(round_))
     filters = form.cleaned_data if form.is_valid() else {}
     pages = selectors.slip_pages(
@@ -165,7 +155,7 @@ def moral_slips(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def moral_round_close(request, pk):
-    round_ = _get_round_for_user(request, pk, write=True)
+    round_ = get_for_user(request, selectors.round_detail, pk, write=True)
     try:
         results = services.moral_round_close(round_=round_)
     except ValidationError as error:

@@ -8,51 +8,23 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.models import Role
-from cadres.scope import STAFF_ROLES, can_write, role_required
+from cadres.scope import STAFF_ROLES, can_write, get_for_user, role_required
 from kaohe.lib.forms import apply_errors
 
 from ..forms.moral_template import DimensionForm, ItemForm, TemplateSettingsForm
 from ..models import MoralDimension, MoralItem, MoralTemplate
 from ..selectors import moral as selectors
-from ..selectors import years_for
 from ..services import moral as services
 
 # A form shown again with its errors: (what, pk, form), e.g. ("item", 12, form).
 Bound = tuple[str, int | None, forms.Form]
-
-
-def _get_for_user(request, model, year: str, pk: int, *, write: bool):
-    """The ``model`` row ``pk`` with its year and county, its year reached by the lookup path
-    ``year``: 404 when that year is out of the user's scope, 403 first for a write by a user
-    who may only read."""
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    try:
-        return model.objects.select_related(f"{year}__county").get(
-            pk=pk, **{f"{year}__in": years_for(request.user)}
-        )
-    except model.DoesNotExist:
-        raise Http404 from None
-
-
-def _get_template_for_user(request, pk: int, *, write: bool = False) -> MoralTemplate:
-    return _get_for_user(request, MoralTemplate, "year", pk, write=write)
-
-
-def _get_dimension_for_user(request, pk: int, *, write: bool = False) -> MoralDimension:
-    return _get_for_user(request, MoralDimension, "template__year", pk, write=write)
-
-
-def _get_item_for_user(request, pk: int, *, write: bool = False) -> MoralItem:
-    return _get_for_user(request, MoralItem, "dimension__template__year", pk, write=write)
 
 
 def _page_url(template_pk: int, anchor: str = "") -> str:
@@ -205,13 +177,13 @@ def _render(request, template: MoralTemplate, bound: Bound | None = None):
 
 @role_required(*STAFF_ROLES)
 def moral_template(request, pk):
-    return _render(request, _get_template_for_user(request, pk))
+    return _render(request, get_for_user(request, selectors.templates_for, pk))
 
 
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def moral_template_settings(request, pk):
-    template = _get_template_for_user(request, pk, write=True)
+    template = get_for_user(request, selectors.templates_for, pk, write=True)
     form = TemplateSettingsForm(request.POST)
     saved = _saved(
         form, lambda: services.template_settings_update(template=template, **form.settings())
@@ -225,7 +197,7 @@ def moral_template_settings(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def moral_dimension_create(request, pk):
-    template = _get_template_for_user(request, pk, write=True)
+    template = get_for_user(request, selectors.templates_for, pk, write=True)
     form = _new_dimension_form(request.POST)
     dimension = _saved(
         form, lambda: services.dimension_save(template=template, **form.cleaned_data)
@@ -242,7 +214,7 @@ def moral_dimension_create(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def moral_dimension_update(request, pk):
-    dimension = _get_dimension_for_user(request, pk, write=True)
+    dimension = get_for_user(request, selectors.dimensions_for, pk, write=True)
     template = dimension.template
     form = _row_form(DimensionForm, "dim", pk, request.POST)
     saved = _saved(
@@ -260,7 +232,7 @@ def moral_dimension_update(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def moral_dimension_delete(request, pk):
-    dimension = _get_dimension_for_user(request, pk, write=True)
+    dimension = get_for_user(request, selectors.dimensions_for, pk, write=True)
     return _delete(
         request,
         lambda: services.dimension_delete(dimension=dimension),
@@ -273,7 +245,7 @@ def moral_dimension_delete(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def moral_item_create(request, pk):
-    dimension = _get_dimension_for_user(request, pk, write=True)
+    dimension = get_for_user(request, selectors.dimensions_for, pk, write=True)
     form = _new_item_form(pk, request.POST)
     item = _saved(form, lambda: _item_save(form, dimension))
     if item is not None:
@@ -285,7 +257,7 @@ def moral_item_create(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def moral_item_update(request, pk):
-    item = _get_item_for_user(request, pk, write=True)
+    item = get_for_user(request, selectors.items_for, pk, write=True)
     dimension = item.dimension
     form = _row_form(ItemForm, "item", pk, request.POST)
     if _saved(form, lambda: _item_save(form, dimension, item)) is not None:
@@ -297,7 +269,7 @@ def moral_item_update(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def moral_item_delete(request, pk):
-    item = _get_item_for_user(request, pk, write=True)
+    item = get_for_user(request, selectors.items_for, pk, write=True)
     return _delete(
         request,
         lambda: services.item_delete(item=item),

@@ -3,7 +3,7 @@ the office's review queue (approve / return) and the county progress overview.""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -14,43 +14,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.models import ASSESSED_KINDS, Role, Unit
-from cadres.scope import STAFF_ROLES, can_write, role_required, units_for
+from cadres.scope import STAFF_ROLES, can_write, get_for_user, role_required, units_for
 from kaohe.lib.forms import apply_errors
 
 from .. import services
 from ..forms.progress import ReportForm, ReturnForm
-from ..models import THREE_THIRDS, Category, Evidence, ProgressReport, Target
+from ..models import THREE_THIRDS, Category, ProgressReport
 from ..selectors import progress_pages as pages
+from ..selectors.catalog import year_detail
 from ..selectors.progress import default_month, target_statuses
-from .catalog import _get_year_for_user
 
 REPORT_READERS = (Role.OFFICE, Role.LEADER, Role.LIAISON)
-
-
-def _get_target_for_user(request, pk: int) -> Target:
-    """A target the user may see (a liaison: only their unit's); 404 otherwise."""
-    try:
-        return pages.target_for_report(request.user, pk)
-    except Target.DoesNotExist:
-        raise Http404 from None
-
-
-def _get_report_for_user(request, pk: int, *, write: bool = False) -> ProgressReport:
-    """A report the user may see; 404 outside the scope, 403 for reviewing without the right
-    to write."""
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    try:
-        return pages.report_detail(request.user, pk)
-    except ProgressReport.DoesNotExist:
-        raise Http404 from None
-
-
-def _get_evidence_for_user(request, pk: int) -> Evidence:
-    try:
-        return pages.evidence_detail(request.user, pk)
-    except Evidence.DoesNotExist:
-        raise Http404 from None
 
 
 def _int_param(request, name: str, choices) -> int | None:
@@ -79,7 +53,7 @@ def my_unit(request):
 @role_required(Role.LIAISON)
 def report_submit(request, pk):
     """The monthly report on a target: cumulative actual, narrative and evidence files."""
-    target = _get_target_for_user(request, pk)
+    target = get_for_user(request, pages.target_for_report, pk)
     year = target.year
     today = timezone.localdate()
     months = pages.reportable_months(year, today) or [1]
@@ -130,7 +104,7 @@ def report_submit(request, pk):
 @role_required(*REPORT_READERS)
 def evidence(request, pk):
     """An evidence file, only for those who may see its unit."""
-    item = _get_evidence_for_user(request, pk)
+    item = get_for_user(request, pages.evidence_detail, pk)
     try:
         handle = item.file.open("rb")
     except FileNotFoundError:
@@ -145,7 +119,7 @@ def evidence(request, pk):
 
 @role_required(*REPORT_READERS)
 def report_detail(request, pk):
-    report = _get_report_for_user(request, pk)
+    report = get_for_user(request, pages.report_detail, pk)
     target = report.target
     today = timezone.localdate()
     status = target_statuses([target], year=target.year, month=report.month, today=today)
@@ -167,7 +141,7 @@ def report_detail(request, pk):
 @role_required(*STAFF_ROLES)
 def report_queue(request, pk):
     """Submitted reports of the year awaiting review, oldest first."""
-    year = _get_year_for_user(request, pk)
+    year = get_for_user(request, year_detail, pk)
     kind = request.GET.get("kind", "")
     filters = {
         "month": _int_param(request, "month", range(1, 13)),
@@ -214,7 +188,7 @@ def _label(report: ProgressReport) -> str:
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def report_approve(request, pk):
-    report = _get_report_for_user(request, pk, write=True)
+    report = get_for_user(request, pages.report_detail, pk, write=True)
     try:
         services.progress_approve(report=report, by=request.user)
     except ValidationError as error:
@@ -227,7 +201,7 @@ def report_approve(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def report_return(request, pk):
-    report = _get_report_for_user(request, pk, write=True)
+    report = get_for_user(request, pages.report_detail, pk, write=True)
     form = ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the report is returned."))
@@ -259,12 +233,11 @@ def _get_overview_for_user(
     sort = sort if sort in pages.OVERVIEW_SORTS else "worst"
     unit = None
     if request.GET.get("unit"):
-        try:
-            unit = units_for(request.user).get(
-                pk=int(request.GET["unit"]), path__startswith=year.county.path
-            )
-        except (ValueError, Unit.DoesNotExist):
-            raise Http404 from None
+        unit = get_for_user(
+            request,
+            lambda user: units_for(user).filter(path__startswith=year.county.path),
+            request.GET["unit"],
+        )
     overview = pages.progress_overview(
         year,
         month=month,
@@ -281,7 +254,7 @@ def _get_overview_for_user(
 @role_required(*STAFF_ROLES)
 def progress_overview(request, pk):
     """Status counts per unit, worst first; with ?unit= one unit's targets."""
-    year = _get_year_for_user(request, pk)
+    year = get_for_user(request, year_detail, pk)
     overview, filters, unit = _get_overview_for_user(request, year, today=timezone.localdate())
     return render(
         request,

@@ -3,10 +3,9 @@ manual indicators."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -14,30 +13,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.models import ASSESSED_KINDS, Role, Unit
-from cadres.scope import STAFF_ROLES, can_write, role_required
+from cadres.scope import STAFF_ROLES, can_write, get_for_user, role_required
 from kaohe.lib.forms import apply_errors
 
 from .. import services
 from ..forms.targets import DecisionForm, MilestonesForm, TargetAssignForm, TargetForm
 from ..models import Category, Indicator, Target
 from ..selectors import default_month, target_statuses
+from ..selectors.catalog import year_detail
 from ..selectors.targets import target_detail as select_target
 from ..selectors.targets import target_list as select_targets
-from .catalog import _get_year_for_user
-
-
-def _get_target_for_user(request, pk: int, *, write: bool = False) -> Target:
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    try:
-        return select_target(request.user, pk)
-    except Target.DoesNotExist:
-        raise Http404 from None
 
 
 @role_required(*STAFF_ROLES)
 def target_list(request, pk):
-    year = _get_year_for_user(request, pk)
+    year = get_for_user(request, year_detail, pk)
     filters = {
         "kind": request.GET.get("kind", ""),
         "category": request.GET.get("category", ""),
@@ -64,7 +54,7 @@ def target_list(request, pk):
 
 @role_required(Role.OFFICE, write=True)
 def target_assign(request, pk):
-    year = _get_year_for_user(request, pk, write=True)
+    year = get_for_user(request, year_detail, pk, write=True)
     form = TargetAssignForm(
         request.POST or None, year=year, initial={"indicator": request.GET.get("indicator")}
     )
@@ -103,7 +93,7 @@ def target_assign(request, pk):
 
 @role_required(Role.OFFICE, Role.LEADER, Role.LIAISON)
 def target_detail(request, pk):
-    target = _get_target_for_user(request, pk)
+    target = get_for_user(request, select_target, pk)
     year = target.year
     today = timezone.localdate()
     month = default_month(year, today)
@@ -155,7 +145,7 @@ def _done(request, target, form, error=None):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def target_edit(request, pk):
-    target = _get_target_for_user(request, pk, write=True)
+    target = get_for_user(request, select_target, pk, write=True)
     form = TargetForm(request.POST)
     if form.is_valid():
         try:
@@ -168,7 +158,7 @@ def target_edit(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def target_milestones(request, pk):
-    target = _get_target_for_user(request, pk, write=True)
+    target = get_for_user(request, select_target, pk, write=True)
     form = MilestonesForm(request.POST)
     if form.is_valid():
         try:
@@ -181,7 +171,7 @@ def target_milestones(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def target_decide(request, pk):
-    target = _get_target_for_user(request, pk, write=True)
+    target = get_for_user(request, select_target, pk, write=True)
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:

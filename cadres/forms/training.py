@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Cadre, TrainingAssignment
 
+Kind = TrainingAssignment.Kind
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -52,7 +54,7 @@ class TrainingFilterForm(forms.Form):
         required=False,
         choices=[
             ("", _("all kinds")),
-            *[(k, label) for k, label in TrainingAssignment.Kind.choices if k != "key_training"],
+            *[(k, label) for k, label in Kind.choices if k != Kind.KEY_TRAINING],
         ],
     )
     status = forms.ChoiceField(label=_("status"), choices=STATUS, required=False)

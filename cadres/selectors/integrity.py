@@ -16,9 +16,9 @@ from ..models import Cadre, IntegrityEntry, IntegrityReadLog, IntegrityReporter,
 from ..scope import cadres_for
 
 
-def archive_cadre(user, pk: int) -> Cadre:
-    """The cadre whose archive is asked for, if in the user's scope (else DoesNotExist)."""
-    return cadres_for(user).select_related("unit").get(pk=pk)
+def archive_cadre(user) -> QuerySet[Cadre]:
+    """The cadres whose archive the user may ask for, with their unit."""
+    return cadres_for(user).select_related("unit")
 
 
 def archive_entries(cadre: Cadre) -> QuerySet[IntegrityEntry]:
@@ -35,14 +35,13 @@ def archive_sanctions(cadre: Cadre, *, today: dt.date) -> QuerySet[Sanction]:
     )
 
 
-def entry_detail(user, pk: int) -> IntegrityEntry:
-    """An entry of a cadre in the user's scope, with its cadre and sanctions
-    (else DoesNotExist). The reporter is not loaded."""
+def entry_detail(user) -> QuerySet[IntegrityEntry]:
+    """The entries of the cadres in the user's scope, with their cadre and sanctions.
+    The reporter is not loaded."""
     return (
         IntegrityEntry.objects.filter(cadre__in=cadres_for(user))
         .select_related("cadre", "cadre__unit", "recorded_by")
         .prefetch_related("sanctions")
-        .get(pk=pk)
     )
 
 

@@ -22,8 +22,8 @@ def unit_list(user, *, kind: str = "", q: str = "") -> QuerySet[Unit]:
     return units.order_by("path")
 
 
-def unit_detail(user, pk: int) -> Unit:
-    """One unit in scope with its children and its cadres (leaders first)."""
+def unit_detail(user) -> QuerySet[Unit]:
+    """The units in scope, each with its children and its cadres (leaders first)."""
     return (
         units_for(user)
         .select_related("parent")
@@ -41,7 +41,6 @@ def unit_detail(user, pk: int) -> Unit:
                 ),
             ),
         )
-        .get(pk=pk)
     )
 
 
@@ -77,14 +76,13 @@ def cadre_list(
     return cadres.order_by("unit__path", "-is_principal", "-is_leading", "number")
 
 
-def cadre_detail(user, pk: int) -> Cadre:
-    """A cadre's record with its unit and post history. (The page's annual grades are read by
-    the assessments app's ``published_results`` template tag.)"""
+def cadre_detail(user) -> QuerySet[Cadre]:
+    """The cadres' records the user may open, with their unit and post history. (The page's
+    annual grades are read by the assessments app's ``published_results`` template tag.)"""
     return (
         cadres_for(user)
         .select_related("unit", "unit__parent", "user")
         .prefetch_related(
             Prefetch("posts", queryset=Post.objects.select_related("unit").order_by("-started_on")),
         )
-        .get(pk=pk)
     )

@@ -26,6 +26,11 @@ def pool(user) -> QuerySet[TrainingAssignment]:
     )
 
 
+def assignment_detail(user) -> QuerySet[TrainingAssignment]:
+    """The assignments of the cadres the user may open, with their cadre."""
+    return TrainingAssignment.objects.filter(cadre__in=cadres_for(user)).select_related("cadre")
+
+
 def assignments(
     user, *, kind: str = "", on: dt.date | None = None, status: str = "", today: dt.date
 ) -> QuerySet[TrainingAssignment]:

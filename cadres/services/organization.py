@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kaohe.lib.models import model_update
+
 from ..models import PATH_STEP, Cadre, Post, Unit
 
 
@@ -62,27 +64,24 @@ UNIT_EDITABLE = (
 @transaction.atomic
 def unit_update(*, unit: Unit, parent: Unit | None = None, **fields) -> Unit:
     """Change a unit's fields; a new ``parent`` moves the whole subtree."""
-    for name, value in fields.items():
-        if name not in UNIT_EDITABLE:
-            raise ValueError(f"not editable: {name}")
-        setattr(unit, name, value)
+    if unknown := set(fields) - set(UNIT_EDITABLE):
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    data = dict(fields)
     if parent is not None and parent.pk != unit.parent_id:
         if parent.path.startswith(unit.path):
             raise ValidationError({"parent": _("A unit cannot be moved under itself.")})
         old_path, old_depth = unit.path, unit.depth
-        unit.parent = parent
-        unit.path = _next_path(parent)
-        unit.depth = parent.depth + 1
+        path, depth = _next_path(parent), parent.depth + 1
         descendants = list(Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk))
         for node in descendants:
-            node.path = unit.path + node.path[len(old_path) :]
-            node.depth = node.depth - old_depth + unit.depth
+            node.path = path + node.path[len(old_path) :]
+            node.depth = node.depth - old_depth + depth
         # Free the old paths first so the unique index never sees a clash.
         for node in [unit, *descendants]:
             Unit.objects.filter(pk=node.pk).update(path=f"~{node.pk}")
         Unit.objects.bulk_update(descendants, ["path", "depth"])
-    unit.full_clean()
-    unit.save()
+        data.update(parent=parent, path=path, depth=depth)
+    model_update(instance=unit, data=data, fields=(*UNIT_EDITABLE, "parent", "path", "depth"))
     return unit
 
 
@@ -140,12 +139,7 @@ CADRE_EDITABLE = ("name", "gender", "birth_date", "party_member", "education", "
 @transaction.atomic
 def cadre_update(*, cadre: Cadre, **fields) -> Cadre:
     """Personal details only; a change of post goes through ``cadre_move``."""
-    for name, value in fields.items():
-        if name not in CADRE_EDITABLE:
-            raise ValueError(f"not editable: {name}")
-        setattr(cadre, name, value)
-    cadre.full_clean()
-    cadre.save()
+    model_update(instance=cadre, data=fields, fields=CADRE_EDITABLE)
     return cadre
 
 

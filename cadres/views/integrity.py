@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -32,8 +31,8 @@ from ..forms.integrity import (
     ReporterForm,
     SanctionForm,
 )
-from ..models import Cadre, IntegrityEntry, IntegrityReadLog
-from ..scope import STAFF_ROLES, can_write, role_required
+from ..models import Cadre, IntegrityReadLog
+from ..scope import STAFF_ROLES, can_write, get_for_user, role_required
 from ..selectors import integrity as selectors
 from ..services import integrity as services
 
@@ -66,39 +65,16 @@ def _ip(request) -> str | None:
 
 
 def _not_own(request, cadre: Cadre) -> None:
-    """Nobody reads the archive of their own cadre record (office staff are cadres too)."""
+    """Nobody reads the archive of their own cadre record (office staff are cadres too):
+    403, checked after the lookup (404 outside the scope comes first)."""
     if cadre.user_id is not None and cadre.user_id == request.user.pk:
         raise PermissionDenied
 
 
-def _get_cadre_for_user(request, pk: int, *, write: bool = False) -> Cadre:
-    """A cadre in the user's scope; 404 outside it, 403 for writing without the right to."""
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    try:
-        cadre = selectors.archive_cadre(request.user, pk)
-    except Cadre.DoesNotExist:
-        raise Http404 from None
-    _not_own(request, cadre)
-    return cadre
-
-
-def _get_entry_for_user(request, pk: int, *, write: bool = False) -> IntegrityEntry:
-    """An entry of a cadre in the user's scope; 404 outside it, 403 for writing without
-    the right to."""
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    try:
-        entry = selectors.entry_detail(request.user, pk)
-    except IntegrityEntry.DoesNotExist:
-        raise Http404 from None
-    _not_own(request, entry.cadre)
-    return entry
-
-
 @integrity_required(READ_ARCHIVE)
 def archive(request, pk):
-    cadre = _get_cadre_for_user(request, pk)
+    cadre = get_for_user(request, selectors.archive_cadre, pk)
+    _not_own(request, cadre)
     services.archive_read(request.user, cadre, action=Action.ARCHIVE, ip=_ip(request))
     today = timezone.localdate()
     return render(
@@ -140,12 +116,15 @@ def _render_entry(request, entry, *, status_form=None, reporter_form=None, statu
 
 @integrity_required(READ_ARCHIVE)
 def entry_detail(request, pk):
-    return _render_entry(request, _get_entry_for_user(request, pk))
+    entry = get_for_user(request, selectors.entry_detail, pk)
+    _not_own(request, entry.cadre)
+    return _render_entry(request, entry)
 
 
 @integrity_required(READ_ARCHIVE, write=True)
 def entry_create(request, pk):
-    cadre = _get_cadre_for_user(request, pk, write=True)
+    cadre = get_for_user(request, selectors.archive_cadre, pk, write=True)
+    _not_own(request, cadre)
     form = EntryForm(request.POST or None)
     reporter_form = ReporterForm(request.POST or None, prefix="reporter")
     if request.method == "POST" and form.is_valid() and reporter_form.is_valid():
@@ -177,7 +156,8 @@ def entry_create(request, pk):
 @integrity_required(READ_ARCHIVE, write=True)
 @require_POST
 def entry_status(request, pk):
-    entry = _get_entry_for_user(request, pk, write=True)
+    entry = get_for_user(request, selectors.entry_detail, pk, write=True)
+    _not_own(request, entry.cadre)
     if not services.STATUS_FLOW[entry.status]:
         messages.error(request, _("The verification of this entry is concluded."))
         return redirect("cadres:integrity_entry_detail", pk=entry.pk)
@@ -196,7 +176,8 @@ def entry_status(request, pk):
 @integrity_required(READ_ARCHIVE, READ_REPORTER, write=True)
 @require_POST
 def reporter_set(request, pk):
-    entry = _get_entry_for_user(request, pk, write=True)
+    entry = get_for_user(request, selectors.entry_detail, pk, write=True)
+    _not_own(request, entry.cadre)
     form = ReporterForm(request.POST)
     if form.is_valid():
         try:
@@ -211,7 +192,8 @@ def reporter_set(request, pk):
 
 @integrity_required(READ_ARCHIVE, write=True)
 def sanction_create(request, pk):
-    cadre = _get_cadre_for_user(request, pk, write=True)
+    cadre = get_for_user(request, selectors.archive_cadre, pk, write=True)
+    _not_own(request, cadre)
     form = SanctionForm(request.POST or None, cadre=cadre)
     if request.method == "POST" and form.is_valid():
         try:

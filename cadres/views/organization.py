@@ -2,9 +2,8 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -14,28 +13,15 @@ from kaohe.lib.forms import apply_errors
 from .. import selectors, services
 from ..forms import CadreFilterForm, CadreForm, CadreMoveForm, LedgerNoteForm, UnitForm
 from ..models import Cadre, Role, Unit
-from ..scope import STAFF_ROLES, account_of, can_write, role_of, role_required, units_for
-
-
-def _get_unit_for_user(request, pk: int, *, write: bool = False) -> Unit:
-    """A unit in the user's scope with its children and cadres; 404 outside the scope,
-    403 for writing without the right to write."""
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    try:
-        return selectors.unit_detail(request.user, pk)
-    except Unit.DoesNotExist:
-        raise Http404 from None
-
-
-def _get_cadre_for_user(request, pk: int, *, write: bool = False) -> Cadre:
-    """A cadre the user may open; 404 outside the scope (never leaks existence)."""
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    try:
-        return selectors.cadre_detail(request.user, pk)
-    except Cadre.DoesNotExist:
-        raise Http404 from None
+from ..scope import (
+    STAFF_ROLES,
+    account_of,
+    can_write,
+    get_for_user,
+    role_of,
+    role_required,
+    units_for,
+)
 
 
 @role_required(*STAFF_ROLES)
@@ -56,7 +42,7 @@ def unit_list(request):
 
 @role_required(Role.OFFICE, Role.LEADER, Role.LIAISON)
 def unit_detail(request, pk):
-    unit = _get_unit_for_user(request, pk)
+    unit = get_for_user(request, selectors.unit_detail, pk)
     return render(request, "cadres/unit_detail.html", {"unit": unit})
 
 
@@ -80,7 +66,7 @@ def unit_create(request):
 
 @role_required(Role.OFFICE, write=True)
 def unit_edit(request, pk):
-    unit = _get_unit_for_user(request, pk, write=True)
+    unit = get_for_user(request, selectors.unit_detail, pk, write=True)
     units = units_for(request.user).exclude(path__startswith=unit.path)
     form = UnitForm(request.POST or None, instance=unit, units=units)
     if unit.parent_id is None or unit.pk == account_of(request.user).unit_id:
@@ -128,7 +114,7 @@ def cadre_list(request):
 
 @role_required(Role.OFFICE, Role.LEADER, Role.CADRE)
 def cadre_detail(request, pk):
-    cadre = _get_cadre_for_user(request, pk)
+    cadre = get_for_user(request, selectors.cadre_detail, pk)
     if role_of(request.user) == Role.CADRE:
         # A cadre's own record is "my assessment", which leaves out what is for the office
         # only (who wrote the ledger notes, findings, ranks of others).
@@ -156,7 +142,7 @@ def cadre_create(request):
 
 @role_required(Role.OFFICE, write=True)
 def cadre_edit(request, pk):
-    cadre = _get_cadre_for_user(request, pk, write=True)
+    cadre = get_for_user(request, selectors.cadre_detail, pk, write=True)
     form = CadreForm(request.POST or None, instance=cadre)
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,7 +157,7 @@ def cadre_edit(request, pk):
 
 @role_required(Role.OFFICE, write=True)
 def cadre_move(request, pk):
-    cadre = _get_cadre_for_user(request, pk, write=True)
+    cadre = get_for_user(request, selectors.cadre_detail, pk, write=True)
     form = CadreMoveForm(request.POST or None, units=units_for(request.user))
     if request.method == "POST" and form.is_valid():
         try:

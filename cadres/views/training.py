@@ -3,9 +3,8 @@ secretaries, a form to add an assignment, and ending one. Office staff write; le
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,33 +15,12 @@ from django.views.decorators.http import require_POST
 from kaohe.lib.forms import apply_errors
 
 from ..forms.training import TrainingEndForm, TrainingFilterForm, TrainingForm
-from ..models import Cadre, Role, TrainingAssignment
-from ..scope import STAFF_ROLES, cadres_for, can_write, role_required
+from ..models import Role, TrainingAssignment
+from ..scope import STAFF_ROLES, cadres_for, get_for_user, role_required
 from ..selectors import training as selectors
 from ..services.training import training_assign, training_end
 
 Kind = TrainingAssignment.Kind
-
-
-def _get_assignment_for_user(request, pk: int, *, write: bool = False) -> TrainingAssignment:
-    """An assignment of a cadre the user may open; 404 otherwise, 403 for a reader writing."""
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    try:
-        return TrainingAssignment.objects.select_related("cadre").get(
-            pk=pk, cadre__in=cadres_for(request.user)
-        )
-    except TrainingAssignment.DoesNotExist:
-        raise Http404 from None
-
-
-def _get_cadre_for_user(request, pk, *, write: bool = False) -> Cadre:
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    try:
-        return cadres_for(request.user).get(pk=pk)
-    except (Cadre.DoesNotExist, ValueError):
-        raise Http404 from None
 
 
 def _back(request, default: str):
@@ -77,7 +55,7 @@ def training_create(request):
     cadres = cadres_for(request.user)
     initial = {"kind": request.GET.get("kind") or Kind.SECONDMENT}
     if request.GET.get("cadre"):
-        initial["cadre"] = _get_cadre_for_user(request, request.GET["cadre"]).pk
+        initial["cadre"] = get_for_user(request, cadres_for, request.GET["cadre"]).pk
     form = TrainingForm(request.POST or None, cadres=cadres, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -99,7 +77,7 @@ def training_create(request):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def training_end_view(request, pk):
-    assignment = _get_assignment_for_user(request, pk, write=True)
+    assignment = get_for_user(request, selectors.assignment_detail, pk, write=True)
     form = TrainingEndForm(request.POST)
     if form.is_valid():
         try:

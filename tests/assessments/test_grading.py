@@ -260,7 +260,10 @@ def test_unit_grades_follow_the_same_path_and_feed_the_cadres_rules(xx, year, ei
     after = policy.review_until + dt.timedelta(days=1)
     with pytest.raises(ValidationError):
         grading.results_lock(year=year, today=after)  # the unit's review is pending
-    grading.review_answer(review=review, answer="经复核改为较好", grade="fair", by=xx.office)
+    answered = grading.review_answer(
+        review=review, answer="经复核改为较好", grade="fair", by=xx.office
+    )
+    assert answered.answered_by == xx.office  # recorded for a unit's review too
     grading.results_lock(year=year, today=after)
     with pytest.raises(ValidationError):
         grading.result_override(result=unit, grade="good", reason="x", by=xx.office)
