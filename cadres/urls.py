@@ -1,8 +1,9 @@
-from .views import integrity, ledger, organization, training
+from .views import accounts, integrity, ledger, organization, training
 
 app_name = "cadres"
 
 urlpatterns = [
+    *accounts.urlpatterns,
     *organization.urlpatterns,
     *ledger.urlpatterns,
     *integrity.urlpatterns,

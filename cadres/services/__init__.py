@@ -1,7 +1,7 @@
 """Writes for the organization, one module per part (organization, accounts, ledger,
 integrity, training). The organization's writes are importable from here."""
 
-from .accounts import account_create, account_grant, account_update
+from .accounts import account_create, account_grant, account_update, login_unlock
 from .ledger import ledger_note_add
 from .organization import cadre_create, cadre_move, cadre_update, unit_create, unit_update
 
@@ -13,6 +13,7 @@ __all__ = [
     "cadre_move",
     "cadre_update",
     "ledger_note_add",
+    "login_unlock",
     "unit_create",
     "unit_update",
 ]

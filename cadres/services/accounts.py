@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -78,3 +79,9 @@ def account_create(
     user.save()
     account_grant(user=user, role=role, unit=unit, cadre=cadre)
     return user
+
+
+def login_unlock(*, username: str) -> int:
+    """Lift the lockout of a login name (every address it failed from); returns how many
+    records of failed attempts were cleared."""
+    return axes_reset(username=username)
