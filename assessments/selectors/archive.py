@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from assessments.models import (
@@ -41,7 +41,18 @@ from assessments.models import (
 )
 from assessments.selectors.eligibility import flags_valid_on
 from cadres.models import Cadre, LedgerNote, Post, TrainingAssignment, Unit
-from cadres.scope import ancestor_paths
+from cadres.scope import ancestor_paths, cadres_for, units_for
+
+
+def archive_cadres_for(user) -> QuerySet[Cadre]:
+    """Cadres whose archive the user may open (the roles that have an archive at all are the
+    views' concern), with what the archive's heading shows."""
+    return cadres_for(user).select_related("unit", "unit__parent")
+
+
+def archive_units_for(user) -> QuerySet[Unit]:
+    """Units whose team archive the user may open."""
+    return units_for(user).select_related("parent")
 
 
 def _decimal(value) -> Decimal | None:
