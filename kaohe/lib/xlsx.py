@@ -211,16 +211,7 @@ def sheets_response(sheets: Iterable[Sheet], *, filename: str) -> HttpResponse:
     """The sheets, in order, as one workbook to download named ``filename``."""
     wb = new_workbook()
     for sheet in sheets:
-        add_sheet(
-            wb,
-            title=sheet.title,
-            columns=sheet.columns,
-            rows=sheet.rows,
-            subtitle=sheet.subtitle,
-            header_groups=sheet.header_groups,
-            landscape=sheet.landscape,
-            sheet_title=sheet.sheet_title,
-        )
+        add_sheet(wb, **vars(sheet))
     return xlsx_response(wb, filename=filename)
 
 
