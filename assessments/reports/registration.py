@@ -23,6 +23,8 @@ def registration(cadre: Cadre, year: int | None) -> dict | None:
         year = next((y.year for y in archive["years"] if y.result), None)
         if year is None:
             year = years.order_by("-year").values_list("year", flat=True).first()
+    if year is None:
+        return None
     assessment_year = years.filter(year=year).select_related("county").first()
     if assessment_year is None:
         return None

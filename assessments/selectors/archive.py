@@ -135,10 +135,10 @@ def cadre_archive(cadre: Cadre, *, own: bool = False, today: dt.date | None = No
     results = list(
         results_qs.prefetch_related(Prefetch("changes", queryset=changes)).order_by("-year__year")
     )
-    consequences = Consequence.objects.filter(cadre=cadre).select_related("year")
+    consequences_qs = Consequence.objects.filter(cadre=cadre).select_related("year")
     if not own:
-        consequences = consequences.select_related("recorded_by")
-    consequences = list(consequences.order_by("-decided_on", "-pk"))
+        consequences_qs = consequences_qs.select_related("recorded_by")
+    consequences = list(consequences_qs.order_by("-decided_on", "-pk"))
     trainings = list(TrainingAssignment.objects.filter(cadre=cadre).order_by("-started_on", "-pk"))
     flags = _open_flags(cadre, today)
 
@@ -193,7 +193,8 @@ def cadre_archive(cadre: Cadre, *, own: bool = False, today: dt.date | None = No
                 for p in posts
             )
             if finding.cadre_id == cadre.pk or in_post or finding.unit_id in served[number]:
-                finding.names_cadre = finding.cadre_id == cadre.pk
+                # Read by the page: the finding names the cadre, not only their unit.
+                finding.names_cadre = finding.cadre_id == cadre.pk  # type: ignore[attr-defined]
                 year_of(number).findings.append(finding)
 
     return {
@@ -340,8 +341,8 @@ def team_archive(unit: Unit) -> dict:
         year_of(rectification.year.year).rectifications.append(rectification)
     for analysis in analyses:
         year_of(analysis.year.year).analysis = analysis
-    for result in cadre_results:
-        year_of(result.year.year).cadre_results.append(result)
+    for cadre_result in cadre_results:
+        year_of(cadre_result.year.year).cadre_results.append(cadre_result)
 
     numbers = sorted(years, reverse=True)
     by_cadre = {(r.cadre_id, r.year.year): r for r in cadre_results}

@@ -143,7 +143,7 @@ def _trend(year: AssessmentYear, targets: list[Target], month: int) -> Trend:
         for pk, rows in by_unit.items()
     ]
     trends.sort(key=lambda t: (t.last, t.unit.path))
-    kind_average = {}
+    kind_average: dict[str, list[Decimal]] = {}
     for kind in KIND_ORDER:
         of_kind = [t.values for t in trends if t.unit.kind == kind]
         if of_kind:
@@ -253,11 +253,11 @@ class InspectionFigures:
 
 def _inspection_figures(year: AssessmentYear, today: dt.date) -> InspectionFigures:
     """Inspections and findings by kind, open and overdue rectification items: two queries."""
-    rows = {
-        row["kind"]: row
+    counts: dict[str, tuple[int, int]] = {
+        row["kind"]: (row["n_inspections"], row["n_findings"])
         for row in Inspection.objects.filter(year=year)
         .values("kind")
-        .annotate(inspections=Count("pk", distinct=True), findings=Count("findings"))
+        .annotate(n_inspections=Count("pk", distinct=True), n_findings=Count("findings"))
         .order_by()
     }
     items = Rectification.objects.filter(year=year, status=Rectification.Status.OPEN).aggregate(
@@ -268,8 +268,8 @@ def _inspection_figures(year: AssessmentYear, today: dt.date) -> InspectionFigur
             InspectionKind(
                 kind=kind,
                 label=str(label),
-                inspections=rows.get(kind, {}).get("inspections", 0),
-                findings=rows.get(kind, {}).get("findings", 0),
+                inspections=counts.get(kind, (0, 0))[0],
+                findings=counts.get(kind, (0, 0))[1],
             )
             for kind, label in Inspection.Kind.choices
         ],

@@ -64,7 +64,7 @@ class KindRanking:
 
 
 # Unit kinds in the order the rankings and scorecards list them.
-KIND_ORDER = [Unit.Kind.TOWNSHIP, Unit.Kind.DEPARTMENT, Unit.Kind.COMMITTEE]
+KIND_ORDER: list[str] = [Unit.Kind.TOWNSHIP, Unit.Kind.DEPARTMENT, Unit.Kind.COMMITTEE]
 
 
 def _ranked_scores(year: AssessmentYear) -> QuerySet[UnitScore]:
@@ -117,7 +117,7 @@ def _categories(
     score: UnitScore, weights: CategoryWeights | None, items: Iterable[IndicatorScore]
 ) -> list[ScorecardCategory]:
     """The score's categories (the three thirds, then the bonus), each with its items."""
-    categories = {
+    categories: dict[str, ScorecardCategory] = {
         code: ScorecardCategory(
             code=code,
             label=str(Category(code).label),
