@@ -42,6 +42,10 @@ class Table:
     group: KindRanking
 
     @property
+    def thirds(self) -> list[tuple[str, int | None]]:
+        return thirds(self.group.weights)
+
+    @property
     def rows(self) -> list[Row]:
         return [Row(s) for s in self.group.scores]
 
@@ -83,16 +87,20 @@ def figures(score: UnitScore) -> list:
     return [shown(getattr(score, name)) for name in FIGURES]
 
 
-def _columns(weights: dict[str, int]):
-    def third(label, code):
-        return (f"{label} /{weights[code]}" if weights else label, 12)
+def thirds(weights: dict[str, int]) -> list[tuple[str, int | None]]:
+    """The three thirds' column headers: (label, weight out of 100, when the kind has one)."""
+    labels = [_("Party building"), _("Leading industry"), _("Departmental tasks")]
+    return [
+        (label, weights[code] if weights else None)
+        for label, code in zip(labels, ("party", "industry", "tasks"), strict=True)
+    ]
 
+
+def _columns(weights: dict[str, int]):
     return [
         (pgettext("ranking", "Rank"), 6),
         (_("Unit"), 28),
-        third(_("Party building"), "party"),
-        third(_("Leading industry"), "industry"),
-        third(_("Departmental tasks"), "tasks"),
+        *[(f"{label} /{w}" if w is not None else label, 12) for label, w in thirds(weights)],
         (_("Bonus"), 9),
         (_("Total"), 10),
         (_("Proposed grade"), 14),

@@ -119,7 +119,7 @@ def test_the_scorecard_page_and_excel_show_the_same_lines_and_formula(client, xx
         assert cat.subtotal in cells
 
 
-def test_the_rankings_page_and_excel_share_the_subtitle(client, xx, year):
+def test_the_rankings_page_and_excel_share_the_subtitle_and_headers(client, xx, year):
     score_county(xx, year, 3)
     client.force_login(xx.leader)
     page = client.get(reverse("assessments:rankings", args=[year.pk]))
@@ -127,6 +127,10 @@ def test_the_rankings_page_and_excel_share_the_subtitle(client, xx, year):
     assert report.subtitle in text_of(page.content)
     cells = sheet_cells(client.get(reverse("assessments:rankings_xlsx", args=[year.pk])))
     assert report.subtitle in cells
+    (table,) = report.tables
+    for label, weight in table.thirds:
+        assert f"{label} /{weight}" in text_of(page.content)
+        assert f"{label} /{weight}" in cells
 
 
 def test_all_scorecards_without_scores_are_one_empty_sheet(year):
