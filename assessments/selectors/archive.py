@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from assessments.models import (
@@ -41,7 +41,18 @@ from assessments.models import (
 )
 from assessments.selectors.eligibility import flags_valid_on
 from cadres.models import Cadre, LedgerNote, Post, TrainingAssignment, Unit
-from cadres.scope import ancestor_paths
+from cadres.scope import ancestor_paths, cadres_for, units_for
+
+
+def archive_cadres_for(user) -> QuerySet[Cadre]:
+    """Cadres whose archive the user may open (the roles that have an archive at all are the
+    views' concern), with what the archive's heading shows."""
+    return cadres_for(user).select_related("unit", "unit__parent")
+
+
+def archive_units_for(user) -> QuerySet[Unit]:
+    """Units whose team archive the user may open."""
+    return units_for(user).select_related("parent")
 
 
 def _decimal(value) -> Decimal | None:
@@ -182,7 +193,7 @@ def cadre_archive(cadre: Cadre, *, own: bool = False, today: dt.date | None = No
                 for p in posts
             )
             if finding.cadre_id == cadre.pk or in_post or finding.unit_id in served[number]:
-                # An ad-hoc attribute the archive template reads (f.names_cadre).
+                # Read by the page: the finding names the cadre, not only their unit.
                 finding.names_cadre = finding.cadre_id == cadre.pk  # type: ignore[attr-defined]
                 year_of(number).findings.append(finding)
 

@@ -17,9 +17,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from cadres.models import ASSESSED_KINDS, Unit
+from cadres.scope import units_for
 
 from ..models import (
     THREE_THIRDS,
@@ -28,11 +30,12 @@ from ..models import (
     EarlyWarning,
     Indicator,
     Inspection,
+    Level,
     Rectification,
     Target,
     UnitScore,
 )
-from .progress import SEVERITY, plan_for, progress_history, target_statuses
+from .progress import SEVERITY, Color, plan_for, progress_history, target_statuses
 from .scoring import KIND_ORDER, KindRanking, rankings
 
 HUNDRED = Decimal(100)
@@ -250,11 +253,11 @@ class InspectionFigures:
 
 def _inspection_figures(year: AssessmentYear, today: dt.date) -> InspectionFigures:
     """Inspections and findings by kind, open and overdue rectification items: two queries."""
-    rows = {
-        row["kind"]: row
+    counts: dict[str, tuple[int, int]] = {
+        row["kind"]: (row["n_inspections"], row["n_findings"])
         for row in Inspection.objects.filter(year=year)
         .values("kind")
-        .annotate(inspections=Count("pk", distinct=True), finding_count=Count("findings"))
+        .annotate(n_inspections=Count("pk", distinct=True), n_findings=Count("findings"))
         .order_by()
     }
     items = Rectification.objects.filter(year=year, status=Rectification.Status.OPEN).aggregate(
@@ -265,8 +268,8 @@ def _inspection_figures(year: AssessmentYear, today: dt.date) -> InspectionFigur
             InspectionKind(
                 kind=kind,
                 label=str(label),
-                inspections=rows[kind]["inspections"] if kind in rows else 0,
-                findings=rows[kind]["finding_count"] if kind in rows else 0,
+                inspections=counts.get(kind, (0, 0))[0],
+                findings=counts.get(kind, (0, 0))[1],
             )
             for kind, label in Inspection.Kind.choices
         ],
@@ -376,3 +379,185 @@ def unit_profile(unit: Unit, year: AssessmentYear) -> UnitProfile:
 def _decimal(value) -> Decimal | None:
     """Avg of a decimal column is a Decimal on PostgreSQL and may be a float on SQLite."""
     return None if value is None else Decimal(str(value))
+
+
+# ---- what the charts draw ---------------------------------------------------------------------
+#
+# Both pages render these dicts into a JSON data island (``json_script``) that
+# ``static/js/dashboard.js`` draws with ECharts; every label in them is translated here.
+
+
+def _num(value: Decimal | None, places: int = 2) -> float | None:
+    return None if value is None else round(float(value), places)
+
+
+def _pct(value: Decimal | None) -> float | None:
+    """A 0–1 ratio as a percentage with one decimal."""
+    return None if value is None else round(float(value) * 100, 1)
+
+
+def _month_label(month: int) -> str:
+    return _("Month %(month)d") % {"month": month}
+
+
+def _unit_name(unit: Unit) -> str:
+    return unit.short_name or unit.name
+
+
+def _labels(year: AssessmentYear) -> dict:
+    return {
+        "categories": [str(Category(c).label) for c in THREE_THIRDS],
+        "overall": _("Three thirds together"),
+        "total": _("Total score"),
+        "grade": _("Proposed grade"),
+        "veto": _("a veto indicator failed"),
+        "worst": _("Five lowest units"),
+        "inspections": _("Inspections"),
+        "findings": _("Findings"),
+        "issued": _("Warnings issued"),
+        "open": _("Still open"),
+        "overdue": _("Open past the catch-up date"),
+        "green_line": _("On track from %(pct)s%%") % {"pct": f"{_pct(year.green_min):g}"},
+        "amber_line": _("Lagging from %(pct)s%%") % {"pct": f"{_pct(year.amber_min):g}"},
+        "no_data": _("No data yet."),
+    }
+
+
+def _overall(c: KindCompletion) -> float | None:
+    """The kind's three thirds together as a share of their weights."""
+    if not c.weights:
+        return None
+    earned = sum((c.average[cat] for cat in THREE_THIRDS), Decimal(0))
+    return _num(earned * 100 / sum(c.weights.values()), 1)
+
+
+def _completion_data(completion: list[KindCompletion]) -> list[dict]:
+    return [
+        {
+            "kind": c.kind,
+            "label": c.label,
+            "units": c.units,
+            "values": [_num(c.completion[cat], 1) for cat in THREE_THIRDS],
+            "overall": _overall(c),
+        }
+        for c in completion
+    ]
+
+
+def _rankings_data(groups: list[KindRanking]) -> list[dict]:
+    return [
+        {
+            "kind": g.kind,
+            "label": g.label,
+            "title": _("%(kind)s: ranking by total score (%(count)d units)")
+            % {"kind": g.label, "count": len(g.scores)},
+            "units": [
+                {
+                    "name": _unit_name(s.unit),
+                    "total": _num(s.total),
+                    "rank": s.rank,
+                    "grade": s.proposed_grade,
+                    "veto": s.veto_failed,
+                }
+                for s in g.scores
+            ],
+        }
+        for g in groups
+    ]
+
+
+def _trend_data(trend: Trend) -> dict:
+    return {
+        "months": [_month_label(m) for m in trend.months],
+        "units": [
+            {
+                "id": t.unit.pk,
+                "name": _unit_name(t.unit),
+                "kind": t.unit.kind,
+                "values": [_pct(v) for v in t.values],
+            }
+            for t in trend.units
+        ],
+        "kind_average": [
+            {
+                "kind": kind,
+                "label": _("Average of %(kind)s") % {"kind": Unit.Kind(kind).label},
+                "values": [_pct(v) for v in values],
+            }
+            for kind, values in trend.kind_average.items()
+        ],
+        "worst": [t.unit.pk for t in trend.worst()],
+    }
+
+
+def _statuses_data(statuses: StatusCounts) -> dict:
+    return {
+        "colors": [{"code": c, "label": str(Color(c).label)} for c in SEVERITY],
+        "total": [statuses.total[c] for c in SEVERITY],
+        "by_kind": [
+            {
+                "kind": kind,
+                "label": str(Unit.Kind(kind).label),
+                "counts": [counts[c] for c in SEVERITY],
+            }
+            for kind, counts in statuses.by_kind.items()
+        ],
+    }
+
+
+def _warnings_data(warnings: WarningCounts) -> dict:
+    return {
+        "months": [_month_label(w.month) for w in warnings.months],
+        "issued": [w.issued for w in warnings.months],
+        "open": [w.open for w in warnings.months],
+        "overdue": [w.overdue for w in warnings.months],
+        "totals": {"issued": warnings.issued, "open": warnings.open, "overdue": warnings.overdue},
+    }
+
+
+def chart_data(dash: Dashboard) -> dict:
+    """Everything the dashboard's charts draw, with their translated labels."""
+    return {
+        "year": dash.year.year,
+        "month": dash.month,
+        "labels": _labels(dash.year),
+        "thresholds": {"green": _pct(dash.year.green_min), "amber": _pct(dash.year.amber_min)},
+        "kinds": [{"code": k, "label": str(Unit.Kind(k).label)} for k in KIND_ORDER],
+        "completion": _completion_data(dash.completion),
+        "rankings": _rankings_data(dash.rankings),
+        "grades": [{"code": code, "label": str(label)} for code, label in Level.choices],
+        "trend": _trend_data(dash.trend),
+        "statuses": _statuses_data(dash.statuses),
+        "warnings": _warnings_data(dash.warnings),
+        "inspections": {
+            "kinds": [k.label for k in dash.inspections.kinds],
+            "inspections": [k.inspections for k in dash.inspections.kinds],
+            "findings": [k.findings for k in dash.inspections.kinds],
+        },
+    }
+
+
+def profile_chart_data(profile: UnitProfile) -> dict:
+    """What a unit profile's charts draw: the unit against the average of its kind."""
+    kind = str(Unit.Kind(profile.score.unit_kind if profile.score else profile.unit.kind).label)
+    return {
+        "labels": {
+            "completion": _("Completion (%)"),
+            "unit": _unit_name(profile.unit),
+            "kind_average": _("Average of %(kind)s") % {"kind": kind},
+            "score": _("Score"),
+            "weight": _("Weight"),
+        },
+        "categories": [c.label for c in profile.categories],
+        "weights": [c.weight for c in profile.categories],
+        "unit": [_num(c.completion, 1) for c in profile.categories],
+        "unit_scores": [_num(c.score) for c in profile.categories],
+        "kind_average": [_num(c.kind_completion, 1) for c in profile.categories],
+        "kind_scores": [_num(c.kind_average) for c in profile.categories],
+    }
+
+
+def profile_units_for(user) -> QuerySet[Unit]:
+    """Units whose profile the user may open: the assessed units in their scope (a liaison:
+    their own)."""
+    return units_for(user).filter(kind__in=ASSESSED_KINDS)

@@ -18,6 +18,7 @@ from ..models import (
     Category,
     CategoryWeights,
     IndicatorScore,
+    ResponsibilityLetter,
     UnitScore,
 )
 from .catalog import years_for
@@ -31,6 +32,27 @@ def unit_scores_for(user) -> QuerySet[UnitScore]:
     if account is not None and account.role == Role.LIAISON:
         scores = scores.filter(unit__in=units_for(user))
     return scores
+
+
+def score_years_for(user) -> QuerySet[AssessmentYear]:
+    """Years whose rankings, scorecards and score inputs the user may open (with the county
+    their pages name)."""
+    return years_for(user).select_related("county")
+
+
+def scorecards_for(user) -> QuerySet[UnitScore]:
+    """The unit scores whose scorecard the user may open, with what the scorecard shows."""
+    return unit_scores_for(user).select_related("year", "year__county", "unit")
+
+
+def letters_for(user) -> QuerySet[ResponsibilityLetter]:
+    """Responsibility letters the user may download: those of visible years; a liaison their
+    own unit's."""
+    account = account_of(user)
+    letters = ResponsibilityLetter.objects.filter(year__in=years_for(user))
+    if account is not None and account.role == Role.LIAISON:
+        letters = letters.filter(unit__in=units_for(user))
+    return letters
 
 
 @dataclass

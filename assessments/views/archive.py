@@ -19,58 +19,30 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import AssessmentYear, TeamAnalysis
-from cadres.models import Cadre, Role, Unit
-from cadres.scope import (
-    STAFF_ROLES,
-    ancestor_paths,
-    cadres_for,
-    can_write,
-    role_of,
-    role_required,
-    units_for,
-)
+from assessments.models import TeamAnalysis
+from cadres.models import Cadre, Role
+from cadres.scope import STAFF_ROLES, can_write, get_for_user, role_required
 from kaohe.lib.downloads import content_disposition
 from kaohe.lib.forms import apply_errors
-from kaohe.lib.xlsx import add_sheet, build_workbook, xlsx_response
+from kaohe.lib.xlsx import sheets_response
 
 from ..forms.archive import TeamAnalysisForm
+from ..reports import cadre_archive as cadre_report
+from ..reports import registration
+from ..reports import team_archive as team_report
 from ..selectors import archive as selectors
 from ..services import archive as services
 
 ANY_ROLE = tuple(Role.values)
 
 
-def _get_cadre_for_user(request, pk: int) -> Cadre:
-    """A cadre in the user's scope; 404 for anyone without an archive (liaisons, cadres —
-    even for their own record) and for cadres outside the scope."""
-    if role_of(request.user) not in STAFF_ROLES:
-        raise Http404
-    try:
-        return cadres_for(request.user).select_related("unit", "unit__parent").get(pk=pk)
-    except Cadre.DoesNotExist:
-        raise Http404 from None
-
-
-def _get_unit_for_user(request, pk: int, *, write: bool = False) -> Unit:
-    """A unit in the user's scope; 404 for liaisons and cadres and outside the scope, 403 for
-    a leader who tries to write."""
-    if role_of(request.user) not in STAFF_ROLES:
-        raise Http404
-    try:
-        unit = units_for(request.user).select_related("parent").get(pk=pk)
-    except Unit.DoesNotExist:
-        raise Http404 from None
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    return unit
-
-
-def _pdf(template: str, context: dict, filename: str, ascii_name: str, request) -> HttpResponse:
+def _pdf(request, template: str, context: dict, names: tuple[str, str]) -> HttpResponse:
+    """``template`` as a PDF download; ``names``: its name and the ASCII fallback."""
     from weasyprint import HTML
 
     html = render_to_string(template, context, request=request)
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    filename, ascii_name = names
     response["Content-Disposition"] = content_disposition(filename, fallback=ascii_name)
     return response
 
@@ -80,168 +52,48 @@ def _pdf(template: str, context: dict, filename: str, ascii_name: str, request) 
 
 @role_required(*ANY_ROLE)
 def cadre_archive(request, pk):
-    cadre = _get_cadre_for_user(request, pk)
+    cadre = get_for_user(request, selectors.archive_cadres_for, pk, roles=STAFF_ROLES)
     archive = selectors.cadre_archive(cadre)
     return render(request, "assessments/archive/cadre.html", {"archive": archive, "cadre": cadre})
 
 
 @role_required(*ANY_ROLE)
 def cadre_archive_pdf(request, pk):
-    cadre = _get_cadre_for_user(request, pk)
-    archive = selectors.cadre_archive(cadre)
-    filename = _("%(name)s assessment archive.pdf") % {"name": cadre.name}
-    return _pdf(
-        "assessments/archive/cadre_pdf.html",
-        {"archive": archive, "cadre": cadre},
-        filename,
-        f"archive-{cadre.number}.pdf",
-        request,
-    )
-
-
-def _grade(result) -> str:
-    return result.get_grade_display() if result else ""
+    cadre = get_for_user(request, selectors.archive_cadres_for, pk, roles=STAFF_ROLES)
+    context = {"archive": selectors.cadre_archive(cadre), "cadre": cadre}
+    names = cadre_report.pdf_filename(cadre)
+    return _pdf(request, "assessments/archive/cadre_pdf.html", context, names)
 
 
 @role_required(*ANY_ROLE)
 def cadre_archive_xlsx(request, pk):
-    cadre = _get_cadre_for_user(request, pk)
-    archive = selectors.cadre_archive(cadre)
-    title = _("Assessment archive of %(name)s") % {"name": cadre.name}
-    subtitle = f"{cadre.unit.name} · {cadre.title} · {cadre.number}"
-    wb = build_workbook(
-        title=title,
-        subtitle=subtitle,
-        sheet_title=_("Annual results"),
-        columns=[
-            (_("Year"), 8),
-            (_("Grade"), 14),
-            (_("Proposed grade"), 14),
-            (_("Composite"), 10),
-            ("德", 9),
-            ("廉", 9),
-            ("绩", 9),
-            (_("Unit's score"), 10),
-            (_("Rank in quota group"), 10),
-            (_("Rules applied"), 40),
-            (_("Changes to the grade"), 40),
-            (_("Findings"), 40),
-        ],
-        rows=[
-            (
-                y.year,
-                _grade(y.result),
-                y.result.get_proposed_grade_display() if y.result else "",
-                y.result.composite if y.result else None,
-                y.result.moral if y.result else None,
-                y.result.integrity if y.result else None,
-                y.result.performance if y.result else None,
-                y.result.unit_score if y.result else None,
-                y.result.rank if y.result else None,
-                "\n".join(c.get("text", "") for c in y.result.caps) if y.result else "",
-                "\n".join(
-                    f"{c.get_before_display()} → {c.get_after_display()}: {c.reason}"
-                    for c in y.changes
-                ),
-                "\n".join(f"{f.inspection.held_on} {f.description}" for f in y.findings),
-            )
-            for y in archive["years"]
-        ],
-    )
-    add_sheet(
-        wb,
-        title=title,
-        subtitle=subtitle,
-        sheet_title=_("Consequences"),
-        columns=[
-            (_("Year"), 8),
-            (_("Date"), 12),
-            (_("Kind"), 24),
-            (_("Content"), 40),
-            (_("Deadline"), 12),
-            (_("Closed on"), 12),
-            (_("How it was closed"), 30),
-        ],
-        rows=[
-            (
-                c.year.year,
-                c.decided_on,
-                c.get_kind_display(),
-                c.summary,
-                c.deadline,
-                c.closed_on,
-                c.closing_note,
-            )
-            for c in archive["consequences"]
-        ],
-    )
-    add_sheet(
-        wb,
-        title=title,
-        subtitle=subtitle,
-        sheet_title=_("Training"),
-        columns=[
-            (_("Kind"), 24),
-            (_("Where"), 24),
-            (_("Purpose"), 40),
-            (_("From"), 12),
-            (_("Until"), 12),
-        ],
-        rows=[
-            (t.get_kind_display(), t.place, t.purpose, t.started_on, t.ended_on)
-            for t in archive["trainings"]
-        ],
-    )
-    add_sheet(
-        wb,
-        title=title,
-        subtitle=subtitle,
-        sheet_title=_("Eligibility flags"),
-        columns=[(_("Flag"), 24), (_("Reason"), 60), (_("Valid from"), 12)],
-        rows=[(f.get_kind_display(), f.reason, f.valid_from) for f in archive["flags"]],
-    )
-    return xlsx_response(wb, filename=_("%(name)s assessment archive.xlsx") % {"name": cadre.name})
+    cadre = get_for_user(request, selectors.archive_cadres_for, pk, roles=STAFF_ROLES)
+    sheets = cadre_report.sheets(cadre, selectors.cadre_archive(cadre))
+    return sheets_response(sheets, filename=cadre_report.filename(cadre))
 
 
 # The annual registration form ----------------------------------------------------------------
 
 
-def _registration_context(request, pk, year):
-    cadre = _get_cadre_for_user(request, pk)
-    years = AssessmentYear.objects.filter(county__path__in=ancestor_paths(cadre.unit.path))
-    archive = selectors.cadre_archive(cadre)
-    if year is None:
-        year = next((y.year for y in archive["years"] if y.result), None)
-        if year is None:
-            year = years.order_by("-year").values_list("year", flat=True).first()
-    assessment_year = years.filter(year=year).select_related("county").first()
-    if assessment_year is None:
+def _registration(request, pk, year) -> dict:
+    cadre = get_for_user(request, selectors.archive_cadres_for, pk, roles=STAFF_ROLES)
+    form = registration.registration(cadre, year)
+    if form is None:
         raise Http404
-    section = next((y for y in archive["years"] if y.year == year and y.result), None)
-    section = section or selectors.CadreYear(year=year)
-    # The post held at the end of the year (or the last one begun by then).
-    post = next(
-        (p for p in archive["posts"] if p.started_on.year <= year),
-        archive["posts"][-1] if archive["posts"] else None,
-    )
-    return {"cadre": cadre, "year": assessment_year, "section": section, "post": post}
+    return form
 
 
 @role_required(*ANY_ROLE)
 def cadre_registration(request, pk, year=None):
-    context = _registration_context(request, pk, year)
+    context = _registration(request, pk, year)
     return render(request, "assessments/archive/registration.html", context)
 
 
 @role_required(*ANY_ROLE)
 def cadre_registration_pdf(request, pk, year=None):
-    context = _registration_context(request, pk, year)
-    filename = _("%(name)s %(year)s registration form.pdf") % {
-        "name": context["cadre"].name,
-        "year": context["year"].year,
-    }
-    ascii_name = f"registration-{context['cadre'].number}-{context['year'].year}.pdf"
-    return _pdf("assessments/archive/registration_pdf.html", context, filename, ascii_name, request)
+    context = _registration(request, pk, year)
+    names = registration.pdf_filename(context)
+    return _pdf(request, "assessments/archive/registration_pdf.html", context, names)
 
 
 # A leadership team's archive -----------------------------------------------------------------
@@ -249,119 +101,33 @@ def cadre_registration_pdf(request, pk, year=None):
 
 @role_required(*ANY_ROLE)
 def unit_archive(request, pk):
-    unit = _get_unit_for_user(request, pk)
+    unit = get_for_user(request, selectors.archive_units_for, pk, roles=STAFF_ROLES)
     archive = selectors.team_archive(unit)
     return render(request, "assessments/archive/unit.html", {"archive": archive, "unit": unit})
 
 
 @role_required(*ANY_ROLE)
 def unit_archive_pdf(request, pk):
-    unit = _get_unit_for_user(request, pk)
-    archive = selectors.team_archive(unit)
-    filename = _("%(name)s team archive.pdf") % {"name": unit.name}
-    return _pdf(
-        "assessments/archive/unit_pdf.html",
-        {"archive": archive, "unit": unit},
-        filename,
-        f"team-archive-{unit.code}.pdf",
-        request,
-    )
+    unit = get_for_user(request, selectors.archive_units_for, pk, roles=STAFF_ROLES)
+    context = {"archive": selectors.team_archive(unit), "unit": unit}
+    names = team_report.pdf_filename(unit)
+    return _pdf(request, "assessments/archive/unit_pdf.html", context, names)
 
 
 @role_required(*ANY_ROLE)
 def unit_archive_xlsx(request, pk):
-    unit = _get_unit_for_user(request, pk)
-    archive = selectors.team_archive(unit)
-    title = _("Assessment archive of the leadership team of %(name)s") % {"name": unit.name}
-    subtitle = f"{unit.get_kind_display()} · {unit.code}"
-    wb = build_workbook(
-        title=title,
-        subtitle=subtitle,
-        sheet_title=_("Annual results"),
-        header_groups=[("", 4), (_("Score by category"), 4), ("", 5)],
-        columns=[
-            (_("Year"), 8),
-            (_("Grade"), 14),
-            (_("Proposed grade"), 14),
-            (_("Total"), 10),
-            (_("Party building"), 10),
-            (_("Leading industry"), 10),
-            (_("Departmental tasks"), 10),
-            (_("Bonus"), 8),
-            (_("Rank within kind"), 8),
-            (_("Veto failed"), 8),
-            (_("Findings"), 8),
-            (_("Open rectification items"), 10),
-            (_("Team analysis: conclusion"), 50),
-        ],
-        rows=[
-            (
-                y.year,
-                y.result.get_grade_display() if y.result else "",
-                y.result.get_proposed_grade_display() if y.result else "",
-                y.total,
-                y.score.party if y.score else None,
-                y.score.industry if y.score else None,
-                y.score.tasks if y.score else None,
-                y.score.bonus if y.score else None,
-                y.score.rank if y.score else None,
-                y.veto_failed,
-                len(y.findings),
-                len(y.open_rectifications),
-                y.analysis.conclusion if y.analysis else "",
-            )
-            for y in archive["years"]
-        ],
-    )
-    add_sheet(
-        wb,
-        title=title,
-        subtitle=subtitle,
-        sheet_title=_("Leading cadres"),
-        columns=[(_("Full name"), 12), (_("Post"), 24)]
-        + [(str(n), 14) for n in archive["numbers"]],
-        rows=[
-            (
-                row["cadre"].name,
-                row["posts"][0].title,
-                *[_grade(r) for r in row["grades"]],
-            )
-            for row in archive["grid"]
-        ],
-    )
-    add_sheet(
-        wb,
-        title=title,
-        subtitle=subtitle,
-        sheet_title=_("Findings"),
-        columns=[
-            (_("Date"), 12),
-            (_("Inspection"), 30),
-            (_("Finding"), 50),
-            (_("Points"), 8),
-            (_("Rectification"), 30),
-            (_("Status"), 10),
-        ],
-        rows=[
-            (
-                f.inspection.held_on,
-                f.inspection.title,
-                f.description,
-                f.points,
-                f.rectification.description if getattr(f, "rectification", None) else "",
-                f.rectification.get_status_display() if getattr(f, "rectification", None) else "",
-            )
-            for y in archive["years"]
-            for f in y.findings
-        ],
-    )
-    return xlsx_response(wb, filename=_("%(name)s team archive.xlsx") % {"name": unit.name})
+    unit = get_for_user(request, selectors.archive_units_for, pk, roles=STAFF_ROLES)
+    sheets = team_report.sheets(unit, selectors.team_archive(unit))
+    return sheets_response(sheets, filename=team_report.filename(unit))
 
 
 @role_required(*ANY_ROLE)
 def team_analysis_edit(request, pk):
     """Add or edit the team analysis report of one year (office staff)."""
-    unit = _get_unit_for_user(request, pk, write=True)
+    # 404 outside the scope before 403 for a leader: the unit's existence never leaks.
+    unit = get_for_user(request, selectors.archive_units_for, pk, roles=STAFF_ROLES)
+    if not can_write(request.user):
+        raise PermissionDenied
     years = selectors.team_years(unit)
     wanted = request.GET.get("year", "")
     plain = wanted.isascii() and wanted.isdigit()  # "²".isdigit() is true too

@@ -11,59 +11,35 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.models import Role, Unit
-from cadres.scope import STAFF_ROLES, account_of, can_write, role_required, units_for
+from cadres.scope import STAFF_ROLES, can_write, get_for_user, role_required
 from kaohe.lib.forms import apply_errors
 
 from .. import services
 from ..forms.scoring import BonusAwardForm, LetterForm, MidtermForm
-from ..models import Indicator, MidtermReview, ResponsibilityLetter, UnitScore
-from ..selectors import years_for
+from ..models import Indicator, MidtermReview
+from ..reports import rankings as rankings_report
+from ..reports import scorecard as scorecard_report
+from ..selectors.scoring import letters_for, score_years_for, scorecards_for
 from ..selectors.scoring import rankings as select_rankings
 from ..selectors.scoring import scorecard as select_scorecard
-from ..selectors.scoring import unit_scores_for
-from .catalog import _get_year_for_user
-
-
-def _get_score_for_user(request, pk: int, *, write: bool = False) -> UnitScore:
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    try:
-        return (
-            unit_scores_for(request.user).select_related("year", "year__county", "unit").get(pk=pk)
-        )
-    except UnitScore.DoesNotExist:
-        raise Http404 from None
-
-
-def _get_letter_for_user(request, pk: int, *, write: bool = False) -> ResponsibilityLetter:
-    if write and not can_write(request.user):
-        raise PermissionDenied
-    account = account_of(request.user)
-    letters = ResponsibilityLetter.objects.filter(year__in=years_for(request.user))
-    if account is not None and account.role == Role.LIAISON:
-        letters = letters.filter(unit__in=units_for(request.user))
-    try:
-        return letters.get(pk=pk)
-    except ResponsibilityLetter.DoesNotExist:
-        raise Http404 from None
 
 
 @role_required(*STAFF_ROLES)
 def rankings(request, pk):
-    year = _get_year_for_user(request, pk)
+    year = get_for_user(request, score_years_for, pk)
     groups = select_rankings(year)
-    computed = max((s.computed_at for g in groups for s in g.scores), default=None)
+    report = rankings_report.rankings(year, groups)
     return render(
         request,
         "assessments/rankings.html",
-        {"year": year, "groups": groups, "computed_at": computed},
+        {"year": year, "groups": groups, "report": report},
     )
 
 
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def scores_recompute(request, pk):
-    year = _get_year_for_user(request, pk, write=True)
+    year = get_for_user(request, score_years_for, pk, write=True)
     count = len(services.scores_compute(year=year))
     messages.success(request, _("Scores recomputed for %(count)s units.") % {"count": count})
     return redirect("assessments:rankings", pk=year.pk)
@@ -71,18 +47,17 @@ def scores_recompute(request, pk):
 
 @role_required(Role.OFFICE, Role.LEADER, Role.LIAISON)
 def scorecard(request, pk):
-    score = _get_score_for_user(request, pk)
-    return render(
-        request,
-        "assessments/scorecard.html",
-        {"score": score, "year": score.year, "categories": select_scorecard(score)},
-    )
+    score = get_for_user(request, scorecards_for, pk)
+    categories = select_scorecard(score)
+    card = scorecard_report.scorecard(score, categories)
+    context = {"score": score, "year": score.year, "categories": categories, "card": card}
+    return render(request, "assessments/scorecard.html", context)
 
 
 @role_required(*STAFF_ROLES)
 def midterm(request, pk):
     """Mid-term review (联述联评联考) scores of the units that have a mid-term indicator."""
-    year = _get_year_for_user(request, pk)
+    year = get_for_user(request, score_years_for, pk)
     units = (
         Unit.objects.filter(targets__year=year, targets__indicator__method=Indicator.Method.MIDTERM)
         .distinct()
@@ -112,7 +87,7 @@ def midterm(request, pk):
 
 @role_required(*STAFF_ROLES)
 def bonus_list(request, pk):
-    year = _get_year_for_user(request, pk)
+    year = get_for_user(request, score_years_for, pk)
     form = BonusAwardForm(request.POST or None, year=year)
     if request.method == "POST":
         if not can_write(request.user):
@@ -135,7 +110,7 @@ def bonus_list(request, pk):
 
 @role_required(*STAFF_ROLES)
 def letter_list(request, pk):
-    year = _get_year_for_user(request, pk)
+    year = get_for_user(request, score_years_for, pk)
     letters = (
         year.letters.select_related("issuer", "unit")
         .annotate(target_count=Count("targets"))
@@ -157,7 +132,7 @@ def letter_list(request, pk):
 
 @role_required(Role.OFFICE, write=True)
 def letter_create(request, pk):
-    year = _get_year_for_user(request, pk, write=True)
+    year = get_for_user(request, score_years_for, pk, write=True)
     form = LetterForm(request.POST or None, request.FILES or None, year=year)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -175,7 +150,7 @@ def letter_create(request, pk):
 
 @role_required(Role.OFFICE, Role.LEADER, Role.LIAISON)
 def letter_file(request, pk):
-    letter = _get_letter_for_user(request, pk)
+    letter = get_for_user(request, letters_for, pk)
     if not letter.file:
         raise Http404
     return FileResponse(letter.file.open("rb"), as_attachment=True, filename=f"{letter.title}.pdf")

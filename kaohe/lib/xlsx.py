@@ -16,7 +16,8 @@ by default, fitted to one page wide.
 an empty label leaves its columns ungrouped, their headers taking both header rows.
 
 A multi-sheet export builds the workbook with ``build_workbook`` and ``add_sheet`` and hands it to
-``xlsx_response``. A row wrapped in ``strong_row(...)`` prints bold (subtotals, totals).
+``xlsx_response``, or describes each sheet as a ``Sheet`` and hands the list to
+``sheets_response``. A row wrapped in ``strong_row(...)`` prints bold (subtotals, totals).
 
 Cells: ``Decimal`` and ``float`` are numbers shown with 2 decimals, ``int`` whole numbers,
 ``date`` / ``datetime`` Excel dates (aware datetimes in local time), ``None`` an empty cell,
@@ -30,6 +31,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from copy import copy
+from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
 
@@ -77,6 +79,19 @@ class strong_row(tuple):  # noqa: N801 - reads as a marker at the call site: str
     """A row printed bold, e.g. a subtotal or total."""
 
     __slots__ = ()
+
+
+@dataclass
+class Sheet:
+    """One sheet as ``add_sheet`` lays it out: what a report hands to ``sheets_response``."""
+
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence]
+    subtitle: str = ""
+    header_groups: Sequence[tuple[str, int]] | None = None
+    landscape: bool = True
+    sheet_title: str = ""
 
 
 def new_workbook() -> Workbook:
@@ -190,6 +205,14 @@ def xlsx_response(wb: Workbook, *, filename: str) -> HttpResponse:
     response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(filename)
     return response
+
+
+def sheets_response(sheets: Iterable[Sheet], *, filename: str) -> HttpResponse:
+    """The sheets, in order, as one workbook to download named ``filename``."""
+    wb = new_workbook()
+    for sheet in sheets:
+        add_sheet(wb, **vars(sheet))
+    return xlsx_response(wb, filename=filename)
 
 
 def workbook_response(

@@ -18,10 +18,10 @@ from openpyxl import load_workbook
 
 from assessments import services
 from assessments.models import Category, Indicator, UnitResult, UnitScore
+from assessments.reports.scorecard import inputs_text
 from assessments.selectors.progress import Color
 from assessments.selectors.scoring import scorecard as select_scorecard
 from assessments.services import grading
-from assessments.views.exports import inputs_text
 from cadres.models import Unit
 from cadres.templatetags.kaohe import points
 from kaohe.lib.xlsx import CONTENT_TYPE
