@@ -103,3 +103,10 @@ def training_candidates(user) -> QuerySet[EligibilityFlag]:
         .select_related("cadre", "cadre__unit")
         .order_by("cadre__unit__path", "cadre__number")
     )
+
+
+def flag_count_rows(county: Unit, on: dt.date) -> list[tuple[str, int]]:
+    """The rules page's counts of flags in force: (the flag kind's label, how many)."""
+    return [
+        (str(EligibilityFlag.Kind(kind).label), n) for kind, n in flag_counts(county, on).items()
+    ]

@@ -35,6 +35,21 @@ from ..selectors import eligibility as selectors
 from ..services import eligibility
 
 
+def _rules_created_message(created, today) -> str:
+    """What the office is told after saving a new version of the rules."""
+    if created.effective_from <= today:
+        message = _(
+            "Version %(version)s of the rules is in force from %(date)s; the flags are "
+            "recomputed with it."
+        )
+    else:
+        message = _(
+            "Version %(version)s of the rules takes effect on %(date)s; the flags apply it "
+            "from the first recompute on or after that date (the next lock or a click)."
+        )
+    return message % {"version": created.version, "date": created.effective_from.isoformat()}
+
+
 @role_required(*STAFF_ROLES)
 def rules(request, pk):
     county = get_for_user(request, counties_for, pk, write=request.method == "POST")
@@ -50,38 +65,17 @@ def rules(request, pk):
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            applied = created.effective_from <= today
-            message = (
-                _(
-                    "Version %(version)s of the rules is in force from %(date)s; the flags are "
-                    "recomputed with it."
-                )
-                if applied
-                else _(
-                    "Version %(version)s of the rules takes effect on %(date)s; the flags apply it "
-                    "from the first recompute on or after that date (the next lock or a click)."
-                )
-            )
-            messages.success(
-                request,
-                message % {"version": created.version, "date": created.effective_from.isoformat()},
-            )
+            messages.success(request, _rules_created_message(created, today))
             return redirect("assessments:eligibility_rules", pk=county.pk)
-    return render(
-        request,
-        "assessments/eligibility/rules.html",
-        {
-            "county": county,
-            "versions": selectors.rules_versions(county),
-            "in_force": in_force,
-            "form": form,
-            "counts": [
-                (EligibilityFlag.Kind(kind).label, n)
-                for kind, n in selectors.flag_counts(county, today).items()
-            ],
-            "today": today,
-        },
-    )
+    context = {
+        "county": county,
+        "versions": selectors.rules_versions(county),
+        "in_force": in_force,
+        "form": form,
+        "counts": selectors.flag_count_rows(county, today),
+        "today": today,
+    }
+    return render(request, "assessments/eligibility/rules.html", context)
 
 
 @require_POST

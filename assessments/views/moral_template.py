@@ -90,6 +90,49 @@ def _delete(request, delete, *, template_pk: int, anchor: str, done: str, anchor
     return redirect(_page_url(template_pk, anchor_done))
 
 
+def _item_row(row, form) -> dict:
+    def make():
+        return _row_form(ItemForm, "item", row.item.pk, initial=initial)
+
+    initial = ItemForm.initial_for(row.item, row.weights)
+    return {"item": row.item, "weights": row.weights, "form": form("item", row.item.pk, make)}
+
+
+def _sections(view, form) -> list[dict]:
+    """Each dimension of the template with its items, and the edit forms ``form`` gives (the
+    bound one that carries errors, a fresh one, or none for a reader or a locked template)."""
+    sections = []
+    for d in view.dimensions:
+        dim = d.dimension
+        next_item = {"sort_order": _next_order(r.item.sort_order for r in d.items)}
+        initial = DimensionForm.initial_for(dim)
+        sections.append(
+            {
+                "dimension": dim,
+                "rows": [_item_row(row, form) for row in d.items],
+                "form": form(
+                    "dimension",
+                    dim.pk,
+                    lambda dim=dim, i=initial: _row_form(DimensionForm, "dim", dim.pk, initial=i),
+                ),
+                "new_item": form(
+                    "new_item",
+                    dim.pk,
+                    lambda dim=dim, i=next_item: _new_item_form(dim.pk, initial=i),
+                ),
+            }
+        )
+    return sections
+
+
+def _totals(view) -> list:
+    """Each post kind's total of item weights (the page shows them under the columns)."""
+    return [
+        sum(row.weights[i] or 0 for d in view.dimensions for row in d.items)
+        for i in range(len(view.post_kinds))
+    ]
+
+
 def _render(request, template: MoralTemplate, bound: Bound | None = None):
     """The whole template; with the edit forms for office staff while it is not in use."""
     view = selectors.template_detail(template.year)
@@ -107,57 +150,13 @@ def _render(request, template: MoralTemplate, bound: Bound | None = None):
             return bound[2]
         return make() if editable else None
 
-    sections = []
-    for d in view.dimensions:
-        dim = d.dimension
-        rows = [
-            {
-                "item": row.item,
-                "weights": row.weights,
-                "form": form(
-                    "item",
-                    row.item.pk,
-                    lambda row=row: _row_form(
-                        ItemForm,
-                        "item",
-                        row.item.pk,
-                        initial=ItemForm.initial_for(row.item, row.weights),
-                    ),
-                ),
-            }
-            for row in d.items
-        ]
-        next_item = _next_order(r.item.sort_order for r in d.items)
-        sections.append(
-            {
-                "dimension": dim,
-                "rows": rows,
-                "form": form(
-                    "dimension",
-                    dim.pk,
-                    lambda dim=dim: _row_form(
-                        DimensionForm, "dim", dim.pk, initial=DimensionForm.initial_for(dim)
-                    ),
-                ),
-                "new_item": form(
-                    "new_item",
-                    dim.pk,
-                    lambda dim=dim, next_item=next_item: _new_item_form(
-                        dim.pk, initial={"sort_order": next_item}
-                    ),
-                ),
-            }
-        )
-    totals = [
-        sum(row.weights[i] or 0 for d in view.dimensions for row in d.items)
-        for i in range(len(view.post_kinds))
-    ]
+    sections = _sections(view, form)
     next_dimension = _next_order(d.dimension.sort_order for d in view.dimensions)
     context = {
         "year": template.year,
         "template": view,
         "sections": sections,
-        "totals": totals,
+        "totals": _totals(view),
         "locked": locked,
         "editable": editable,
         "cols": len(view.post_kinds) + (3 if editable else 1),

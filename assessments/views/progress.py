@@ -50,6 +50,29 @@ def my_unit(request):
     )
 
 
+def _submit(request, target, form: ReportForm) -> bool:
+    """Submit the valid form's report; False (with the refusal on the form) if refused."""
+    data = form.cleaned_data
+    try:
+        report = services.progress_submit(
+            target=target,
+            month=data["month"],
+            narrative=data["narrative"],
+            actual_value=data["actual_value"],
+            files=data["files"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        apply_errors(form, error)
+        return False
+    messages.success(
+        request,
+        _("Report for month %(month)s submitted.") % {"month": report.month}
+        + (" " + _("It was late.") if report.is_late else ""),
+    )
+    return True
+
+
 @role_required(Role.LIAISON)
 def report_submit(request, pk):
     """The monthly report on a target: cumulative actual, narrative and evidence files."""
@@ -69,26 +92,8 @@ def report_submit(request, pk):
         months=months,
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            report = services.progress_submit(
-                target=target,
-                month=data["month"],
-                narrative=data["narrative"],
-                actual_value=data["actual_value"],
-                files=data["files"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Report for month %(month)s submitted.") % {"month": report.month}
-                + (" " + _("It was late.") if report.is_late else ""),
-            )
-            return redirect("assessments:my_unit")
+    if request.method == "POST" and form.is_valid() and _submit(request, target, form):
+        return redirect("assessments:my_unit")
     if form.is_bound and form.cleaned_data.get("month", month) != month:
         # The side panel follows the month chosen in the form, not the one in the address.
         month = form.cleaned_data["month"]
