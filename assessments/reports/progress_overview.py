@@ -17,15 +17,8 @@ from kaohe.lib.xlsx import Sheet, strong_row
 
 from ..models import AssessmentYear, Category
 from ..selectors import progress_pages as pages
-from ..selectors.progress import Color
+from ..selectors.progress import Color, progress_mean
 from .common import DATE
-
-
-def progress(statuses) -> Decimal | None:
-    """A unit's progress as the monthly bulletin counts it: the mean of min(actual / plan, 1)
-    over its numeric targets."""
-    ratios = [min(s.ratio, Decimal(1)) for s in statuses if s.ratio is not None]
-    return sum(ratios, Decimal(0)) / len(ratios) if ratios else None
 
 
 def _ratio(value) -> Decimal | None:
@@ -100,7 +93,7 @@ def _county_rows(overview, colors):
             row.unit.get_kind_display(),
             row.total,
             *[row.counts[c] for c in colors],
-            _ratio(progress(row.statuses)),
+            _ratio(progress_mean(row.statuses)),
         )
     every = [s for row in overview.units for s in row.statuses]
     yield strong_row(
@@ -109,7 +102,7 @@ def _county_rows(overview, colors):
             "",
             overview.total,
             *[overview.summary[c] for c in colors],
-            _ratio(progress(every)),
+            _ratio(progress_mean(every)),
         )
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -146,3 +147,10 @@ def target_statuses(
             deadline=deadline,
         )
     return result
+
+
+def progress_mean(statuses: Iterable[TargetStatus]) -> Decimal | None:
+    """A unit's (or the county's) progress as the monthly bulletin counts it: the mean of
+    min(actual / plan, 1) over the numeric targets; None without any."""
+    ratios = [min(s.ratio, Decimal(1)) for s in statuses if s.ratio is not None]
+    return sum(ratios, Decimal(0)) / len(ratios) if ratios else None

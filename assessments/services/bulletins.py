@@ -22,7 +22,7 @@ from cadres.models import Role, Unit
 from cadres.scope import ancestor_paths
 
 from ..models import AssessmentYear, Bulletin, EarlyWarning, Inspection, OutboxMessage, Target
-from ..selectors.progress import Color, target_statuses
+from ..selectors.progress import Color, progress_mean, target_statuses
 from .outbox import outbox_dispatch, outbox_queue
 
 logger = logging.getLogger(__name__)
@@ -57,13 +57,12 @@ def bulletin_content(*, year: AssessmentYear, month: int, today: dt.date) -> dic
                 "name": unit.name,
                 "kind": unit.kind,
                 "colors": Counter(),
-                "ratios": [],
+                "statuses": [],
                 "lagging": [],
             },
         )
         row["colors"][status.color] += 1
-        if status.ratio is not None:
-            row["ratios"].append(min(status.ratio, Decimal(1)))
+        row["statuses"].append(status)
         if status.needs_warning:
             row["lagging"].append(
                 {
@@ -79,7 +78,7 @@ def bulletin_content(*, year: AssessmentYear, month: int, today: dt.date) -> dic
     for kind in KIND_ORDER:
         rows = [r for r in units.values() if r["kind"] == kind]
         for r in rows:
-            r["progress"] = sum(r["ratios"], Decimal(0)) / len(r["ratios"]) if r["ratios"] else None
+            r["progress"] = progress_mean(r["statuses"])
         rows.sort(key=lambda r: (r["progress"] is None, -(r["progress"] or 0), r["name"]))
         previous, rank = None, 0
         for position, r in enumerate(rows, 1):
@@ -110,7 +109,7 @@ def bulletin_content(*, year: AssessmentYear, month: int, today: dt.date) -> dic
                 }
             )
     colors = Counter(s.color for s in statuses.values())
-    ratios = [min(s.ratio, Decimal(1)) for s in statuses.values() if s.ratio is not None]
+    county_progress = progress_mean(statuses.values())
     first = dt.date(year.year, month, 1)
     last = month_end(year, month)
     inspections = dict(
@@ -128,7 +127,7 @@ def bulletin_content(*, year: AssessmentYear, month: int, today: dt.date) -> dic
         "summary": {
             "units": len(units),
             "targets": len(targets),
-            "progress": _d(sum(ratios, Decimal(0)) / len(ratios)) if ratios else None,
+            "progress": _d(county_progress),
             "colors": {c: colors.get(c, 0) for c in Color.values},
         },
         "kinds": kinds,

@@ -13,9 +13,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessments.models import GradingPolicy, Indicator
-from assessments.reports import progress_overview, results
+from assessments.reports import results
 from assessments.reports import scorecard as scorecard_report
 from assessments.reports.scorecard import Line, input_lines
+from assessments.selectors.progress import progress_mean
 from tests.assessments.test_archive import head, history  # noqa: F401 - fixtures
 from tests.assessments.test_exports import june_10_2015, open_year, score_county  # noqa: F401
 
@@ -163,8 +164,8 @@ class Status:
 
 def test_progress_is_the_mean_of_capped_ratios_over_numeric_targets():
     statuses = [Status(D("0.5")), Status(D("1.5")), Status(None)]
-    assert progress_overview.progress(statuses) == D("0.75")
-    assert progress_overview.progress([Status(None)]) is None
+    assert progress_mean(statuses) == D("0.75")
+    assert progress_mean([Status(None)]) is None
 
 
 def test_the_policy_line_names_the_stage_and_the_weights(year):
