@@ -16,6 +16,8 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
+from kaohe.lib.forms import is_id
+
 from .models import Account, Cadre, Role, Unit
 
 
@@ -89,7 +91,6 @@ def role_required(*roles: str, write: bool = False):
 STAFF_ROLES = (Role.OFFICE, Role.LEADER)
 
 M = TypeVar("M", bound=Model)
-MAX_ID = 2**63 - 1  # the largest id any database here stores; a longer one is no id
 
 
 def get_for_user(
@@ -112,11 +113,7 @@ def get_for_user(
         raise Http404
     if write and not can_write(request.user):
         raise PermissionDenied
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < pk <= MAX_ID:
+    if not is_id(pk):
         raise Http404
     try:
         return in_scope(request.user).get(pk=pk)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Unit
+from kaohe.lib.forms import ModelMultipleChoiceField
 
 from ..models import Indicator, Inspection, Rectification
 
@@ -23,7 +24,7 @@ class CadreChoice(CadreLabel, forms.ModelChoiceField):
     pass
 
 
-class CadresChoice(CadreLabel, forms.ModelMultipleChoiceField):
+class CadresChoice(CadreLabel, ModelMultipleChoiceField):
     pass
 
 
@@ -52,7 +53,7 @@ class InspectionForm(forms.Form):
             "Who carried out the check, e.g. the assessment office and supervision office."
         ),
     )
-    units = forms.ModelMultipleChoiceField(
+    units = ModelMultipleChoiceField(
         label=_("units checked"),
         queryset=Unit.objects.none(),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Unit
+from kaohe.lib.forms import ModelMultipleChoiceField
 
 from ..models import Judgement, MoralItem, MoralLevel, RaterGroup
 
@@ -19,7 +20,7 @@ class MoralRoundForm(forms.Form):
         max_length=100,
         help_text=_("E.g. 2015 annual moral assessment, or the second quarter."),
     )
-    units = forms.ModelMultipleChoiceField(
+    units = ModelMultipleChoiceField(
         label=_("units"),
         queryset=Unit.objects.none(),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),

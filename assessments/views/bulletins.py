@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 
 from cadres.models import Role
 from cadres.scope import account_of, get_for_user, role_required
+from kaohe.lib.forms import is_id
 
-from ..models import EarlyWarning, OutboxMessage
+from ..models import Bulletin, EarlyWarning, OutboxMessage
 from ..selectors import default_month
 from ..selectors.bulletins import bulletin_detail as select_bulletin
 from ..selectors.bulletins import bulletin_list as select_bulletins
@@ -134,9 +135,11 @@ def outbox_resend(request, pk):
     year = get_for_user(request, year_detail, pk, write=True)
     count = outbox_services.outbox_flush(older_than=dt.timedelta(0), year=year)
     messages.info(request, _("%(count)s emails handed to the mail queue.") % {"count": count})
-    bulletin = request.POST.get("bulletin")
-    if bulletin:
-        return redirect("assessments:bulletin_detail", pk=bulletin)
+    bulletin = Bulletin.objects.filter(
+        year=year, pk=int(request.POST["bulletin"]) if is_id(request.POST.get("bulletin")) else None
+    ).first()
+    if bulletin is not None:
+        return redirect("assessments:bulletin_detail", pk=bulletin.pk)
     return redirect("assessments:outbox", pk=year.pk)
 
 

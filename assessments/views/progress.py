@@ -175,8 +175,13 @@ def report_queue(request, pk):
 def _next_url(request, report: ProgressReport) -> str:
     """Where a review returns to: ?next= when it is on this site, else the year's queue."""
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # A path on this site only: anything else would be read as a URL name by redirect().
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return reverse("assessments:report_queue", args=[report.target.year_id])
