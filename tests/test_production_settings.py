@@ -31,6 +31,7 @@ def run_manage(env_vars: dict[str, str], *args: str, code: str | None = None):
     env.update(env_vars)
     # No database or broker is contacted by these checks; SQLite keeps it so on every machine.
     env["DATABASE_URL"] = "sqlite:///" + str(ROOT / "var" / "deploy-check.sqlite3")
+    env.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.settings")
     command = [sys.executable, "-c", code] if code else [sys.executable, "manage.py", *args]
     # The project's own manage.py with fixed arguments.
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)  # noqa: S603
@@ -61,3 +62,19 @@ def test_the_web_server_starts_with_a_secret_key():
     result = run_manage(example_env(production=True), code="import kaohe.wsgi; print('ready')")
     assert result.returncode == 0, result.stderr
     assert "ready" in result.stdout
+
+
+def test_without_redis_the_embedded_broker_logs_no_english_warning():
+    """kombu warned "No hostname was supplied…" (in English) on every queued task of
+    load_demo and check_warnings when the in-memory broker's URL named no host."""
+    values = example_env(production=False)
+    values["REDIS_URL"] = ""
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "from kombu import Connection; "
+        "print(settings.CELERY_BROKER_URL); Connection(settings.CELERY_BROKER_URL).info()"
+    )
+    result = run_manage(values, code=code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("memory://")
+    assert "No hostname" not in result.stderr + result.stdout
