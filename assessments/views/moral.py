@@ -20,6 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cadres.models import Role
 from cadres.scope import STAFF_ROLES, can_write, get_for_user, role_required
 from kaohe.lib.forms import apply_errors
+from kaohe.lib.http import client_ip
+from kaohe.lib.ratelimit import Limit
 
 from ..forms.moral import BallotForm, CodeForm, CodesIssueForm, MoralRoundForm, SlipFilterForm
 from ..models import MoralRound, RaterGroup
@@ -191,6 +193,11 @@ def _ballot_page(request, code, form: BallotForm, *, error: str = ""):
     )
 
 
+# Wrong ballot codes per address: a meeting room of raters behind one address makes a few
+# typos; guessing codes needs thousands of tries.
+BALLOT_GUESSES = Limit("ballot-code", limit=20, window=600)
+
+
 @never_cache
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
@@ -200,9 +207,16 @@ def ballot_enter(request):
     form = CodeForm(request.POST or None)
     if request.method == "GET" or not form.is_valid():
         return render(request, "ballot/enter.html", {"form": form})
+    address = client_ip(request) or "-"
+    if BALLOT_GUESSES.blocked(address):
+        form.add_error(
+            "code", _("Too many wrong codes from this computer. Try again in 10 minutes.")
+        )
+        return render(request, "ballot/enter.html", {"form": form}, status=429)
     try:
         code = services.ballot_for_code(form.cleaned_data["code"])
     except ValidationError as error:
+        BALLOT_GUESSES.hit(address)
         form.add_error("code", error)
         return render(request, "ballot/enter.html", {"form": form})
     cadres = list(services.round_cadres(code.round, code.unit))

@@ -282,6 +282,19 @@ def test_a_wrong_code_shows_only_the_error(client, xx, round_, leaders):
     assert round_.name not in response.text
 
 
+def test_twenty_wrong_codes_from_one_address_stop_code_entry_there(client, xx, round_, leaders):
+    (code,) = _issue(round_, xx.township)
+    for n in range(20):
+        client.post(BALLOT, {"code": f"ZZZZZ{n:05d}"}, REMOTE_ADDR="10.1.1.1")
+    blocked = client.post(BALLOT, {"code": code}, REMOTE_ADDR="10.1.1.1")
+    assert blocked.status_code == 429
+    assert "输错测评码的次数过多" in blocked.text
+    assert leaders[0].name not in blocked.text
+    # Another computer enters its right code as usual, and the code was not used up.
+    assert client.post(BALLOT, {"code": code}, REMOTE_ADDR="10.1.1.2").status_code == 200
+    assert not BallotCode.objects.get(code=code).used
+
+
 def test_a_code_of_a_unit_without_cadres_to_rate_is_not_used_up(client, xx, year):
     round_ = _open_round(year, [xx.department])
     (code,) = _issue(round_, xx.department)
