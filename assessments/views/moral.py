@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -198,6 +199,23 @@ def _ballot_page(request, code, form: BallotForm, *, error: str = ""):
 BALLOT_GUESSES = Limit("ballot-code", limit=20, window=600)
 
 
+def _code_or_refusal(request, form: CodeForm):
+    """The ballot code the valid form names, or the page refusing it (counted against the
+    address: past the limit, the address may try no more codes for a while)."""
+    address = client_ip(request) or "-"
+    if BALLOT_GUESSES.blocked(address):
+        form.add_error(
+            "code", _("Too many wrong codes from this computer. Try again in 10 minutes.")
+        )
+        return render(request, "ballot/enter.html", {"form": form}, status=429)
+    try:
+        return services.ballot_for_code(form.cleaned_data["code"])
+    except ValidationError as error:
+        BALLOT_GUESSES.hit(address)
+        form.add_error("code", error)
+        return render(request, "ballot/enter.html", {"form": form})
+
+
 @never_cache
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
@@ -207,18 +225,9 @@ def ballot_enter(request):
     form = CodeForm(request.POST or None)
     if request.method == "GET" or not form.is_valid():
         return render(request, "ballot/enter.html", {"form": form})
-    address = client_ip(request) or "-"
-    if BALLOT_GUESSES.blocked(address):
-        form.add_error(
-            "code", _("Too many wrong codes from this computer. Try again in 10 minutes.")
-        )
-        return render(request, "ballot/enter.html", {"form": form}, status=429)
-    try:
-        code = services.ballot_for_code(form.cleaned_data["code"])
-    except ValidationError as error:
-        BALLOT_GUESSES.hit(address)
-        form.add_error("code", error)
-        return render(request, "ballot/enter.html", {"form": form})
+    code = _code_or_refusal(request, form)
+    if isinstance(code, HttpResponse):
+        return code
     cadres = list(services.round_cadres(code.round, code.unit))
     if not cadres:
         form.add_error("code", _("There is no cadre to rate on this ballot. Ask the office."))
