@@ -75,7 +75,9 @@ class AccountAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         role, unit = form.cleaned_data["role"], form.cleaned_data["unit"]
         if change:
-            services.account_update(account=Account.objects.get(pk=obj.pk), role=role, unit=unit)
+            services.account_update(
+                account=Account.objects.get(pk=obj.pk), role=role, unit=unit, by=request.user
+            )
         else:
             user = form.cleaned_data["user"]
             obj.pk = services.account_grant(

@@ -1,7 +1,7 @@
 """Who is assessed: the unit tree, cadres and posts, accounts, the ledger, the integrity archive
 and training assignments, one module per part. Import from here."""
 
-from .accounts import Account, Role
+from .accounts import Account, AccountChange, Role
 from .integrity import IntegrityEntry, IntegrityReadLog, IntegrityReporter, Sanction
 from .ledger import LedgerNote
 from .organization import ASSESSED_KINDS, PATH_STEP, Cadre, Post, PostKind, Rank, Unit
@@ -11,6 +11,7 @@ __all__ = [
     "ASSESSED_KINDS",
     "PATH_STEP",
     "Account",
+    "AccountChange",
     "Cadre",
     "IntegrityEntry",
     "IntegrityReadLog",

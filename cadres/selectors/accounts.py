@@ -6,8 +6,28 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import QuerySet
 
-from ..models import Account
+from ..models import Account, AccountChange
 from ..scope import units_for
+
+
+def accounts_for(user) -> QuerySet[Account]:
+    """Accounts whose scope lies in the user's subtree, with what their rows show."""
+    return Account.objects.filter(unit__in=units_for(user)).select_related("user", "unit")
+
+
+def account_list(user, *, role: str = "", q: str = "") -> QuerySet[Account]:
+    accounts = accounts_for(user)
+    if role:
+        accounts = accounts.filter(role=role)
+    if q:
+        accounts = accounts.filter(user__username__icontains=q) | accounts.filter(
+            user__first_name__icontains=q
+        )
+    return accounts.order_by("unit__path", "role", "user__username")
+
+
+def account_changes(account: Account) -> QuerySet[AccountChange]:
+    return account.changes.select_related("by")
 
 
 def locked_logins(user) -> QuerySet[AccessAttempt]:

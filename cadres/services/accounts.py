@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
@@ -9,7 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import Account, Cadre, Role, Unit
+from ..models import Account, AccountChange, Cadre, Role, Unit
+
+# Initial passwords: no 0/O, 1/l/I, so a printed slip reads back without doubt.
+PASSWORD_LETTERS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"  # noqa: S105 (an alphabet)
+PASSWORD_DIGITS = "23456789"  # noqa: S105 (an alphabet)
 
 
 def _scope(role: str, unit: Unit | None, cadre: Cadre | None) -> Unit:
@@ -44,15 +50,102 @@ def account_grant(*, user, role: str, unit: Unit | None = None, cadre: Cadre | N
     return account
 
 
+def _describe(account: Account) -> str:
+    return f"{account.get_role_display()} · {account.unit.name}"
+
+
+def _record(account: Account, action: str, by, before: str = "", after: str = "") -> None:
+    AccountChange.objects.create(account=account, action=action, by=by, before=before, after=after)
+
+
 @transaction.atomic
-def account_update(*, account: Account, role: str, unit: Unit) -> Account:
-    """Change an account's role and scope, keeping its group in step."""
+def account_update(*, account: Account, role: str, unit: Unit, by=None) -> Account:
+    """Change an account's role and scope, keeping its group in step (recorded)."""
+    before = _describe(account)
     account.role = role
     account.unit = _scope(role, unit, getattr(account.user, "cadre", None))
     account.full_clean()
     account.save(update_fields=["role", "unit"])
     _sync_group(account.user, role)
+    if _describe(account) != before:
+        _record(account, AccountChange.Action.ROLE, by, before, _describe(account))
     return account
+
+
+def initial_password() -> str:
+    """A random initial password for a printed slip: 10 letters and digits (never ambiguous
+    ones), at least two digits; it passes every validator."""
+    while True:
+        letters = [secrets.choice(PASSWORD_LETTERS) for _ in range(7)]
+        digits = [secrets.choice(PASSWORD_DIGITS) for _ in range(3)]
+        chars = letters + digits
+        secrets.SystemRandom().shuffle(chars)
+        password = "".join(chars)
+        try:
+            password_validation.validate_password(password)
+        except ValidationError:
+            continue
+        return password
+
+
+@transaction.atomic
+def account_open(
+    *,
+    by,
+    username: str,
+    role: str,
+    unit: Unit | None = None,
+    cadre: Cadre | None = None,
+    full_name: str = "",
+    email: str = "",
+) -> tuple[Account, str]:
+    """A new login created by the office with an initial password, to be printed and handed
+    over; the first login must set a new one. Returns the account and that password."""
+    password = initial_password()
+    user = account_create(
+        username=username,
+        password=password,
+        role=role,
+        unit=unit,
+        cadre=cadre,
+        full_name=full_name,
+        email=email,
+    )
+    account = user.account
+    account.must_change_password = True
+    account.save(update_fields=["must_change_password"])
+    _record(account, AccountChange.Action.CREATED, by, after=_describe(account))
+    return account, password
+
+
+@transaction.atomic
+def account_password_reset(*, account: Account, by) -> str:
+    """A new initial password for a login that lost its own; the next login must change it."""
+    password = initial_password()
+    account.user.set_password(password)
+    account.user.save(update_fields=["password"])
+    account.must_change_password = True
+    account.save(update_fields=["must_change_password"])
+    _record(account, AccountChange.Action.PASSWORD_RESET, by)
+    return password
+
+
+@transaction.atomic
+def account_set_active(*, account: Account, active: bool, by) -> Account:
+    """Deactivate a login (it can no longer log in; its records stay) or reactivate it."""
+    if account.user_id == getattr(by, "pk", None) and not active:
+        raise ValidationError(_("You cannot deactivate your own login."))
+    if account.user.is_active != active:
+        account.user.is_active = active
+        account.user.save(update_fields=["is_active"])
+        action = AccountChange.Action.REACTIVATED if active else AccountChange.Action.DEACTIVATED
+        _record(account, action, by)
+    return account
+
+
+def password_changed(*, user) -> None:
+    """The login set its own password: no more forced change."""
+    Account.objects.filter(user=user, must_change_password=True).update(must_change_password=False)
 
 
 @transaction.atomic
@@ -81,7 +174,11 @@ def account_create(
     return user
 
 
-def login_unlock(*, username: str) -> int:
+def login_unlock(*, username: str, by=None) -> int:
     """Lift the lockout of a login name (every address it failed from); returns how many
-    records of failed attempts were cleared."""
-    return axes_reset(username=username)
+    records of failed attempts were cleared (recorded on the account, if it has one)."""
+    cleared = axes_reset(username=username)
+    account = Account.objects.filter(user__username=username).first()
+    if account is not None:
+        _record(account, AccountChange.Action.UNLOCKED, by)
+    return cleared

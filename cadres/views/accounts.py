@@ -1,17 +1,27 @@
-"""Where each role lands after logging in, and the office's unlock of locked logins."""
+"""Accounts: where each role lands after logging in; the office's account pages (a new login
+with a printed initial password, a reset, deactivation, the history of changes, the unlock of
+locked logins); and the password change a first login must make."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from kaohe.lib.forms import apply_errors
+
 from .. import services
+from ..forms.accounts import AccountFilterForm, AccountForm
 from ..models import Role
-from ..scope import account_of, role_required
-from ..selectors.accounts import locked_logins
+from ..scope import account_of, get_for_user, role_required
+from ..selectors.accounts import account_changes, account_list, accounts_for, locked_logins
 
 
 @login_required
@@ -41,12 +51,96 @@ def login_unlock(request):
     username = request.POST.get("username", "")
     if not locked_logins(request.user).filter(username=username).exists():
         raise Http404
-    services.login_unlock(username=username)
+    services.login_unlock(username=username, by=request.user)
     messages.success(request, _("The login %(name)s is unlocked.") % {"name": username})
     return redirect("cadres:locked_list")
 
 
+@role_required(Role.OFFICE, write=True)
+def accounts(request):
+    """The logins of the office's scope, by unit, filtered by role or name."""
+    form = AccountFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = account_list(request.user, role=filters.get("role", ""), q=filters.get("q", ""))
+    page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cadres/accounts/list.html", {"form": form, "page": page})
+
+
+def _slip(request, account, password: str):
+    """The printable slip with an initial password: shown once, never stored or cached."""
+    response = render(
+        request, "cadres/accounts/slip.html", {"subject": account, "password": password}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+@role_required(Role.OFFICE, write=True)
+def account_create(request):
+    form = AccountForm(request.POST or None, by=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account, password = services.account_open(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            return _slip(request, account, password)
+    return render(request, "cadres/accounts/form.html", {"form": form})
+
+
+@role_required(Role.OFFICE, write=True)
+def account_detail(request, pk):
+    account = get_for_user(request, accounts_for, pk, write=True)
+    context = {"subject": account, "changes": account_changes(account)}
+    return render(request, "cadres/accounts/detail.html", context)
+
+
+@never_cache
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def account_reset(request, pk):
+    account = get_for_user(request, accounts_for, pk, write=True)
+    return _slip(
+        request, account, services.account_password_reset(account=account, by=request.user)
+    )
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def account_active(request, pk):
+    account = get_for_user(request, accounts_for, pk, write=True)
+    active = request.POST.get("active") == "1"
+    try:
+        services.account_set_active(account=account, active=active, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        done = _("%(name)s can log in again.") if active else _("%(name)s can no longer log in.")
+        messages.success(request, done % {"name": account.user.username})
+    return redirect("cadres:account_detail", pk=account.pk)
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Django's password change; it also ends a forced change after an initial password."""
+
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed(user=self.request.user)
+        messages.success(self.request, _("Your password is changed."))
+        return response
+
+
 urlpatterns = [
+    path("accounts/", accounts, name="accounts"),
+    path("accounts/new/", account_create, name="account_create"),
+    path("accounts/<int:pk>/", account_detail, name="account_detail"),
+    path("accounts/<int:pk>/reset/", account_reset, name="account_reset"),
+    path("accounts/<int:pk>/active/", account_active, name="account_active"),
+    path("password/", PasswordChange.as_view(), name="password_change"),
     path("accounts/locked/", locked_list, name="locked_list"),
     path("accounts/unlock/", login_unlock, name="login_unlock"),
 ]
