@@ -1,6 +1,6 @@
 """The periodic schedules, defined in one place. ``manage.py setup_schedules`` installs the
-missing ones into django-celery-beat; office staff then edit times in the admin
-(周期任务), and a later run never overwrites their edits."""
+missing ones into django-celery-beat; office staff of the top unit then edit times on the
+schedules page (周期任务), and a later run never overwrites their edits."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -29,4 +29,12 @@ SCHEDULES = {
         {"minute": "*/10"},
         _("Every 10 minutes: send what is still queued or failed (after an outage)."),
     ),
+}
+
+# What a clerk calls each schedule.
+TITLES = {
+    "month-end bulletin": _("Month-end bulletin"),
+    "daily early warnings": _("Daily early warnings"),
+    "reporting reminders": _("Reporting reminders"),
+    "outbox flush": _("Outbox flush"),
 }

@@ -12,6 +12,7 @@ from .views import (
     moral,
     moral_template,
     progress,
+    schedules,
     scoring,
     targets,
 )
@@ -34,4 +35,5 @@ urlpatterns = [
     *exports.urlpatterns,
     *eligibility.urlpatterns,
     *archive.urlpatterns,
+    *schedules.urlpatterns,
 ]

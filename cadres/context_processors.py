@@ -11,6 +11,7 @@ NAV_SECTIONS = (
     (("selection", "eligibility"), "selection"),
     (("training",), "training"),
     (("import_",), "import"),
+    (("schedule",), "administration"),  # no item of its own: the button by the user name
 )
 
 

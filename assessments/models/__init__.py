@@ -41,6 +41,7 @@ from .moral import (
 )
 from .outbox import OutboxMessage
 from .progress import Evidence, ProgressReport
+from .schedules import ScheduleChange
 from .scoring import IndicatorScore, UnitScore
 from .targets import (
     BonusAward,
@@ -53,6 +54,7 @@ from .targets import (
 from .warnings import EarlyWarning
 
 __all__ = [
+    "ScheduleChange",
     "Consequence",
     "EligibilityFlag",
     "EligibilityRules",
