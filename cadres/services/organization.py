@@ -85,6 +85,23 @@ def unit_update(*, unit: Unit, parent: Unit | None = None, **fields) -> Unit:
     return unit
 
 
+def _post_open(cadre: Cadre, *, started_on: dt.date) -> Post:
+    """The post the cadre holds from ``started_on``: their unit, title, rank and kind."""
+    post = Post(
+        cadre=cadre,
+        unit=cadre.unit,
+        title=cadre.title,
+        rank=cadre.rank,
+        post_kind=cadre.post_kind,
+        is_leading=cadre.is_leading,
+        is_principal=cadre.is_principal,
+        started_on=started_on,
+    )
+    post.full_clean()
+    post.save()
+    return post
+
+
 @transaction.atomic
 def cadre_create(
     *,
@@ -118,18 +135,7 @@ def cadre_create(
     )
     cadre.full_clean()
     cadre.save()
-    post = Post(
-        cadre=cadre,
-        unit=unit,
-        title=title,
-        rank=rank,
-        post_kind=post_kind,
-        is_leading=is_leading,
-        is_principal=is_principal,
-        started_on=started_on,
-    )
-    post.full_clean()
-    post.save()
+    _post_open(cadre, started_on=started_on)
     return cadre
 
 
@@ -169,20 +175,9 @@ def cadre_move(
         current.ended_on = on - dt.timedelta(days=1)
         current.full_clean()
         current.save(update_fields=["ended_on"])
-    post = Post(
-        cadre=cadre,
-        unit=unit,
-        title=title,
-        rank=rank,
-        post_kind=post_kind,
-        is_leading=is_leading,
-        is_principal=is_principal,
-        started_on=on,
-    )
-    post.full_clean()
-    post.save()
     cadre.unit, cadre.title, cadre.rank, cadre.post_kind = unit, title, rank, post_kind
     cadre.is_leading, cadre.is_principal = is_leading, is_principal
+    post = _post_open(cadre, started_on=on)
     cadre.full_clean()
     cadre.save()
     return post
