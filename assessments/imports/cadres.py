@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cadres import services as cadre_services
-from cadres.models import Cadre, Post, PostKind, Rank
+from cadres.models import PRINCIPAL_IS_LEADING, Cadre, Post, PostKind, Rank
 from cadres.scope import account_of, units_for
 
 from .base import Choice, Column, Date, Importer, Row, SheetSpec, Text, YesNo
@@ -18,7 +18,6 @@ from .units import duplicates
 
 SHEET = "干部"
 
-PRINCIPAL_IS_LEADING = gettext_lazy("A principal leader is also a leading cadre.")
 
 PERSONAL = ("name", "gender", "birth_date", "party_member", "education", "is_active")
 POST = ("unit", "title", "rank", "post_kind", "is_leading", "is_principal")

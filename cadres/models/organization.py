@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 PATH_STEP = 4  # each tree level adds four digits to Unit.path
+PRINCIPAL_IS_LEADING = _("A principal leader is also a leading cadre.")
 
 
 class Unit(models.Model):
@@ -133,6 +134,7 @@ class Cadre(models.Model):
             models.CheckConstraint(
                 condition=Q(is_principal=False) | Q(is_leading=True),
                 name="cadres_cadre_principal_is_leading",
+                violation_error_message=PRINCIPAL_IS_LEADING,
             ),
         ]
         indexes = [models.Index(fields=["name"])]

@@ -50,10 +50,10 @@ def test_cadre_form_refuses_a_principal_who_is_not_leading(client, xx):
     )
     assert response.status_code == 200
     form = response.context["form"]
-    # Refused by the model's check constraint (a principal is a leading cadre), with Django's
-    # message for it, form-wide; no field is in error, so it is not refused for another reason.
+    # Refused by the model's check constraint (a principal is a leading cadre), in words, never
+    # by the constraint's name; no field is in error, so it is not refused for another reason.
     assert list(form.errors) == [NON_FIELD_ERRORS]
-    assert form.non_field_errors() == ["约束 “cadres_cadre_principal_is_leading” 是无效的"]
+    assert form.non_field_errors() == ["主要负责人同时也是领导干部。"]
     assert not Cadre.objects.filter(number="XX-9").exists()
 
 
