@@ -52,7 +52,11 @@ def schedule_update(
         raise PermissionDenied
     if name not in SCHEDULES:
         raise ValidationError(_("There is no such schedule."))
-    task = PeriodicTask.objects.select_for_update().select_related("crontab").get(name=name)
+    task = (
+        PeriodicTask.objects.select_for_update(of=("self",))
+        .select_related("crontab")
+        .get(name=name)
+    )
     before = describe(task)
     cron = task.crontab
     fields = {
