@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.lib.forms import ModelMultipleChoiceField
+
 from ..models import Cadre, Role, Unit
 from ..scope import cadres_for, units_for
 
@@ -61,3 +63,20 @@ class AccountFilterForm(forms.Form):
         label=_("role"), choices=[("", _("All roles")), *Role.choices], required=False
     )
     q = forms.CharField(label=_("search"), required=False, max_length=50)
+
+
+class CadreLoginsForm(forms.Form):
+    """Cadres of the office's scope without a login yet, to give each one."""
+
+    cadres = ModelMultipleChoiceField(
+        label=_("cadres"), queryset=Cadre.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, by, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadres"].queryset = (
+            cadres_for(by)
+            .filter(user__isnull=True, is_active=True)
+            .select_related("unit")
+            .order_by("unit__path", "-is_principal", "-is_leading", "number")
+        )

@@ -8,6 +8,7 @@ from .accounts import (
     account_password_reset,
     account_set_active,
     account_update,
+    accounts_open_for_cadres,
     login_unlock,
     password_changed,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "account_password_reset",
     "account_set_active",
     "account_update",
+    "accounts_open_for_cadres",
     "cadre_create",
     "cadre_move",
     "cadre_update",

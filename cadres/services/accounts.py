@@ -182,3 +182,26 @@ def login_unlock(*, username: str, by=None) -> int:
     if account is not None:
         _record(account, AccountChange.Action.UNLOCKED, by)
     return cleared
+
+
+@transaction.atomic
+def accounts_open_for_cadres(*, cadres, by) -> list[tuple[Account, str]]:
+    """A login for each cadre, named by the cadre's number, with an initial password each
+    (all or none: a number already taken as a user name refuses the whole batch)."""
+    cadres = list(cadres)
+    if any(cadre.user_id for cadre in cadres):
+        raise ValidationError(_("Some of these cadres already have a login."))
+    names = [cadre.number for cadre in cadres]
+    taken = sorted(
+        get_user_model().objects.filter(username__in=names).values_list("username", flat=True)
+    )
+    if taken:
+        raise ValidationError(
+            _("These user names are taken: %(names)s.") % {"names": "、".join(taken)}
+        )
+    return [
+        account_open(
+            by=by, username=cadre.number, role=Role.CADRE, cadre=cadre, full_name=cadre.name
+        )
+        for cadre in cadres
+    ]

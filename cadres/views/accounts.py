@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from kaohe.lib.forms import apply_errors
 
 from .. import services
-from ..forms.accounts import AccountFilterForm, AccountForm
+from ..forms.accounts import AccountFilterForm, AccountForm, CadreLoginsForm
 from ..models import Role
 from ..scope import account_of, get_for_user, role_required
 from ..selectors.accounts import account_changes, account_list, accounts_for, locked_logins
@@ -89,6 +89,25 @@ def account_create(request):
     return render(request, "cadres/accounts/form.html", {"form": form})
 
 
+@never_cache
+@role_required(Role.OFFICE, write=True)
+def cadre_logins(request):
+    """Logins for many cadres at once: tick the cadres, print one slip each."""
+    form = CadreLoginsForm(request.POST or None, by=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opened = services.accounts_open_for_cadres(
+                cadres=form.cleaned_data["cadres"], by=request.user
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            response = render(request, "cadres/accounts/slips.html", {"slips": opened})
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(request, "cadres/accounts/cadre_logins.html", {"form": form})
+
+
 @role_required(Role.OFFICE, write=True)
 def account_detail(request, pk):
     account = get_for_user(request, accounts_for, pk, write=True)
@@ -137,6 +156,7 @@ class PasswordChange(auth_views.PasswordChangeView):
 urlpatterns = [
     path("accounts/", accounts, name="accounts"),
     path("accounts/new/", account_create, name="account_create"),
+    path("accounts/cadres/", cadre_logins, name="cadre_logins"),
     path("accounts/<int:pk>/", account_detail, name="account_detail"),
     path("accounts/<int:pk>/reset/", account_reset, name="account_reset"),
     path("accounts/<int:pk>/active/", account_active, name="account_active"),

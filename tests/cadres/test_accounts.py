@@ -148,3 +148,41 @@ def test_initial_passwords_pass_the_validators_and_differ():
     passwords = {accounts.initial_password() for _ in range(20)}
     assert len(passwords) == 20
     assert all(len(p) == 10 for p in passwords)
+
+
+def test_the_office_gives_several_cadres_a_login_at_once_with_a_slip_each(client, xx, pq):
+    first = CadreFactory(unit=xx.township, number="XX-0101", name="隰县孙一")
+    second = CadreFactory(unit=xx.department, number="XX-0102", name="隰县孙二")
+    client.force_login(xx.office)
+    page = client.get(reverse("cadres:cadre_logins")).content.decode()
+    assert first.name in page
+    assert pq.other_cadre.name not in page
+    assert xx.cadre.name not in page  # already has a login
+    slips = client.post(reverse("cadres:cadre_logins"), {"cadres": [first.pk, second.pk]})
+    assert slips.status_code == 200
+    assert "no-store" in slips["Cache-Control"]
+    shown = dict(
+        re.findall(
+            r'fs-5">([^<]+)</span></div>\s*<div>[^<]*<span class="[^"]*initial-password">([^<]+)<',
+            slips.content.decode(),
+        )
+    )
+    assert sorted(shown) == [first.number, second.number]
+    for cadre in (first, second):
+        password = shown[cadre.number]
+        cadre.refresh_from_db()
+        assert cadre.user.username == cadre.number
+        assert cadre.user.check_password(password)
+        assert cadre.user.account.must_change_password
+
+
+def test_a_cadre_of_another_county_or_a_taken_name_refuses_the_whole_batch(client, xx, pq):
+    mine = CadreFactory(unit=xx.township, number="XX-0201", name="隰县周一")
+    clash = CadreFactory(unit=xx.township, number=xx.leader.username, name="隰县周二")
+    client.force_login(xx.office)
+    other = client.post(reverse("cadres:cadre_logins"), {"cadres": [mine.pk, pq.other_cadre.pk]})
+    assert "cadres" in other.context["form"].errors
+    taken = client.post(reverse("cadres:cadre_logins"), {"cadres": [mine.pk, clash.pk]})
+    assert xx.leader.username in taken.content.decode()
+    mine.refresh_from_db()
+    assert mine.user is None
