@@ -9,7 +9,7 @@ from django_celery_beat.models import PeriodicTask
 
 from ..models import ScheduleChange
 from ..schedules import SCHEDULES, TITLES
-from ..services.schedules import describe
+from ..services.schedules import describe, is_interval
 
 
 @dataclass
@@ -46,7 +46,7 @@ def schedule_rows() -> list[ScheduleRow]:
             description=str(description),
             task=tasks[name],
             now=describe(tasks[name]),
-            is_interval=tasks[name].crontab is not None and tasks[name].crontab.hour == "*",
+            is_interval=is_interval(tasks[name].crontab),
         )
         for name, (_task, _fields, description) in SCHEDULES.items()
         if name in tasks

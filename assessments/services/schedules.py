@@ -23,13 +23,18 @@ def may_edit_schedules(user) -> bool:
     return bool(account and account.role == Role.OFFICE and account.unit.parent_id is None)
 
 
+def is_interval(cron: CrontabSchedule | None) -> bool:
+    """Whether a crontab runs every N minutes (the outbox flush) rather than at a time of day."""
+    return cron is not None and cron.hour == "*" and cron.minute.startswith("*/")
+
+
 def describe(task: PeriodicTask) -> str:
     """A schedule as a clerk reads it: on or off, and its time."""
     cron = task.crontab
     state = _("switched on") if task.enabled else _("switched off")
     if cron is None:
         return state
-    if cron.hour == "*" and cron.minute.startswith("*/"):
+    if is_interval(cron):
         when = _("every %(n)s minutes") % {"n": cron.minute[2:]}
     else:
         when = f"{int(cron.hour):02d}:{int(cron.minute):02d}"

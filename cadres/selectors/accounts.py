@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from ..models import Account, AccountChange
 from ..scope import units_for
@@ -20,8 +20,8 @@ def account_list(user, *, role: str = "", q: str = "") -> QuerySet[Account]:
     if role:
         accounts = accounts.filter(role=role)
     if q:
-        accounts = accounts.filter(user__username__icontains=q) | accounts.filter(
-            user__first_name__icontains=q
+        accounts = accounts.filter(
+            Q(user__username__icontains=q) | Q(user__first_name__icontains=q)
         )
     return accounts.order_by("unit__path", "role", "user__username")
 

@@ -67,12 +67,9 @@ def accounts(request):
 
 
 def _slip(request, account, password: str):
-    """The printable slip with an initial password: shown once, never stored or cached."""
-    response = render(
-        request, "cadres/accounts/slip.html", {"subject": account, "password": password}
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    """The printable slip with an initial password: shown once, never stored (the views that
+    show it are never_cache, which sends no-store)."""
+    return render(request, "cadres/accounts/slip.html", {"subject": account, "password": password})
 
 
 @never_cache
@@ -102,9 +99,7 @@ def cadre_logins(request):
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            response = render(request, "cadres/accounts/slips.html", {"slips": opened})
-            response["Cache-Control"] = "no-store"
-            return response
+            return render(request, "cadres/accounts/slips.html", {"slips": opened})
     return render(request, "cadres/accounts/cadre_logins.html", {"form": form})
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.lib.forms import apply_errors
+from kaohe.lib.http import client_ip
 
 from ..forms.integrity import (
     EntryForm,
@@ -60,10 +61,6 @@ def integrity_required(*perms: str, write: bool = False):
     return decorator
 
 
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def _not_own(request, cadre: Cadre) -> None:
     """Nobody reads the archive of their own cadre record (office staff are cadres too):
     403, checked after the lookup (404 outside the scope comes first)."""
@@ -75,7 +72,7 @@ def _not_own(request, cadre: Cadre) -> None:
 def archive(request, pk):
     cadre = get_for_user(request, selectors.archive_cadre, pk)
     _not_own(request, cadre)
-    services.archive_read(request.user, cadre, action=Action.ARCHIVE, ip=_ip(request))
+    services.archive_read(request.user, cadre, action=Action.ARCHIVE, ip=client_ip(request))
     today = timezone.localdate()
     return render(
         request,
@@ -93,7 +90,9 @@ def _render_entry(request, entry, *, status_form=None, reporter_form=None, statu
     """The entry page. Logs the read of the entry and, for holders of the reporter
     permission, the read of who reported."""
     user = request.user
-    services.archive_read(user, entry.cadre, action=Action.ENTRY, entry=entry, ip=_ip(request))
+    services.archive_read(
+        user, entry.cadre, action=Action.ENTRY, entry=entry, ip=client_ip(request)
+    )
     writer = can_write(user)
     context = {"entry": entry, "cadre": entry.cadre, "sanctions": entry.sanctions.all()}
     if writer and services.STATUS_FLOW[entry.status]:
@@ -101,7 +100,7 @@ def _render_entry(request, entry, *, status_form=None, reporter_form=None, statu
     if user.has_perm(READ_REPORTER):
         reporter = selectors.entry_reporter(entry)
         services.archive_read(
-            user, entry.cadre, action=Action.REPORTER, entry=entry, ip=_ip(request)
+            user, entry.cadre, action=Action.REPORTER, entry=entry, ip=client_ip(request)
         )
         context["show_reporter"] = True
         context["reporter"] = reporter
