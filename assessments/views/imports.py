@@ -19,6 +19,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cadres.models import Role
@@ -114,7 +115,7 @@ def _shown(result):
     return sheets, problems, max(0, len(result.problems) - MAX_PROBLEMS_SHOWN)
 
 
-def _render_result(request, *, importer_class, year, name, result, token="", done=False):
+def _render_result(request, *, importer_class, year, name, result, token="", done=False, slips=()):
     sheets, problems, problems_more = _shown(result)
     return render(
         request,
@@ -129,6 +130,7 @@ def _render_result(request, *, importer_class, year, name, result, token="", don
             "problems_more": problems_more,
             "token": token,
             "done": done,
+            "slips": slips,  # initial passwords of new logins: shown once (never_cache)
         },
     )
 
@@ -189,6 +191,7 @@ def _forget(request, token: str) -> None:
     request.session[SESSION_KEY] = pending
 
 
+@never_cache
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def import_confirm(request):
@@ -214,6 +217,7 @@ def import_confirm(request):
         name=entry["name"],
         result=result,
         done=result.committed,
+        slips=getattr(importer, "slips", ()),
     )
 
 

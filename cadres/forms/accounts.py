@@ -58,6 +58,19 @@ class AccountForm(forms.Form):
         return data
 
 
+class AccountEditForm(forms.Form):
+    """Another role or scope for a login that is not a cadre's own (a cadre's login keeps its
+    role, and its scope follows the cadre's unit)."""
+
+    role = forms.ChoiceField(label=_("role"))
+    unit = forms.ModelChoiceField(label=_("scope"), queryset=Unit.objects.none())
+
+    def __init__(self, *args, by, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [c for c in Role.choices if c[0] != Role.CADRE]
+        self.fields["unit"].queryset = units_for(by).order_by("path")
+
+
 class AccountFilterForm(forms.Form):
     role = forms.ChoiceField(
         label=_("role"), choices=[("", _("All roles")), *Role.choices], required=False

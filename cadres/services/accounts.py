@@ -6,11 +6,13 @@ import secrets
 
 from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.hashers import get_hashers_by_algorithm, make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ..hashers import InitialPasswordHasher
 from ..models import Account, AccountChange, Cadre, Role, Unit
 
 # Initial passwords: no 0/O, 1/l/I, so a printed slip reads back without doubt.
@@ -60,7 +62,14 @@ def _record(account: Account, action: str, by, before: str = "", after: str = ""
 
 @transaction.atomic
 def account_update(*, account: Account, role: str, unit: Unit, by=None) -> Account:
-    """Change an account's role and scope, keeping its group in step (recorded)."""
+    """Change an account's role and scope, keeping its group in step (recorded). A cadre's own
+    login keeps the cadre role; nobody changes their own role or scope."""
+    if by is not None and account.user_id == by.pk:
+        raise ValidationError(_("You cannot change the role or scope of your own login."))
+    if (role == Role.CADRE) != (account.role == Role.CADRE):
+        raise ValidationError(
+            _("A cadre's own login keeps the cadre role; other logins cannot become one.")
+        )
     before = _describe(account)
     account.role = role
     account.unit = _scope(role, unit, getattr(account.user, "cadre", None))
@@ -88,6 +97,14 @@ def initial_password() -> str:
         return password
 
 
+def _hash_initial(password: str) -> str:
+    """An initial password's hash, with the cheaper hasher where it is configured."""
+    algorithm = InitialPasswordHasher.algorithm
+    return make_password(
+        password, hasher=algorithm if algorithm in get_hashers_by_algorithm() else "default"
+    )
+
+
 @transaction.atomic
 def account_open(
     *,
@@ -110,6 +127,7 @@ def account_open(
         cadre=cadre,
         full_name=full_name,
         email=email,
+        initial=True,
     )
     account = user.account
     account.must_change_password = True
@@ -122,7 +140,7 @@ def account_open(
 def account_password_reset(*, account: Account, by) -> str:
     """A new initial password for a login that lost its own; the next login must change it."""
     password = initial_password()
-    account.user.set_password(password)
+    account.user.password = _hash_initial(password)
     account.user.save(update_fields=["password"])
     account.must_change_password = True
     account.save(update_fields=["must_change_password"])
@@ -158,16 +176,21 @@ def account_create(
     cadre: Cadre | None = None,
     full_name: str = "",
     email: str = "",
+    initial: bool = False,
 ):
     """A new login with its role and scope; the password must pass every validator of
-    ``AUTH_PASSWORD_VALIDATORS``."""
+    ``AUTH_PASSWORD_VALIDATORS``. An ``initial`` password (printed by the office, changed at the
+    first login) is hashed with the cheaper hasher of ``cadres/hashers.py``."""
     _scope(role, unit, cadre)
     user = get_user_model()(username=username, first_name=full_name, email=email)
     try:
         password_validation.validate_password(password, user)
     except ValidationError as error:
         raise ValidationError({"password": error.messages}) from None
-    user.set_password(password)
+    if initial:
+        user.password = _hash_initial(password)
+    else:
+        user.set_password(password)
     user.full_clean()
     user.save()
     account_grant(user=user, role=role, unit=unit, cadre=cadre)

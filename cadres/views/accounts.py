@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from kaohe.lib.forms import apply_errors
 
 from .. import services
-from ..forms.accounts import AccountFilterForm, AccountForm, CadreLoginsForm
+from ..forms.accounts import AccountEditForm, AccountFilterForm, AccountForm, CadreLoginsForm
 from ..models import Role
 from ..scope import account_of, get_for_user, role_required
 from ..selectors.accounts import account_changes, account_list, accounts_for, locked_logins
@@ -110,6 +110,25 @@ def account_detail(request, pk):
     return render(request, "cadres/accounts/detail.html", context)
 
 
+@role_required(Role.OFFICE, write=True)
+def account_edit(request, pk):
+    """Another role or scope (within the office's own subtree) for a login of the scope."""
+    account = get_for_user(request, accounts_for, pk, write=True)
+    if account.role == Role.CADRE:
+        raise Http404  # a cadre's login follows the cadre: there is nothing to edit
+    initial = {"role": account.role, "unit": account.unit}
+    form = AccountEditForm(request.POST or None, initial=initial, by=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_update(account=account, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The role and scope are saved."))
+            return redirect("cadres:account_detail", pk=account.pk)
+    return render(request, "cadres/accounts/edit.html", {"form": form, "subject": account})
+
+
 @never_cache
 @require_POST
 @role_required(Role.OFFICE, write=True)
@@ -153,6 +172,7 @@ urlpatterns = [
     path("accounts/new/", account_create, name="account_create"),
     path("accounts/cadres/", cadre_logins, name="cadre_logins"),
     path("accounts/<int:pk>/", account_detail, name="account_detail"),
+    path("accounts/<int:pk>/edit/", account_edit, name="account_edit"),
     path("accounts/<int:pk>/reset/", account_reset, name="account_reset"),
     path("accounts/<int:pk>/active/", account_active, name="account_active"),
     path("password/", PasswordChange.as_view(), name="password_change"),

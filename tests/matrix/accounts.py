@@ -12,6 +12,7 @@ ROWS = {
     "cadres:account_create": ("get", None, OFFICE_ONLY, {}),
     "cadres:account_detail": ("get", "account", OFFICE_ONLY, {}),
     "cadres:cadre_logins": ("get", None, OFFICE_ONLY, {}),
+    "cadres:account_edit": ("get", "account", OFFICE_ONLY, {}),
     # The office gets the printable slip with the new initial password.
     "cadres:account_reset": ("post", "account", OFFICE_ONLY, {}),
     "cadres:account_active": ("post", "account", OFFICE_POST, {"active": "1"}),
