@@ -25,6 +25,7 @@ from .grading import (
     UnitReviewRequest,
 )
 from .inspections import Finding, Inspection, Rectification
+from .leads import DeductionEntry
 from .moral import (
     Ballot,
     BallotAnswer,
@@ -88,6 +89,7 @@ __all__ = [
     "Category",
     "CategoryWeights",
     "Decision",
+    "DeductionEntry",
     "EarlyWarning",
     "Evidence",
     "Finding",

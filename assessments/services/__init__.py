@@ -12,6 +12,7 @@ from .catalog import (
     year_update,
 )
 from .inspections import finding_add, inspection_create, rectification_close
+from .leads import deduction_enter, deduction_withdraw
 from .progress import evidence_check, progress_approve, progress_return, progress_submit
 from .scoring import scores_compute, scores_request_recompute
 from .targets import (
@@ -28,6 +29,8 @@ from .targets import (
 __all__ = [
     "bonus_award",
     "decision_set",
+    "deduction_enter",
+    "deduction_withdraw",
     "evidence_check",
     "finding_add",
     "inspection_create",

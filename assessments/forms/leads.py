@@ -1,0 +1,26 @@
+"""Forms for lead assessing departments: a deduction entry and its withdrawal."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class DeductionForm(forms.Form):
+    occurred_on = forms.DateField(
+        label=_("date of the case"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    points = forms.DecimalField(
+        label=_("points deducted"), min_value=0, max_digits=6, decimal_places=2
+    )
+    reason = forms.CharField(label=_("reason for the deduction"), max_length=2000)
+    source = forms.CharField(label=_("source"), max_length=200, required=False)
+    vetoes = forms.BooleanField(label=_("triggers the one-vote veto"), required=False)
+    attachment = forms.FileField(label=_("attachment"), required=False)
+
+    def __init__(self, *args, veto: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not veto:
+            del self.fields["vetoes"]
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("reason for the withdrawal"), max_length=2000)
