@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ..models import Level
+
 
 class DeductionForm(forms.Form):
     occurred_on = forms.DateField(
@@ -24,3 +26,18 @@ class DeductionForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("reason for the withdrawal"), max_length=2000)
+
+
+class SheetRowForm(forms.Form):
+    level = forms.ChoiceField(label=_("level"), choices=[("", "—"), *Level.choices], required=False)
+    points = forms.DecimalField(
+        label=_("points"), min_value=0, max_digits=6, decimal_places=2, required=False
+    )
+    reason = forms.CharField(label=_("reason"), max_length=2000)
+
+
+class WindowForm(forms.Form):
+    opens_on = forms.DateField(label=_("opens on"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(
+        label=_("closes on"), widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -25,7 +25,7 @@ from .grading import (
     UnitReviewRequest,
 )
 from .inspections import Finding, Inspection, Rectification
-from .leads import DeductionEntry
+from .leads import DeductionEntry, ScoringSheet, ScoringWindow, SheetEvent, SheetRow
 from .moral import (
     Ballot,
     BallotAnswer,
@@ -90,6 +90,10 @@ __all__ = [
     "CategoryWeights",
     "Decision",
     "DeductionEntry",
+    "ScoringSheet",
+    "ScoringWindow",
+    "SheetEvent",
+    "SheetRow",
     "EarlyWarning",
     "Evidence",
     "Finding",

@@ -8,7 +8,16 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from cadres.models import Role
 from cadres.scope import lead_department_of, role_of
 
-from ..models import DeductionEntry, Indicator, ProgressReport, Target
+from ..models import (
+    DeductionEntry,
+    Indicator,
+    ProgressReport,
+    ScoringSheet,
+    SheetEvent,
+    SheetRow,
+    Target,
+)
+from ..services.leads import SHEET_METHODS
 from .catalog import years_for
 from .targets import targets_for
 
@@ -92,3 +101,36 @@ def indicator_units(indicator: Indicator) -> QuerySet[Target]:
 
 def led_indicator_detail(user) -> QuerySet[Indicator]:
     return led_indicators_for(user).select_related("year", "year__county", "lead_department")
+
+
+NOT_STARTED = "not_started"
+
+
+def sheet_board(year) -> list[tuple[Indicator, str]]:
+    """The office's board: every led indicator of the year with its sheet's status (or "not
+    started"), by lead department."""
+    indicators = (
+        year.indicators.filter(lead_department__isnull=False, method__in=SHEET_METHODS)
+        .select_related("lead_department", "sheet")
+        .annotate(unit_count=Count("targets", distinct=True))
+        .order_by("lead_department__path", "sort_order", "code")
+    )
+    return [(i, i.sheet.status if hasattr(i, "sheet") else NOT_STARTED) for i in indicators]
+
+
+def sheet_of(indicator: Indicator):
+    """The indicator's sheet with its history, or None when not started."""
+    return (
+        ScoringSheet.objects.filter(indicator=indicator)
+        .prefetch_related(
+            Prefetch("events", queryset=SheetEvent.objects.select_related("by").order_by("at"))
+        )
+        .first()
+    )
+
+
+def sheet_rows(indicator: Indicator) -> dict[int, SheetRow]:
+    return {
+        r.target_id: r
+        for r in SheetRow.objects.filter(sheet__indicator=indicator).select_related("entered_by")
+    }

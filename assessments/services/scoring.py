@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import TypedDict
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cadres.models import Unit
@@ -35,6 +36,7 @@ from ..models import (
     Level,
     MidtermReview,
     ProgressReport,
+    ScoringSheet,
     Target,
     UnitScore,
 )
@@ -141,6 +143,7 @@ def _read_inputs(year: AssessmentYear) -> Inputs:
     deductions: dict[int, list[DeductionRow]] = defaultdict(list)
     for d in (
         DeductionEntry.objects.filter(target__year=year, withdrawn_at__isnull=True)
+        .filter(Q(sheet__isnull=True) | Q(sheet__status=ScoringSheet.Status.ACCEPTED))
         .order_by("occurred_on", "pk")
         .values(*DeductionRow.__annotations__)
     ):

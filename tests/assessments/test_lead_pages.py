@@ -7,6 +7,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments import services
 from assessments.models import DeductionEntry
@@ -103,6 +104,8 @@ def test_the_lead_sees_no_cadre_no_unit_page_and_no_grading(client, world, xx):
 
 
 def test_the_lead_enters_a_deduction_and_the_office_withdraws_it(client, world, xx):
+    today = timezone.localdate()
+    services.window_open(year=world["year"], opens_on=today, closes_on=today, by=xx.office)
     target = world["led"][1]
     url = reverse("assessments:target_deductions", args=[target.pk])
     client.force_login(world["lead"])
@@ -110,6 +113,7 @@ def test_the_lead_enters_a_deduction_and_the_office_withdraws_it(client, world, 
     assert client.post(url, data).status_code == 302
     entry = DeductionEntry.objects.get()
     assert entry.entered_by == world["lead"] and entry.points == 2
+    assert entry.sheet.indicator == target.indicator  # on the sheet: counts once accepted
     client.force_login(xx.office)
     withdraw = reverse("assessments:deduction_withdraw", args=[entry.pk])
     client.post(withdraw, {"reason": ""})
@@ -153,3 +157,13 @@ def test_the_lead_sees_its_indicators_of_every_year(client, world):
     page = client.get(reverse("assessments:lead_home")).content.decode()
     assert "信访稳定2014" in page
     assert page.index("2015") < page.index("2014")
+
+
+def test_without_an_open_window_the_lead_cannot_enter_a_deduction(client, world):
+    client.force_login(world["lead"])
+    url = reverse("assessments:target_deductions", args=[world["led"][0].pk])
+    data = {"occurred_on": "2015-04-02", "points": "2", "reason": "越级上访"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not DeductionEntry.objects.exists()

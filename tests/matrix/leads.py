@@ -7,7 +7,10 @@ from decimal import Decimal
 from assessments import services
 from tests.factories import IndicatorFactory
 
+from .base import OFFICE_ONLY, OFFICE_POST
+
 SCORERS = {"office": 200, "leader": 403, "liaison": 403, "cadre": 403, "lead": 200}
+LEAD_POST = {"office": 403, "leader": 403, "liaison": 403, "cadre": 403, "lead": 302}
 SCORERS_POST = {"office": 302, "leader": 403, "liaison": 403, "cadre": 403, "lead": 302}
 
 ROWS = {
@@ -20,6 +23,14 @@ ROWS = {
     "assessments:lead_indicator": ("get", "led_indicator", SCORERS, {}),
     "assessments:target_deductions": ("get", "led_target", SCORERS, {}),
     "assessments:deduction_withdraw": ("post", "deduction", SCORERS_POST, {"reason": "重复"}),
+    "assessments:sheet_row": ("post", "sheet_target", LEAD_POST, {"level": "good", "reason": "好"}),
+    "assessments:sheet_download": ("get", "led_indicator", SCORERS, {}),
+    "assessments:sheet_upload": ("post", "led_indicator", LEAD_POST, {}),
+    "assessments:sheet_submit": ("post", "led_indicator", LEAD_POST, {}),
+    "assessments:sheet_accept": ("post", "led_indicator", OFFICE_POST, {}),
+    "assessments:sheet_return": ("post", "led_indicator", OFFICE_POST, {"reason": "不全"}),
+    "assessments:sheet_board": ("get", "year", OFFICE_ONLY, {}),
+    "assessments:sheets_remind": ("post", "year", OFFICE_POST, {}),
 }
 
 
@@ -40,4 +51,13 @@ def objects(world):
         reason="越级上访",
         by=xx.office,
     )
-    return {"led_indicator": petitions, "led_target": target, "deduction": entry}
+    levels = IndicatorFactory(
+        year=year, code="MX-LL", category="tasks", method="levels", lead_department=xx.department
+    )
+    sheet_target = services.target_assign(indicator=levels, unit=xx.township)
+    return {
+        "led_indicator": petitions,
+        "led_target": target,
+        "deduction": entry,
+        "sheet_target": sheet_target,
+    }
