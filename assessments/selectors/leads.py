@@ -17,7 +17,7 @@ from ..models import (
     SheetRow,
     Target,
 )
-from ..services.leads import SHEET_METHODS
+from ..services.leads import sheet_indicators
 from .catalog import years_for
 from .targets import targets_for
 
@@ -110,7 +110,7 @@ def sheet_board(year) -> list[tuple[Indicator, str]]:
     """The office's board: every led indicator of the year with its sheet's status (or "not
     started"), by lead department."""
     indicators = (
-        year.indicators.filter(lead_department__isnull=False, method__in=SHEET_METHODS)
+        sheet_indicators(year)
         .select_related("lead_department", "sheet")
         .annotate(unit_count=Count("targets", distinct=True))
         .order_by("lead_department__path", "sort_order", "code")

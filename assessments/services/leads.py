@@ -132,6 +132,16 @@ def deduction_withdraw(
 # -- the scoring window and the sheets -----------------------------------------------------------
 
 
+def sheet_indicators(year: AssessmentYear):
+    """The year's indicators scored on a lead department's sheet: those with a lead department,
+    scored by level, manual points or deductions, assessed on at least one unit."""
+    return (
+        year.indicators.filter(lead_department__isnull=False, method__in=SHEET_METHODS)
+        .filter(targets__isnull=False)
+        .distinct()
+    )
+
+
 @transaction.atomic
 def window_open(
     *, year: AssessmentYear, opens_on: dt.date, closes_on: dt.date, by
@@ -312,7 +322,7 @@ def sheets_remind(*, year: AssessmentYear, by, today: dt.date | None = None) -> 
     if window is None:
         raise ValidationError(_("Open the scoring window first."))
     pending = (
-        year.indicators.filter(lead_department__isnull=False, method__in=SHEET_METHODS)
+        sheet_indicators(year)
         .exclude(sheet__status__in=[Status.SUBMITTED, Status.ACCEPTED])
         .select_related("lead_department", "sheet")
         .order_by("sort_order", "code")
