@@ -8,7 +8,8 @@ from ..models import Level
 
 class DeductionForm(forms.Form):
     occurred_on = forms.DateField(
-        label=_("date of the case"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("date of the case"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     points = forms.DecimalField(
         label=_("points deducted"), min_value=0, max_digits=6, decimal_places=2
@@ -37,7 +38,9 @@ class SheetRowForm(forms.Form):
 
 
 class WindowForm(forms.Form):
-    opens_on = forms.DateField(label=_("opens on"), widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(
+        label=_("opens on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     closes_on = forms.DateField(
-        label=_("closes on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("closes on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

@@ -141,9 +141,9 @@ class SheetImporter(Importer):
             entry = {
                 "occurred_on": row["occurred_on"],
                 "points": row["points"] if row["points"] is not None else Decimal(0),
-                "reason": row["reason"],
-                "source": row["source"],
-                "vetoes": row["vetoes"],
+                "reason": row["reason"] or "",
+                "source": row["source"] or "",
+                "vetoes": bool(row["vetoes"]),
             }
             key = tuple([target.pk, *entry.values()])
             if kept.pop(key, None) is not None:

@@ -207,7 +207,7 @@ def test_a_deduction_sheet_round_trip_replaces_the_entries_it_no_longer_lists(wo
     upload = _xlsx(
         [
             ["XX-T1", "", "2015-03-02", 2, "越级上访", "交办单1", "否"],
-            ["XX-T1", "", "2015-05-06", 2, "越级上访", "交办单2", "否"],
+            ["XX-T1", "", "2015-05-06", 2, "越级上访", None, None],
             ["XX-T2", "", None, None, None, None, None],
         ],
         DEDUCTION_HEADERS,
