@@ -9,6 +9,7 @@ from .views import (
     grading,
     imports,
     inspections,
+    leads,
     moral,
     moral_template,
     progress,
@@ -36,4 +37,5 @@ urlpatterns = [
     *eligibility.urlpatterns,
     *archive.urlpatterns,
     *schedules.urlpatterns,
+    *leads.urlpatterns,
 ]

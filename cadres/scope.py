@@ -2,7 +2,8 @@
 
 Scope is a subtree of the unit tree: an account sees the units whose path starts with its own
 unit's path. Office staff write; leaders only read; a liaison sees their unit; a cadre only
-their own record.
+their own record; a lead department's scorer (牵头部门评分员) no subtree at all, only the
+indicators its department leads (``lead_department_of``) and the targets on them.
 """
 
 from __future__ import annotations
@@ -45,10 +46,18 @@ def ancestor_paths(path: str) -> list[str]:
     return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
 
 
-def units_for(user) -> QuerySet[Unit]:
-    """Units the user may see: the subtree of their account's unit (none for a cadre)."""
+def lead_department_of(user) -> Unit | None:
+    """The department whose indicators a lead-department scorer scores (None for any other
+    role)."""
     account = account_of(user)
-    if account is None or account.role == Role.CADRE:
+    return account.unit if account is not None and account.role == Role.LEAD else None
+
+
+def units_for(user) -> QuerySet[Unit]:
+    """Units the user may see: the subtree of their account's unit (none for a cadre, nor for a
+    lead department's scorer, who sees units only through the targets it scores)."""
+    account = account_of(user)
+    if account is None or account.role in (Role.CADRE, Role.LEAD):
         return Unit.objects.none()
     return Unit.objects.filter(path__startswith=account.unit.path)
 

@@ -780,3 +780,26 @@ def test_the_load_reports_the_daily_counts(first_run):
     summary = daily_summary(first_run)
     for key in ("ballots", "cadre_results", "grade_excellent", "grade_competent"):
         assert str(first_run[key]) in summary
+
+
+def test_the_lead_departments_have_logins_and_2015_sheets(first_run):
+    from assessments.models import DeductionEntry, IndicatorScore, ScoringSheet, ScoringWindow
+    from assessments.selectors.leads import sheet_board
+
+    year = year_2015()
+    window = ScoringWindow.objects.get(year=year)
+    assert window.opens_on <= data.AS_OF <= window.closes_on
+    leads = Account.objects.filter(role=Role.LEAD).select_related("unit")
+    assert {a.unit.code for a in leads} >= {"XX-D09", "XX-D10", "XX-D11"}
+    board = {i.code: status for i, status in sheet_board(year)}
+    assert board.pop("T4") == ScoringSheet.Status.RETURNED
+    assert board.pop("P7") == "not_started"
+    assert set(board.values()) == {ScoringSheet.Status.ACCEPTED}
+    assert len(board) >= 8
+    assert first_run["sheets"] == ScoringSheet.objects.count()
+    assert first_run["deduction_entries"] == DeductionEntry.objects.count() > 0
+    # An accepted sheet's entries are on the scorecard; a returned sheet's are not (yet).
+    p3 = IndicatorScore.objects.filter(unit_score__year=year, indicator__code="P3")
+    assert sum(len(i.breakdown["inputs"]["entries"]) for i in p3) == 2
+    returned = IndicatorScore.objects.filter(unit_score__year=year, indicator__code="T4")
+    assert all(i.breakdown["inputs"]["entries"] == [] for i in returned)

@@ -25,6 +25,7 @@ from .grading import (
     UnitReviewRequest,
 )
 from .inspections import Finding, Inspection, Rectification
+from .leads import DeductionEntry, ScoringSheet, ScoringWindow, SheetEvent, SheetRow
 from .moral import (
     Ballot,
     BallotAnswer,
@@ -88,6 +89,11 @@ __all__ = [
     "Category",
     "CategoryWeights",
     "Decision",
+    "DeductionEntry",
+    "ScoringSheet",
+    "ScoringWindow",
+    "SheetEvent",
+    "SheetRow",
     "EarlyWarning",
     "Evidence",
     "Finding",

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from cadres.models import Role
 from cadres.templatetags.kaohe import points
 from kaohe.lib.xlsx import Sheet, strong_row
 
@@ -62,10 +63,27 @@ def _method_lines(method: str | None, i: dict) -> list[Line]:
             return [Line(_("no mid-term review yet"))]
         return [Line(_("mid-term review score %(s)s / 100") % {"s": i["score"]})]
     if method == Indicator.Method.DEDUCTION:
-        return [Line(_("full points, less deductions"))]
+        head = Line(_("full points, less deductions"))
+        return [head, *(_entry_line(e) for e in i.get("entries", []))]
     if method == Indicator.Method.BONUS:
         return [Line(f"{a['date']} {a['reason']} +{a['points']}") for a in i.get("awards", [])]
     return []
+
+
+def entered_by(by: dict) -> str:
+    """Who entered a deduction entry: the lead department (or the office) and the person."""
+    where = by.get("unit", "") if by.get("role") == Role.LEAD else _("assessment office")
+    return _("entered by %(where)s %(name)s") % {"where": where, "name": by.get("name", "")}
+
+
+def _entry_line(e: dict) -> Line:
+    source = f"（{e['source']}）" if e.get("source") else ""
+    return Line(
+        text=f"{e['date']} {_('deduction entry')} −{e['points']}",
+        veto=_("veto") if e.get("vetoes") else "",
+        tail=f"：{e['reason']}{source} · {entered_by(e.get('by', {}))}",
+        tone="danger",
+    )
 
 
 def _finding_line(f: dict) -> Line:
@@ -154,8 +172,25 @@ class Scorecard:
         return f"{_('Proposed grade')} {self.score.get_proposed_grade_display()}"
 
     @property
+    def veto_events(self) -> list[str]:
+        """What failed the one-vote veto: each finding or deduction entry marked so."""
+        kinds = {"finding": _("inspection finding"), "deduction": _("deduction entry")}
+        return [
+            f"{row.item.indicator.name}：{e['date']} {kinds.get(e['kind'], '')}「{e['text']}」"
+            for cat in self.categories
+            for row in cat.rows
+            for e in row.item.breakdown.get("veto_events", [])
+        ]
+
+    @property
     def veto_text(self) -> str:
         return _("one-vote veto failed: grade capped at 一般") if self.score.veto_failed else ""
+
+    @property
+    def veto_detail(self) -> str:
+        """Which events failed the veto, for the line under the grade."""
+        events = self.veto_events if self.score.veto_failed else []
+        return _("failed by: %(events)s") % {"events": "；".join(events)} if events else ""
 
     @property
     def computed_text(self) -> str:
@@ -249,6 +284,8 @@ def sheet(card: Scorecard) -> Sheet:
     head = [score.get_unit_kind_display(), card.rank_text, card.grade_text]
     if card.veto_text:
         head.append(card.veto_text)
+    if card.veto_detail:
+        head.append(card.veto_detail)
     head.append(card.computed_text)
     return Sheet(
         title=f"{score.unit.name} · {_('Scorecard')} {score.year.year}",

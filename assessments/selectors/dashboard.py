@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import ASSESSED_KINDS, Unit
 from cadres.scope import units_for
+from kaohe.lib.numbers import half_up
 
 from ..models import (
     THREE_THIRDS,
@@ -388,12 +389,12 @@ def _decimal(value) -> Decimal | None:
 
 
 def _num(value: Decimal | None, places: int = 2) -> float | None:
-    return None if value is None else round(float(value), places)
+    return None if value is None else float(half_up(value, places))
 
 
 def _pct(value: Decimal | None) -> float | None:
     """A 0–1 ratio as a percentage with one decimal."""
-    return None if value is None else round(float(value) * 100, 1)
+    return None if value is None else float(half_up(Decimal(value) * 100, 1))
 
 
 def _month_label(month: int) -> str:

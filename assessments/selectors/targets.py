@@ -5,14 +5,18 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from cadres.models import Role
-from cadres.scope import account_of, units_for
+from cadres.scope import account_of, lead_department_of, units_for
 
 from ..models import AssessmentYear, ProgressReport, Target
 from .catalog import years_for
 
 
 def targets_for(user) -> QuerySet[Target]:
-    """Targets the user may see: in a visible year; a liaison only their unit's."""
+    """Targets the user may see: in a visible year; a liaison only their unit's; a lead
+    department's scorer those on the indicators its department leads (every year)."""
+    department = lead_department_of(user)
+    if department is not None:
+        return Target.objects.filter(indicator__lead_department=department)
     account = account_of(user)
     targets = Target.objects.filter(year__in=years_for(user))
     if account is not None and account.role == Role.LIAISON:

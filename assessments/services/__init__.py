@@ -12,6 +12,17 @@ from .catalog import (
     year_update,
 )
 from .inspections import finding_add, inspection_create, rectification_close
+from .leads import (
+    deduction_enter,
+    deduction_withdraw,
+    sheet_accept,
+    sheet_open_for,
+    sheet_return,
+    sheet_row_set,
+    sheet_submit,
+    sheets_remind,
+    window_open,
+)
 from .progress import evidence_check, progress_approve, progress_return, progress_submit
 from .scoring import scores_compute, scores_request_recompute
 from .targets import (
@@ -28,6 +39,15 @@ from .targets import (
 __all__ = [
     "bonus_award",
     "decision_set",
+    "deduction_enter",
+    "deduction_withdraw",
+    "sheet_accept",
+    "sheet_open_for",
+    "sheet_return",
+    "sheet_row_set",
+    "sheet_submit",
+    "sheets_remind",
+    "window_open",
     "evidence_check",
     "finding_add",
     "inspection_create",

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import TypedDict
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cadres.models import Unit
@@ -28,12 +29,14 @@ from ..models import (
     BonusAward,
     Category,
     Decision,
+    DeductionEntry,
     Finding,
     Indicator,
     IndicatorScore,
     Level,
     MidtermReview,
     ProgressReport,
+    ScoringSheet,
     Target,
     UnitScore,
 )
@@ -75,6 +78,23 @@ class FindingRow(TypedDict):
     inspection__title: str
 
 
+class DeductionRow(TypedDict):
+    """The fields of a deduction entry the scores read (who entered it, for the scorecard)."""
+
+    id: int
+    target_id: int
+    occurred_on: dt.date
+    points: Decimal
+    reason: str
+    source: str
+    vetoes: bool
+    entered_by__username: str
+    entered_by__first_name: str
+    entered_by__last_name: str
+    entered_by__account__role: str | None
+    entered_by__account__unit__name: str | None
+
+
 @dataclass
 class Inputs:
     """Everything the year's scores depend on, read in a fixed number of queries."""
@@ -86,6 +106,7 @@ class Inputs:
     findings: dict[tuple[int, int], list[FindingRow]]  # (unit id, indicator id) -> findings
     awards: dict[int, list[BonusAward]]  # unit id -> awards
     weights: dict[str, dict[str, int]]  # unit kind -> category -> weight
+    deductions: dict[int, list[DeductionRow]] = field(default_factory=dict)  # target id -> entries
 
 
 def _read_inputs(year: AssessmentYear) -> Inputs:
@@ -119,6 +140,14 @@ def _read_inputs(year: AssessmentYear) -> Inputs:
         )
     ):
         findings[(f["unit_id"], f["indicator_id"])].append(f)
+    deductions: dict[int, list[DeductionRow]] = defaultdict(list)
+    for d in (
+        DeductionEntry.objects.filter(target__year=year, withdrawn_at__isnull=True)
+        .filter(Q(sheet__isnull=True) | Q(sheet__status=ScoringSheet.Status.ACCEPTED))
+        .order_by("occurred_on", "pk")
+        .values(*DeductionRow.__annotations__)
+    ):
+        deductions[d["target_id"]].append(d)  # type: ignore[arg-type]
     awards: dict[int, list[BonusAward]] = defaultdict(list)
     for award in BonusAward.objects.filter(year=year).select_related("indicator", "unit"):
         awards[award.unit_id].append(award)
@@ -129,6 +158,7 @@ def _read_inputs(year: AssessmentYear) -> Inputs:
         midterm={m.unit_id: m for m in MidtermReview.objects.filter(year=year)},
         findings=findings,
         awards=awards,
+        deductions=deductions,
         weights={
             w.unit_kind: {c: w.weight_of(c) for c in THREE_THIRDS} for w in year.weights.all()
         },
@@ -179,8 +209,57 @@ def base_points(year: AssessmentYear, target: Target, inputs: Inputs) -> tuple[D
             return ZERO, {"review": None}
         return m * review.score / HUNDRED, {"review": review.pk, "score": _s(review.score)}
     if method == Method.DEDUCTION:
-        return m, {}
+        entries = inputs.deductions.get(target.pk, [])
+        deducted = sum((d["points"] for d in entries), ZERO)
+        return max(ZERO, m - deducted), {
+            "deducted": _s(deducted),
+            "entries": [_entry(d) for d in entries],
+        }
     raise ValueError(f"no scoring for method {method}")
+
+
+def _entered_by(d: DeductionRow) -> dict:
+    name = f"{d['entered_by__last_name']}{d['entered_by__first_name']}"
+    return {
+        "name": name or d["entered_by__username"],
+        "role": d["entered_by__account__role"] or "",
+        "unit": d["entered_by__account__unit__name"] or "",
+    }
+
+
+def _entry(d: DeductionRow) -> dict:
+    return {
+        "id": d["id"],
+        "date": d["occurred_on"].isoformat(),
+        "points": _s(d["points"]),
+        "reason": d["reason"],
+        "source": d["source"],
+        "vetoes": d["vetoes"],
+        "by": _entered_by(d),
+    }
+
+
+def veto_events(indicator: Indicator, found: list[FindingRow], detail: dict) -> list[dict]:
+    """The events that fail a veto indicator: findings and deduction entries marked so (never
+    the points reaching 0)."""
+    if not indicator.is_veto:
+        return []
+    events = [
+        {
+            "kind": "finding",
+            "id": f["id"],
+            "date": f["inspection__held_on"].isoformat(),
+            "text": f["inspection__title"],
+        }
+        for f in found
+        if f["vetoes"]
+    ]
+    events += [
+        {"kind": "deduction", "id": e["id"], "date": e["date"], "text": e["reason"]}
+        for e in detail.get("entries", [])
+        if e["vetoes"]
+    ]
+    return sorted(events, key=lambda e: e["date"])
 
 
 @dataclass
@@ -209,7 +288,8 @@ def _compute(year: AssessmentYear, inputs: Inputs) -> list[tuple[UnitScore, list
         found = inputs.findings.get((unit.pk, indicator.pk), [])
         adjustment = sum((f["points"] for f in found), ZERO)
         points = clamp(base + adjustment, ZERO, m)
-        vetoed = indicator.is_veto and any(f["vetoes"] for f in found)
+        events = veto_events(indicator, found, detail)
+        vetoed = bool(events)
         result.veto_failed |= vetoed
         sums = result.sums[indicator.category]
         sums[0] += points
@@ -239,6 +319,7 @@ def _compute(year: AssessmentYear, inputs: Inputs) -> list[tuple[UnitScore, list
                         for f in found
                     ],
                     "veto_failed": vetoed,
+                    "veto_events": events,
                 },
             )
         )

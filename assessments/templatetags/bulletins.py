@@ -6,6 +6,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from cadres.models import Unit
+from kaohe.lib.numbers import half_up
 
 from ..models import Inspection
 from ..selectors.progress import Color
@@ -18,7 +19,7 @@ def pct(value) -> str:
     """ "0.9534" -> "95.3%"."""
     if value in (None, ""):
         return "—"
-    return f"{Decimal(value) * 100:.1f}%"
+    return f"{half_up(Decimal(value) * 100, 1):.1f}%"
 
 
 @register.filter

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django import template
 
+from kaohe.lib.numbers import half_up
+
 from ..models import Indicator, Inspection, Level
 
 register = template.Library()
@@ -29,4 +31,4 @@ def percent(value) -> str:
     """A ratio as a percentage with one decimal."""
     if value in (None, ""):
         return "—"
-    return f"{Decimal(value) * 100:.1f}%"
+    return f"{half_up(Decimal(value) * 100, 1):.1f}%"

@@ -24,7 +24,7 @@ from ..selectors import progress_pages as pages
 from ..selectors.catalog import year_detail
 from ..selectors.progress import default_month, target_statuses
 
-REPORT_READERS = (Role.OFFICE, Role.LEADER, Role.LIAISON)
+REPORT_READERS = (Role.OFFICE, Role.LEADER, Role.LIAISON, Role.LEAD)
 
 
 def _int_param(request, name: str, choices) -> int | None:

@@ -26,7 +26,10 @@ class AccountForm(forms.Form):
         label=_("scope"),
         queryset=Unit.objects.none(),
         required=False,
-        help_text=_("Office staff and leaders: the county; a liaison: their unit."),
+        help_text=_(
+            "Office staff and leaders: the county; a liaison: their unit; "
+            "a lead department's scorer: the department."
+        ),
     )
     cadre = forms.ModelChoiceField(
         label=_("cadre"),

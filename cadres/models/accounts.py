@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Leader")
     LIAISON = "liaison", _("Unit liaison")
     CADRE = "cadre", _("Cadre")
+    LEAD = "lead", _("Lead department scorer")
 
 
 class Account(models.Model):

@@ -28,6 +28,8 @@ def _scope(role: str, unit: Unit | None, cadre: Cadre | None) -> Unit:
         return cadre.unit
     if unit is None:
         raise ValidationError(_("An account needs a unit as its scope."))
+    if role == Role.LEAD and unit.kind != Unit.Kind.DEPARTMENT:
+        raise ValidationError(_("A lead department's scorer belongs to a county department."))
     return unit
 
 

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django import forms, template
 
+from kaohe.lib.numbers import half_up
+
 register = template.Library()
 
 
@@ -31,10 +33,10 @@ def is_checkbox(field) -> bool:
 
 @register.filter
 def points(value) -> str:
-    """Points to two decimal places (exact values are kept for ranking)."""
+    """Points to two decimal places, rounded half up (exact values are kept for ranking)."""
     if value is None or value == "":
         return "—"
-    return f"{Decimal(value):.2f}"
+    return f"{half_up(Decimal(value)):.2f}"
 
 
 @register.filter

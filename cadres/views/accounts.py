@@ -36,6 +36,8 @@ def home(request):
         return redirect("assessments:my_unit")
     if account.role == Role.CADRE:
         return redirect("assessments:me")
+    if account.role == Role.LEAD:
+        return redirect("assessments:lead_home")
     return redirect("assessments:overview")
 
 

@@ -256,6 +256,16 @@ ACCOUNTS = [
     ("liaison", "liaison", "XX-T01", "乔丽娟"),
     ("cadre", "cadre", "XX-T01", ""),
     ("cityoffice", "office", "LF", "冯志强"),
+    # The lead assessing departments' scorers (牵头部门评分员), one per department.
+    ("zuzhi", "lead", "XX-D03", "王建华"),
+    ("jiwei", "lead", "XX-D05", "刘志刚"),
+    ("xianwei", "lead", "XX-D01", "李红梅"),
+    ("guoye", "lead", "XX-D09", "张玉梅"),
+    ("xinfang", "lead", "XX-D10", "赵海军"),
+    ("yingji", "lead", "XX-D11", "孙国强"),
+    ("gongan", "lead", "XX-D15", "周立新"),
+    ("sifa", "lead", "XX-D26", "吴秀兰"),
+    ("fupin", "lead", "XX-D30", "郑文斌"),
 ]
 
 # --- Assessment years, weights and the indicator catalog ---------------------------------------

@@ -25,6 +25,7 @@ from cadres.models import Account, Cadre, PostKind, Rank, Role, Unit
 from . import data
 from .daily import daily_notes, load_daily
 from .history import history_notes, load_history
+from .leads import lead_notes
 from .progress import load_progress
 from .warnings import WARNING_KEYS, load_warnings, warning_notes
 
@@ -478,6 +479,7 @@ def load_demo(*, stdout=None) -> dict[str, int]:
         warning_counts = dict.fromkeys(WARNING_KEYS, 0)
         if progress_counts["targets"]:
             notes += progress_notes(progress_counts)
+            notes += lead_notes(progress_counts)
             office = get_user_model().objects.get(username="office")
             warning_counts = load_warnings(years[data.PROGRESS_YEAR], by=office)
             notes += warning_notes(warning_counts)

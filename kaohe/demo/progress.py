@@ -49,6 +49,7 @@ from assessments.services.progress import report_deadline
 from cadres.models import Cadre, PostKind, Unit
 
 from . import data
+from .leads import load_leads
 
 if TYPE_CHECKING:
     from .loader import CadrePlan, Plan
@@ -73,6 +74,9 @@ COUNT_KEYS = (
     "bonus_awards",
     "letters",
     "scored_units",
+    "sheets",
+    "sheet_rows",
+    "deduction_entries",
 )
 
 
@@ -1161,6 +1165,9 @@ def load_progress(plan: Plan, units: dict[str, Unit], year: AssessmentYear | Non
         counts["inspections"], counts["findings"], counts["rectifications"] = inspections
         counts["bonus_awards"] = writer.awards()
         counts["letters"] = writer.letters()
+        leads = load_leads(year)  # the lead departments' sheets (kaohe/demo/leads.py)
+        counts["decisions"] += leads.pop("decisions")
+        counts.update(leads)
     reports = ProgressReport.objects.filter(target__year=year)
     counts["reports"] = reports.count()
     counts["late_reports"] = reports.filter(is_late=True).count()

@@ -24,8 +24,9 @@ ROWS = {
     "assessments:my_unit": ("get", None, LIAISON_ONLY, {}),
     "assessments:report_submit": ("get", "progress_target", LIAISON_ONLY, {}),
     # The cadre role never sees evidence: 403 by role, before any scope check.
-    "assessments:evidence": ("get", "progress_evidence", UNIT_READERS, {}),
-    "assessments:report_detail": ("get", "progress_report", UNIT_READERS, {}),
+    # A lead department sees only the reports on the indicators it leads (404 for this one).
+    "assessments:evidence": ("get", "progress_evidence", {**UNIT_READERS, "lead": 404}, {}),
+    "assessments:report_detail": ("get", "progress_report", {**UNIT_READERS, "lead": 404}, {}),
     "assessments:report_queue": ("get", "year", STAFF_READ, {}),
     "assessments:report_approve": ("post", "progress_report", OFFICE_POST, {}),
     "assessments:report_return": ("post", "progress_report", OFFICE_POST, {"reason": "证据不全"}),
