@@ -55,9 +55,11 @@ def target_deductions(user) -> QuerySet[Target]:
 
 
 def entries_of(target: Target) -> QuerySet[DeductionEntry]:
-    return target.deductions.select_related(
-        "entered_by", "entered_by__account__unit", "withdrawn_by"
-    ).order_by("occurred_on", "pk")
+    return (
+        DeductionEntry.objects.filter(target=target)
+        .select_related("entered_by", "entered_by__account__unit", "withdrawn_by")
+        .order_by("occurred_on", "pk")
+    )
 
 
 def led_indicator_list(user) -> QuerySet[Indicator]:
