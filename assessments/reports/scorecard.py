@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from cadres.templatetags.kaohe import points
+from kaohe.lib.dates import cn_date
 from kaohe.lib.xlsx import Sheet, strong_row
 
 from ..models import AssessmentYear, Category, Indicator, IndicatorScore, UnitScore
@@ -64,13 +65,17 @@ def _method_lines(method: str | None, i: dict) -> list[Line]:
     if method == Indicator.Method.DEDUCTION:
         return [Line(_("full points, less deductions"))]
     if method == Indicator.Method.BONUS:
-        return [Line(f"{a['date']} {a['reason']} +{a['points']}") for a in i.get("awards", [])]
+        return [
+            Line(f"{cn_date(a['date'])} {a['reason']} +{a['points']}") for a in i.get("awards", [])
+        ]
     return []
 
 
 def _finding_line(f: dict) -> Line:
     return Line(
-        text=f"{f['date']} {inspection_kind_label(f['kind'])}「{f['title']}」{f['points']}",
+        text=(
+            f"{cn_date(f['date'])} {inspection_kind_label(f['kind'])}「{f['title']}」{f['points']}"
+        ),
         veto=_("veto") if f.get("vetoes") else "",
         tail=f"：{f['description']}",
         tone="danger" if str(f["points"]).startswith("-") else "success",
