@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from assessments import services
-from assessments.models import AssessmentYear, GradingPolicy, ProgressReport
+from assessments.models import AssessmentYear, GradingPolicy, ProgressReport, UnitScore
 from assessments.selectors.catalog import default_year, pick_default_year
 from cadres.models import Role
 from tests.factories import IndicatorFactory, WeightsFactory, YearFactory
@@ -177,3 +177,44 @@ def test_a_change_the_year_cannot_make_is_404_on_the_confirmation(client, xx, ye
     assert client.get(confirm, {"status": "published"}).status_code == 404
     assert client.get(confirm, {"status": "nonsense"}).status_code == 404
     assert client.get(confirm).status_code == 404
+
+
+YEAR_PAGES = [
+    "assessments:target_list",
+    "assessments:progress_overview",
+    "assessments:warning_list",
+    "assessments:bulletin_list",
+    "assessments:rankings",
+    "assessments:results",
+    "assessments:moral_home",
+    "assessments:catalog",
+]
+
+
+@pytest.mark.parametrize("name", YEAR_PAGES)
+def test_every_year_page_switches_to_the_same_page_of_another_year(client, xx, years, name):
+    client.force_login(xx.office)
+    response = client.get(reverse(name, args=[years[2015].pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for other in (2014, 2016):
+        assert f'href="{reverse(name, args=[years[other].pk])}"' in html, other
+
+
+def test_a_scorecard_switches_to_the_rankings_of_another_year(client, xx, years):
+    score = UnitScore.objects.create(
+        year=years[2015],
+        unit=xx.township,
+        unit_kind=xx.township.kind,
+        party=D(30),
+        industry=D(40),
+        tasks=D(20),
+        bonus=D(0),
+        total=D(90),
+        rank=1,
+        proposed_grade="good",
+        computed_at=DEC_2015,
+    )
+    client.force_login(xx.office)
+    html = client.get(reverse("assessments:scorecard", args=[score.pk])).content.decode()
+    assert f'href="{reverse("assessments:rankings", args=[years[2016].pk])}"' in html
