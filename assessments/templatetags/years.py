@@ -13,7 +13,8 @@ from ..selectors.catalog import year_switch_options
 
 register = template.Library()
 
-# Pages of one object of a year: switching opens the list of the same part of the other year.
+# Pages of one object of a year (their pk is not the year's): switching opens the list of the
+# same part of the other year; any other such page the other year's catalog.
 OBJECT_TO_LIST = {
     "bulletin_detail": "bulletin_list",
     "warning_detail": "warning_list",
@@ -38,7 +39,7 @@ def switch_url(request, year, other) -> str:
     if "pk" not in match.kwargs:
         query["year"] = other.pk
         return f"{request.path}?{query.urlencode()}"
-    if str(match.kwargs["pk"]) == str(year.pk):
+    if "years/<int:pk>/" in match.route and str(match.kwargs["pk"]) == str(year.pk):
         name, kwargs = match.view_name, {**match.kwargs, "pk": other.pk}
     else:
         name = f"{match.namespace}:{OBJECT_TO_LIST.get(match.url_name, 'catalog')}"

@@ -203,6 +203,7 @@ def test_every_year_page_switches_to_the_same_page_of_another_year(client, xx, y
 
 def test_a_scorecard_switches_to_the_rankings_of_another_year(client, xx, years):
     score = UnitScore.objects.create(
+        pk=years[2015].pk,  # a pk like the year's must not be taken for the year
         year=years[2015],
         unit=xx.township,
         unit_kind=xx.township.kind,
