@@ -16,12 +16,14 @@ from .views import (
     schedules,
     scoring,
     targets,
+    years,
 )
 
 app_name = "assessments"
 
 urlpatterns = [
     *catalog.urlpatterns,
+    *years.urlpatterns,
     *targets.urlpatterns,
     *progress.urlpatterns,
     *inspections.urlpatterns,

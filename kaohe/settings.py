@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cadres.middleware.PasswordChangeRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A double submit never records twice (the one-time token of every create form).
+    "kaohe.lib.once.OnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a lockout into the page below.

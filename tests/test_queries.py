@@ -48,7 +48,7 @@ PAGES = {
     "cadres:unit_detail": 6,
     "assessments:overview": 6,
     "assessments:year_list": 4,
-    "assessments:catalog": 6,
+    "assessments:catalog": 7,  # with the year switcher
 }
 
 

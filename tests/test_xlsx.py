@@ -127,7 +127,7 @@ def test_cells_keep_their_types_with_two_decimals_for_scores():
     assert cells[2].number_format == "0"
     assert cells[3].value is None
     assert cells[4].value.date() == datetime.date(2026, 1, 2)
-    assert cells[4].number_format == "yyyy-mm-dd"
+    assert cells[4].number_format == 'yyyy"年"m"月"d"日"'
     assert (cells[5].value.hour, cells[5].value.minute) == (9, 30)  # Asia/Shanghai
     assert cells[6].value == "Yes"
     assert cells[7].value is None

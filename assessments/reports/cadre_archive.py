@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
+from kaohe.lib.dates import cn_date
 from kaohe.lib.xlsx import Sheet
 
 from ..selectors.archive import CadreYear
@@ -33,7 +34,7 @@ def _year_row(y: CadreYear) -> tuple:
     changes = "\n".join(
         f"{c.get_before_display()} → {c.get_after_display()}: {c.reason}" for c in y.changes
     )
-    findings = "\n".join(f"{f.inspection.held_on} {f.description}" for f in y.findings)
+    findings = "\n".join(f"{cn_date(f.inspection.held_on)} {f.description}" for f in y.findings)
     if r is None:
         return (y.year, "", "", None, None, None, None, None, None, "", changes, findings)
     return (

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext
 
 from cadres.models import Role
 from cadres.templatetags.kaohe import points
+from kaohe.lib.dates import cn_date
 from kaohe.lib.xlsx import Sheet, strong_row
 
 from ..models import AssessmentYear, Category, Indicator, IndicatorScore, UnitScore
@@ -66,7 +67,9 @@ def _method_lines(method: str | None, i: dict) -> list[Line]:
         head = Line(_("full points, less deductions"))
         return [head, *(_entry_line(e) for e in i.get("entries", []))]
     if method == Indicator.Method.BONUS:
-        return [Line(f"{a['date']} {a['reason']} +{a['points']}") for a in i.get("awards", [])]
+        return [
+            Line(f"{cn_date(a['date'])} {a['reason']} +{a['points']}") for a in i.get("awards", [])
+        ]
     return []
 
 
@@ -88,7 +91,9 @@ def _entry_line(e: dict) -> Line:
 
 def _finding_line(f: dict) -> Line:
     return Line(
-        text=f"{f['date']} {inspection_kind_label(f['kind'])}「{f['title']}」{f['points']}",
+        text=(
+            f"{cn_date(f['date'])} {inspection_kind_label(f['kind'])}「{f['title']}」{f['points']}"
+        ),
         veto=_("veto") if f.get("vetoes") else "",
         tail=f"：{f['description']}",
         tone="danger" if str(f["points"]).startswith("-") else "success",

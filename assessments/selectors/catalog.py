@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Q, QuerySet
 
 from cadres.models import ASSESSED_KINDS, Role, Unit
-from cadres.scope import account_of, ancestor_paths, cadres_for, units_for
+from cadres.scope import account_of, ancestor_paths, cadres_for, role_of, units_for
 
-from ..models import THREE_THIRDS, AssessmentYear, Category, CategoryWeights, Indicator
+from ..models import (
+    THREE_THIRDS,
+    AssessmentYear,
+    Category,
+    CategoryWeights,
+    GradingPolicy,
+    Indicator,
+)
 
 
 def years_for(user) -> QuerySet[AssessmentYear]:
@@ -28,6 +37,62 @@ def years_for(user) -> QuerySet[AssessmentYear]:
 def year_detail(user) -> QuerySet[AssessmentYear]:
     """The years the user may open, each with its county (what every year page shows)."""
     return years_for(user).select_related("county")
+
+
+def year_switch_options(user, year: AssessmentYear) -> list[AssessmentYear]:
+    """The years a year switcher offers next to ``year``: those of its county the user may
+    see, newest first (one query); a liaison is not offered years still in draft."""
+    years = years_for(user).filter(county_id=year.county_id)
+    if role_of(user) == Role.LIAISON:
+        years = years.exclude(status=AssessmentYear.Status.DRAFT)
+    return list(years.order_by("-year"))
+
+
+def _reporting_begun(year: AssessmentYear, today: dt.date) -> bool:
+    """A year's reporting has begun once it is started and its first month has come."""
+    return year.status != AssessmentYear.Status.DRAFT and year.year <= today.year
+
+
+def _grading_locked(year: AssessmentYear) -> bool:
+    try:
+        return year.grading.stage == GradingPolicy.Stage.LOCKED
+    except ObjectDoesNotExist:
+        return False
+
+
+def pick_default_year(
+    years: list[AssessmentYear], *, role: str | None, today: dt.date
+) -> AssessmentYear | None:
+    """The year a user's pages open on when the address names none (DOMAIN "Several years
+    open at once"), never simply the newest year created. ``years`` newest first.
+
+    A liaison: the latest year open for reporting whose reporting has begun (a year started
+    in December opens from January on). Office staff and leaders: the latest year whose
+    grading is not locked and whose reporting has begun, so a new year's empty pages wait
+    until it has data, else the latest begun, not a draft, or at all. A liaison with no year
+    in progress has none."""
+    begun = [y for y in years if _reporting_begun(y, today)]
+    chain: tuple[list[AssessmentYear], ...]
+    if role == Role.LIAISON:
+        open_years = [y for y in years if y.status == AssessmentYear.Status.IN_PROGRESS]
+        chain = ([y for y in open_years if y in begun], open_years)
+    else:
+        chain = (
+            [y for y in begun if not _grading_locked(y)],
+            begun,
+            [y for y in years if y.status != AssessmentYear.Status.DRAFT],
+            years,
+        )
+    return next((choice[0] for choice in chain if choice), None)
+
+
+def default_year(user, *, today: dt.date, years=None) -> AssessmentYear | None:
+    """``pick_default_year`` over the years the user may see (or ``years``, a queryset of
+    them), in one query."""
+    account = account_of(user)
+    qs = years if years is not None else years_for(user)
+    candidates = list(qs.select_related("county", "grading").order_by("-year", "county__path"))
+    return pick_default_year(candidates, role=account.role if account else None, today=today)
 
 
 def indicator_detail(user) -> QuerySet[Indicator]:

@@ -17,7 +17,6 @@ from django.db.models import Count, Q, QuerySet
 from cadres.models import ASSESSED_KINDS, Unit
 
 from ..models import AssessmentYear, Evidence, ProgressReport, Target
-from .catalog import years_for
 from .progress import Color, TargetStatus, target_statuses
 from .targets import targets_for
 
@@ -36,17 +35,6 @@ OVERVIEW_SORTS = ("worst", "unit", *OVERVIEW_COLORS)
 def reports_for(user) -> QuerySet[ProgressReport]:
     """Progress reports the user may see: those of the targets the user may see."""
     return ProgressReport.objects.filter(target__in=targets_for(user))
-
-
-def current_year(user) -> AssessmentYear | None:
-    """The year a liaison reports on: their county's year in progress (the latest if several)."""
-    return (
-        years_for(user)
-        .filter(status=AssessmentYear.Status.IN_PROGRESS)
-        .select_related("county")
-        .order_by("-year")
-        .first()
-    )
 
 
 def due_month(year: AssessmentYear, today: dt.date) -> int | None:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
+from kaohe.lib.dates import cn_date
 
 from ..models import AssessmentYear, CadreResult, Consequence, EligibilityFlag, GradingPolicy
 
@@ -152,12 +153,13 @@ def rectification_close(
         raise ValidationError(_("Only a rectification is closed."))
     if item.closed_on is not None:
         raise ValidationError(
-            _("This rectification was already closed on %(date)s.") % {"date": item.closed_on}
+            _("This rectification was already closed on %(date)s.")
+            % {"date": cn_date(item.closed_on)}
         )
     errors: dict[str, str] = {}
     if closed_on < item.decided_on:
         errors["closed_on"] = _("It cannot be closed before it was decided (%(date)s).") % {
-            "date": item.decided_on
+            "date": cn_date(item.decided_on)
         }
     elif closed_on > timezone.localdate():
         errors["closed_on"] = _("The date cannot be in the future.")

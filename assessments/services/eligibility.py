@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from cadres.models import Cadre, Unit
+from kaohe.lib.dates import cn_date
 
 from ..models import (
     GRADE_ORDER,
@@ -130,7 +131,7 @@ def rules_create(
     elif effective_from <= latest.effective_from:
         errors["effective_from"] = _(
             "The new version must take effect after version %(version)s (in force from %(date)s)."
-        ) % {"version": latest.version, "date": latest.effective_from.isoformat()}
+        ) % {"version": latest.version, "date": cn_date(latest.effective_from)}
     if not (note or "").strip():
         errors["note"] = _("Say what changed and why.")
     if errors:

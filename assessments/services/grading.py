@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import ASSESSED_KINDS, Cadre, LedgerNote
+from kaohe.lib.dates import cn_date
 from kaohe.lib.models import model_update
 
 from ..models import (
@@ -159,7 +160,7 @@ def _caps(cadre, *, sanction, violation, unit_grade, moral_result) -> list[Cap]:
                 "rule": "violation",
                 "max": Grade.COMPETENT,
                 "text": _("An integrity violation was verified on %(date)s: not 优秀.")
-                % {"date": violation.verified_on},
+                % {"date": cn_date(violation.verified_on)},
             }
         )
     if cadre.is_principal and unit_grade in (Level.AVERAGE, Level.POOR):
@@ -403,7 +404,7 @@ def results_lock(*, year: AssessmentYear, today: dt.date | None = None) -> Gradi
     review_until = _review_until(policy)
     if today <= review_until:
         raise ValidationError(
-            _("Review requests are open until %(date)s.") % {"date": review_until}
+            _("Review requests are open until %(date)s.") % {"date": cn_date(review_until)}
         )
     pending = ReviewRequest.Outcome.PENDING
     if (

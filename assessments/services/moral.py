@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, PostKind, Unit
+from kaohe.lib.dates import cn_date
 
 from ..models import (
     AssessmentYear,
@@ -217,7 +218,7 @@ def ballot_for_code(code: str, *, today: dt.date | None = None) -> BallotCode:
     if round_.status != MoralRound.Status.OPEN or not round_.opens_on <= today <= round_.closes_on:
         raise ValidationError(
             _("This round takes ballots from %(start)s to %(end)s.")
-            % {"start": round_.opens_on, "end": round_.closes_on}
+            % {"start": cn_date(round_.opens_on), "end": cn_date(round_.closes_on)}
         )
     return found
 

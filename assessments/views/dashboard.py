@@ -12,10 +12,11 @@ from django.urls import path
 from django.utils import timezone
 
 from cadres.models import Role
-from cadres.scope import STAFF_ROLES, ancestor_paths, get_for_user, role_required
+from cadres.scope import STAFF_ROLES, ancestor_paths, get_for_user, role_of, role_required
 
 from ..models import AssessmentYear
 from ..selectors import years_for
+from ..selectors.catalog import pick_default_year
 from ..selectors.dashboard import (
     chart_data,
     dashboard,
@@ -39,9 +40,10 @@ def _choice(request, name: str, choices) -> int | None:
 
 def _chosen_year(request, years: list[AssessmentYear]) -> AssessmentYear:
     """The year asked for by ?year= among ``years`` (404 when it is not one of them), else
-    the latest (``years`` is not empty then)."""
+    the year the user works in (``pick_default_year``; ``years`` is not empty then)."""
     if "year" not in request.GET:
-        return years[0]
+        year = pick_default_year(years, role=role_of(request.user), today=timezone.localdate())
+        return year or years[0]
     wanted = _choice(request, "year", [y.pk for y in years])
     if wanted is None:
         raise Http404
@@ -52,7 +54,11 @@ def _chosen_year(request, years: list[AssessmentYear]) -> AssessmentYear:
 def dashboard_page(request):
     """The county at a glance for a year and month: completion, rankings, trend, status,
     warnings and inspections."""
-    years = list(years_for(request.user).select_related("county").order_by("-year", "county__path"))
+    years = list(
+        years_for(request.user)
+        .select_related("county", "grading")
+        .order_by("-year", "county__path")
+    )
     if not years and "year" not in request.GET:
         return render(request, "assessments/dashboard.html", {"year": None})
     year = _chosen_year(request, years)
@@ -79,7 +85,7 @@ def unit_profile_page(request, pk):
     years = list(
         years_for(request.user)
         .filter(county__path__in=ancestor_paths(unit.path))
-        .select_related("county")
+        .select_related("county", "grading")
         .order_by("-year")
     )
     if not years and "year" not in request.GET:

@@ -26,6 +26,7 @@ from cadres.scope import (
 )
 from cadres.selectors import training
 from cadres.services.training import training_assign
+from kaohe.lib.dates import cn_date
 from kaohe.lib.forms import apply_errors
 from kaohe.lib.xlsx import workbook_response
 
@@ -47,7 +48,7 @@ def _rules_created_message(created, today) -> str:
             "Version %(version)s of the rules takes effect on %(date)s; the flags apply it "
             "from the first recompute on or after that date (the next lock or a click)."
         )
-    return message % {"version": created.version, "date": created.effective_from.isoformat()}
+    return message % {"version": created.version, "date": cn_date(created.effective_from)}
 
 
 @role_required(*STAFF_ROLES)
@@ -147,7 +148,7 @@ def selection(request):
 def selection_export(request):
     cadres, context = _selection(request)
     on = context["on"]
-    filters = [_("flags in force on %(date)s") % {"date": on.isoformat()}]
+    filters = [_("flags in force on %(date)s") % {"date": cn_date(on)}]
     if context["kind_label"]:
         filters.append(str(context["kind_label"]))
     if context["unit"]:
@@ -165,7 +166,7 @@ def selection_export(request):
         for number, cadre in enumerate(cadres, 1)
     )
     return workbook_response(
-        filename=_("Selection reference list %(date)s.xlsx") % {"date": on.isoformat()},
+        filename=_("Selection reference list %(date)s.xlsx") % {"date": cn_date(on)},
         title=_("Selection reference list"),
         subtitle=" · ".join(filters),
         columns=[

@@ -23,6 +23,7 @@ from ..models import THREE_THIRDS, Category, ProgressReport
 from ..selectors import progress_pages as pages
 from ..selectors.catalog import year_detail
 from ..selectors.progress import default_month, target_statuses
+from .years import chosen_year
 
 REPORT_READERS = (Role.OFFICE, Role.LEADER, Role.LIAISON, Role.LEAD)
 
@@ -37,8 +38,9 @@ def _int_param(request, name: str, choices) -> int | None:
 
 @role_required(Role.LIAISON)
 def my_unit(request):
-    """The liaison's home: this month's targets, what is due, what was returned."""
-    year = pages.current_year(request.user)
+    """The liaison's home: this month's targets, what is due, what was returned; for the year
+    of ?year=, else the latest year whose reporting has begun (``chosen_year``)."""
+    year = chosen_year(request)
     if year is None:
         return render(request, "assessments/progress/my_unit.html", {"year": None})
     today = timezone.localdate()
@@ -93,7 +95,7 @@ def report_submit(request, pk):
         initial=initial,
     )
     if request.method == "POST" and form.is_valid() and _submit(request, target, form):
-        return redirect("assessments:my_unit")
+        return redirect(f"{reverse('assessments:my_unit')}?year={year.pk}")
     if form.is_bound and form.cleaned_data.get("month", month) != month:
         # The side panel follows the month chosen in the form, not the one in the address.
         month = form.cleaned_data["month"]

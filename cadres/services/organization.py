@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kaohe.lib.dates import cn_date
 from kaohe.lib.models import model_update
 
 from ..models import PATH_STEP, Cadre, Post, Unit
@@ -169,7 +170,7 @@ def cadre_move(
             raise ValidationError(
                 {
                     "on": _("The new post must start after the current one (%(date)s).")
-                    % {"date": current.started_on}
+                    % {"date": cn_date(current.started_on)}
                 }
             )
         current.ended_on = on - dt.timedelta(days=1)

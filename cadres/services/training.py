@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe.lib.dates import cn_date
+
 from ..models import Cadre, TrainingAssignment
 
 Kind = TrainingAssignment.Kind
@@ -94,13 +96,13 @@ def training_end(*, assignment: TrainingAssignment, ended_on: dt.date, by) -> Tr
     item = TrainingAssignment.objects.select_for_update().get(pk=assignment.pk)
     if item.ended_on is not None:
         raise ValidationError(
-            _("This assignment already ended on %(date)s.") % {"date": item.ended_on}
+            _("This assignment already ended on %(date)s.") % {"date": cn_date(item.ended_on)}
         )
     if ended_on < item.started_on:
         raise ValidationError(
             {
                 "ended_on": _("The end cannot be before the start (%(date)s).")
-                % {"date": item.started_on}
+                % {"date": cn_date(item.started_on)}
             }
         )
     if ended_on > timezone.localdate():

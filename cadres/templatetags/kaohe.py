@@ -3,6 +3,9 @@
 from decimal import Decimal
 
 from django import forms, template
+from django.utils.html import format_html
+
+from kaohe.lib import dates, once
 
 from kaohe.lib.numbers import half_up
 
@@ -54,3 +57,16 @@ def query(context, **kwargs):
             params[key] = value
     params.pop("page", None) if "page" not in kwargs else None
     return "?" + params.urlencode() if params else "?"
+
+
+@register.simple_tag
+def once_token():
+    """The hidden one-time token of a create form: a double submit records once
+    (``kaohe.lib.once``)."""
+    return format_html('<input type="hidden" name="{}" value="{}">', once.FIELD, once.new_token())
+
+
+@register.filter
+def cn_date(value) -> str:
+    """A date (or an ISO date string, as stored in a bulletin's content) as 2015年10月31日."""
+    return dates.cn_date(value)

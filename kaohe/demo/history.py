@@ -57,6 +57,7 @@ from assessments.services.eligibility import flags_recompute
 from assessments.services.grading import band_grade
 from cadres.models import Cadre, PostKind, TrainingAssignment, Unit
 from cadres.services.training import training_assign
+from kaohe.lib.dates import cn_date
 
 from . import data
 from .daily import plan_daily
@@ -852,7 +853,7 @@ def history_notes(counts: dict[str, int]) -> list[str]:
             "promotable, %(flags_adjustment)d organizational adjustments, %(flags_training)d "
             "key training targets."
         )
-        % {"date": FLAGS_ON.isoformat(), **counts},
+        % {"date": cn_date(FLAGS_ON), **counts},
         _(
             "Results use: %(consequences)d consequences recorded, %(trainings)d training "
             "assignments, %(team_analyses)d team analysis reports."

@@ -50,8 +50,8 @@ CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.shee
 
 DECIMAL_FORMAT = "0.00"
 INTEGER_FORMAT = "0"
-DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'  # dates in Chinese format, as on the pages
+DATETIME_FORMAT = 'yyyy"年"m"月"d"日" hh:mm'
 
 FONT_NAME = "SimSun"  # 宋体: standard on Chinese Windows; WPS and LibreOffice substitute it
 _THIN = Side(style="thin", color="000000")

@@ -278,7 +278,12 @@
                 show: true,
                 position: "right",
                 fontSize: 11,
-                formatter: function (p) { return p.value === "-" ? "" : p.value.toFixed(2); }
+                // The grade (and a veto) in words beside the bar: legible in black and white.
+                formatter: function (p) {
+                  if (p.value === "-") return "";
+                  var veto = part[p.dataIndex].veto ? "（" + data.labels.veto + "）" : "";
+                  return p.value.toFixed(2) + " " + g.label + veto;
+                }
               },
               data: part.map(function (u) { return u.grade === g.code ? u.total : "-"; })
             };

@@ -14,6 +14,34 @@
       event.preventDefault();
     }
   }, true);
+  // A create form (it carries a one-time token) is sent once: a second click does nothing, and
+  // its buttons are disabled after the browser has read the clicked one's name and value. The
+  // server refuses a resent token anyway (kaohe/lib/once.py).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.querySelector || !form.querySelector("input[name=_once]")) {
+      return;
+    }
+    if (form.dataset.sent) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sent = "1";
+    window.setTimeout(function () {
+      form.querySelectorAll("button, input[type=submit]").forEach(function (button) {
+        button.disabled = true;
+      });
+    }, 0);
+  });
+  // Coming back to the page (the back button's cache) offers the form again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-sent]").forEach(function (form) {
+      delete form.dataset.sent;
+      form.querySelectorAll("button, input[type=submit]").forEach(function (button) {
+        button.disabled = false;
+      });
+    });
+  });
   document.addEventListener("DOMContentLoaded", function () {
     // A refused form deep in a long table: bring its first faulty field into view.
     var invalid = document.querySelector(".tpl-edit .is-invalid");
