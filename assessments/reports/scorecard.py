@@ -82,7 +82,7 @@ def entered_by(by: dict) -> str:
 def _entry_line(e: dict) -> Line:
     source = f"（{e['source']}）" if e.get("source") else ""
     return Line(
-        text=f"{e['date']} {_('deduction entry')} −{e['points']}",
+        text=f"{cn_date(e['date'])} {_('deduction entry')} −{e['points']}",
         veto=_("veto") if e.get("vetoes") else "",
         tail=f"：{e['reason']}{source} · {entered_by(e.get('by', {}))}",
         tone="danger",
@@ -181,7 +181,8 @@ class Scorecard:
         """What failed the one-vote veto: each finding or deduction entry marked so."""
         kinds = {"finding": _("inspection finding"), "deduction": _("deduction entry")}
         return [
-            f"{row.item.indicator.name}：{e['date']} {kinds.get(e['kind'], '')}「{e['text']}」"
+            f"{row.item.indicator.name}：{cn_date(e['date'])} "
+            f"{kinds.get(e['kind'], '')}「{e['text']}」"
             for cat in self.categories
             for row in cat.rows
             for e in row.item.breakdown.get("veto_events", [])

@@ -6,7 +6,6 @@ from django import forms, template
 from django.utils.html import format_html
 
 from kaohe.lib import dates, once
-
 from kaohe.lib.numbers import half_up
 
 register = template.Library()

@@ -25,6 +25,7 @@ from assessments.models import (
 )
 from assessments.services.leads import SHEET_METHODS
 from cadres.models import Account, Role
+from kaohe.lib.dates import cn_date
 
 WINDOW = (dt.date(2015, 10, 26), dt.date(2015, 11, 20))
 RETURNED = "T4"  # 信访: returned, the referral letters missing
@@ -175,8 +176,8 @@ def lead_notes(counts: dict[str, int]) -> list[str]:
             "returned, %(missing)s not started."
         )
         % {
-            "opens": WINDOW[0].isoformat(),
-            "closes": WINDOW[1].isoformat(),
+            "opens": cn_date(WINDOW[0]),
+            "closes": cn_date(WINDOW[1]),
             "returned": RETURNED,
             "missing": MISSING,
             **counts,
