@@ -3,6 +3,7 @@ from .views import (
     bulletins,
     catalog,
     consequences,
+    corrections,
     dashboard,
     eligibility,
     exports,
@@ -36,4 +37,5 @@ urlpatterns = [
     *eligibility.urlpatterns,
     *archive.urlpatterns,
     *schedules.urlpatterns,
+    *corrections.urlpatterns,
 ]

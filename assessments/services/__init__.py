@@ -11,6 +11,21 @@ from .catalog import (
     year_set_status,
     year_update,
 )
+from .corrections import (
+    bonus_correct,
+    bonus_withdraw,
+    decision_correct,
+    decision_withdraw,
+    finding_correct,
+    finding_withdraw,
+    inspection_correct,
+    inspection_withdraw,
+    letter_correct,
+    letter_withdraw,
+    midterm_correct,
+    midterm_withdraw,
+    results_published,
+)
 from .inspections import finding_add, inspection_create, rectification_close
 from .progress import evidence_check, progress_approve, progress_return, progress_submit
 from .scoring import scores_compute, scores_request_recompute
@@ -26,6 +41,19 @@ from .targets import (
 )
 
 __all__ = [
+    "bonus_correct",
+    "bonus_withdraw",
+    "decision_correct",
+    "decision_withdraw",
+    "finding_correct",
+    "finding_withdraw",
+    "inspection_correct",
+    "inspection_withdraw",
+    "letter_correct",
+    "letter_withdraw",
+    "midterm_correct",
+    "midterm_withdraw",
+    "results_published",
     "bonus_award",
     "decision_set",
     "evidence_check",

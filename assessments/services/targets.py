@@ -26,6 +26,7 @@ from ..models import (
     ResponsibilityLetter,
     Target,
 )
+from . import corrections
 from .progress import evidence_check
 from .scoring import scores_request_recompute
 
@@ -152,16 +153,9 @@ def milestones_set(*, target: Target, planned: dict[int, Decimal | None]) -> lis
     )
 
 
-@transaction.atomic
-def decision_set(
-    *,
-    target: Target,
-    reason: str,
-    by,
-    level: str = "",
-    points: Decimal | None = None,
-) -> Decision:
-    """The reviewer's level (graded-level indicator) or points (manual) on a target."""
+def decision_check(*, target: Target, level: str, points: Decimal | None, reason: str) -> None:
+    """A decision's rules: a level on a graded-level indicator, points within [0, max] on a
+    manual one, always a reason (for a decision and for its correction)."""
     method = target.indicator.method
     if method == Method.LEVELS and not level:
         raise ValidationError({"level": _("Choose a level.")})
@@ -182,7 +176,33 @@ def decision_set(
         )
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the decision.")})
-    decision = Decision.objects.filter(target=target).first() or Decision(target=target)
+
+
+@transaction.atomic
+def decision_set(
+    *,
+    target: Target,
+    reason: str,
+    by,
+    level: str = "",
+    points: Decimal | None = None,
+) -> Decision:
+    """The reviewer's level (graded-level indicator) or points (manual) on a target."""
+    decision_check(target=target, level=level, points=points, reason=reason)
+    method = target.indicator.method
+    existing = Decision.objects.filter(target=target).select_related("target__year").first()
+    if existing is not None:  # deciding again is a correction: recorded, the reason its why
+        same = (existing.level, existing.points, existing.reason) == (
+            level if method == Method.LEVELS else "",
+            points if method == Method.MANUAL else None,
+            reason.strip(),
+        )
+        if not same:
+            corrections.decision_correct(
+                decision=existing, why=reason, by=by, reason=reason, level=level, points=points
+            )
+        return existing
+    decision = Decision(target=target)
     decision.level = level if method == Method.LEVELS else ""
     decision.points = points if method == Method.MANUAL else None
     decision.reason = reason.strip()
@@ -196,17 +216,42 @@ def decision_set(
 
 @transaction.atomic
 def midterm_set(
-    *, year: AssessmentYear, unit: Unit, score: Decimal, reviewed_on: dt.date, note: str = ""
+    *,
+    year: AssessmentYear,
+    unit: Unit,
+    score: Decimal,
+    reviewed_on: dt.date,
+    note: str = "",
+    why: str = "",
+    by=None,
 ) -> MidtermReview:
+    """The unit's mid-term review score. Changing a score already entered is a correction:
+    it needs ``why`` and ``by`` and is recorded."""
     if not unit.path.startswith(year.county.path):
         raise ValidationError({"unit": _("The unit is not in this county.")})
     review = MidtermReview.objects.filter(year=year, unit=unit).first()
-    review = review or MidtermReview(year=year, unit=unit)
+    if review is not None:
+        data = {"score": score, "reviewed_on": reviewed_on, "note": note}
+        if corrections.snapshot(review, data) != corrections.snapshot(
+            MidtermReview(year=year, unit=unit, **data), data
+        ):
+            corrections.midterm_correct(review=review, why=why, by=by, **data)
+        return review
+    review = MidtermReview(year=year, unit=unit)
     review.score, review.reviewed_on, review.note = score, reviewed_on, note
     review.full_clean()
     review.save()
     scores_request_recompute(year)
     return review
+
+
+def bonus_check(award: BonusAward) -> None:
+    """A bonus award's rules: a bonus indicator of its year that applies to the unit."""
+    year, unit, indicator = award.year, award.unit, award.indicator
+    if indicator.year_id != year.pk or indicator.method != Method.BONUS:
+        raise ValidationError({"indicator": _("Choose a bonus indicator of this year.")})
+    if not unit.path.startswith(year.county.path) or not indicator.applies_to(unit.kind):
+        raise ValidationError({"unit": _("This bonus does not apply to that unit.")})
 
 
 @transaction.atomic
@@ -220,10 +265,6 @@ def bonus_award(
     awarded_on: dt.date,
     by,
 ) -> BonusAward:
-    if indicator.year_id != year.pk or indicator.method != Method.BONUS:
-        raise ValidationError({"indicator": _("Choose a bonus indicator of this year.")})
-    if not unit.path.startswith(year.county.path) or not indicator.applies_to(unit.kind):
-        raise ValidationError({"unit": _("This bonus does not apply to that unit.")})
     award = BonusAward(
         year=year,
         unit=unit,
@@ -234,6 +275,7 @@ def bonus_award(
         recorded_by=by,
     )
     award.full_clean()
+    bonus_check(award)
     award.save()
     scores_request_recompute(year)
     return award

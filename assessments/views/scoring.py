@@ -19,6 +19,7 @@ from ..forms.scoring import BonusAwardForm, LetterForm, MidtermForm
 from ..models import Indicator, MidtermReview
 from ..reports import rankings as rankings_report
 from ..reports import scorecard as scorecard_report
+from ..selectors.corrections import unit_changes
 from ..selectors.scoring import letters_for, score_years_for, scorecards_for
 from ..selectors.scoring import rankings as select_rankings
 from ..selectors.scoring import scorecard as select_scorecard
@@ -51,6 +52,7 @@ def scorecard(request, pk):
     categories = select_scorecard(score)
     card = scorecard_report.scorecard(score, categories)
     context = {"score": score, "year": score.year, "categories": categories, "card": card}
+    context["changes"] = unit_changes(score.year, score.unit)
     return render(request, "assessments/scorecard.html", context)
 
 

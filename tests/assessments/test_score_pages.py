@@ -200,7 +200,7 @@ def _count(client, url):
     ("name", "pinned"),
     [
         ("assessments:rankings", 6),
-        ("assessments:scorecard", 6),
+        ("assessments:scorecard", 7),  # 6, and its record of corrections
         ("assessments:target_list", 6),
     ],
 )
