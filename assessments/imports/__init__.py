@@ -5,13 +5,21 @@ or nothing; ``run_import`` previews (always rolled back) or imports. See docs/im
 from .base import FileRefused, Importer, Problem, Result, run_import, template_workbook
 from .cadres import CadreImporter
 from .catalog import CatalogImporter
+from .midterm import MidtermImporter
 from .progress import ProgressImporter
 from .targets import TargetImporter
 from .units import UnitImporter
 
 KINDS: dict[str, type[Importer]] = {
     cls.kind: cls
-    for cls in (UnitImporter, CadreImporter, CatalogImporter, TargetImporter, ProgressImporter)
+    for cls in (
+        UnitImporter,
+        CadreImporter,
+        CatalogImporter,
+        TargetImporter,
+        ProgressImporter,
+        MidtermImporter,
+    )
 }
 
 __all__ = [

@@ -34,10 +34,12 @@ from .targets import (
     decision_set,
     letter_create,
     midterm_set,
+    midterms_set,
     milestones_set,
     target_assign,
     target_update,
     targets_assign_bulk,
+    targets_assign_grid,
 )
 
 __all__ = [
@@ -61,6 +63,7 @@ __all__ = [
     "inspection_create",
     "letter_create",
     "midterm_set",
+    "midterms_set",
     "milestones_set",
     "progress_approve",
     "progress_return",
@@ -71,6 +74,7 @@ __all__ = [
     "target_assign",
     "target_update",
     "targets_assign_bulk",
+    "targets_assign_grid",
     "STATUS_FLOW",
     "indicator_create",
     "indicator_delete",

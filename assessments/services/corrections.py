@@ -383,6 +383,9 @@ def decision_withdraw(*, decision: Decision, why: str, by) -> InputChange:
 
 @transaction.atomic
 def midterm_correct(*, review: MidtermReview, why: str, by, **fields) -> InputChange:
+    score = fields.get("score", review.score)
+    if score is not None and not 0 <= score <= 100:
+        raise ValidationError({"score": _("A review score runs from 0 to 100.")})
     return _correct(
         review,
         kind=Kind.MIDTERM,

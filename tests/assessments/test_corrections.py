@@ -459,3 +459,12 @@ def test_a_unit_in_another_kind_still_shows_its_own_history_only(xx, year, input
 
     assert len(unit_changes(year, xx.township)) == 1
     assert unit_changes(year, other) == []
+
+
+def test_a_midterm_score_out_of_range_is_refused_in_words(xx, year, inputs):
+    with pytest.raises(ValidationError) as error:
+        services.midterm_correct(
+            review=inputs["review"], why="改", by=xx.office, score=D(101), reviewed_on=None
+        )
+    assert list(error.value.message_dict) == ["score"]
+    assert "assessments_" not in str(error.value)  # in words, never the constraint's name

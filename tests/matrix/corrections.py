@@ -1,6 +1,6 @@
 """Rows of the permission matrix: corrections and withdrawals of the inputs behind scores
-(office only: a leader reads, a liaison and a cadre never reach them), and the year's record
-of corrections (office and leaders).
+(office only: a leader reads, a liaison and a cadre never reach them), the year's record
+of corrections (office and leaders), and the bulk entry pages (office only).
 
 ``objects(world)`` adds an inspection with a finding on a manual indicator, that indicator's
 decision, a bonus award, a mid-term review and a responsibility letter, all of their own.
@@ -23,8 +23,15 @@ OBJECTS = {
     "letter": "corr_letter",
 }
 
+# The grid's Excel names its indicator in the query; objects() fills the id in.
+GRID_QUERY: dict = {}
+
 ROWS = {
     "assessments:change_list": ("get", "year", STAFF_READ, {}),
+    # Bulk entry: the mid-term sheet's Excel, the assignment grid and its Excel.
+    "assessments:midterm_xlsx": ("get", "year", OFFICE_ONLY, {}),
+    "assessments:target_grid": ("get", "year", OFFICE_ONLY, {}),
+    "assessments:target_grid_xlsx": ("get", "year", OFFICE_ONLY, GRID_QUERY),
     **{
         f"assessments:{kind}_{verb}": ("get", key, OFFICE_ONLY, {})
         for kind, key in OBJECTS.items()
@@ -39,6 +46,7 @@ def objects(world):
     manual = IndicatorFactory(year=year, code="CORR-M", category="tasks", method="manual")
     bonus = IndicatorFactory(year=year, code="CORR-B", category="bonus", method="bonus")
     target = services.target_assign(indicator=manual, unit=unit)
+    GRID_QUERY["indicator"] = manual.pk
     inspection = services.inspection_create(
         year=year,
         kind="spot",
