@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cadres.forms.pickers import UnitChoiceField
 from cadres.models import ASSESSED_KINDS, Unit
 
 from ..models import AssessmentYear, Category, Indicator
@@ -21,7 +22,7 @@ class MidtermForm(forms.Form):
 
 
 class BonusAwardForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none())
+    unit = UnitChoiceField(label=_("unit"), queryset=Unit.objects.none())
     indicator = forms.ModelChoiceField(
         label=_("bonus indicator"), queryset=Indicator.objects.none()
     )
@@ -41,9 +42,9 @@ class BonusAwardForm(forms.Form):
 
 class LetterForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
-    issuer = forms.ModelChoiceField(label=_("issuing unit"), queryset=Unit.objects.none())
+    issuer = UnitChoiceField(label=_("issuing unit"), queryset=Unit.objects.none())
     issuer_signatory = forms.CharField(label=_("signed for the issuer by"), max_length=50)
-    unit = forms.ModelChoiceField(label=_("responsible unit"), queryset=Unit.objects.none())
+    unit = UnitChoiceField(label=_("responsible unit"), queryset=Unit.objects.none())
     unit_signatory = forms.CharField(label=_("signed for the unit by"), max_length=50)
     signed_on = forms.DateField(
         label=_("signed on"), widget=forms.DateInput(attrs={"type": "date"})

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cadres.forms.pickers import UnitChoiceField, picker_attrs
 from cadres.models import ASSESSED_KINDS, Unit
 
 from ..models import AssessmentYear, Category, Indicator, Level
@@ -19,7 +20,7 @@ class TargetAssignForm(forms.Form):
         choices=[(k, Unit.Kind(k).label) for k in ASSESSED_KINDS],
         widget=forms.CheckboxSelectMultiple,
     )
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("or to this unit only"), required=False, queryset=Unit.objects.none()
     )
     target_value = forms.DecimalField(
@@ -88,7 +89,11 @@ class DecisionForm(forms.Form):
 class GridPickForm(forms.Form):
     """Which indicator the assignment grid shows."""
 
-    indicator = forms.ModelChoiceField(label=_("indicator"), queryset=Indicator.objects.none())
+    indicator = forms.ModelChoiceField(
+        label=_("indicator"),
+        queryset=Indicator.objects.none(),
+        widget=forms.Select(attrs=picker_attrs()),
+    )
 
     def __init__(self, *args, indicators, **kwargs):
         super().__init__(*args, **kwargs)
