@@ -118,6 +118,13 @@ def snapshot(obj: Model, fields: Iterable[str]) -> dict[str, str]:
     return {name: _text(obj, name) for name in fields}
 
 
+def input_label(obj: Model) -> str:
+    """What a record calls an input: its own words, an inspection's date in Chinese."""
+    if isinstance(obj, Inspection):
+        return f"{date_format(obj.held_on, 'Y年n月j日')} {obj.title}"
+    return str(obj)
+
+
 def object_lines(obj: Model, fields: Iterable[str]) -> list[ChangeLine]:
     """What an input holds now, labelled (the withdrawal page shows it)."""
     meta = obj._meta

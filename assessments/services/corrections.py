@@ -31,7 +31,7 @@ from ..models import (
     Rectification,
     ResponsibilityLetter,
 )
-from ..selectors.corrections import snapshot
+from ..selectors.corrections import input_label, snapshot
 from . import inspections as inspection_rules
 from . import targets as target_rules
 from .scoring import scores_request_recompute
@@ -104,7 +104,7 @@ def input_change_record(
         year=year,
         kind=kind,
         object_id=obj.pk,
-        label=str(obj)[:200],
+        label=input_label(obj)[:200],
         action=action,
         reason=reason,
         before=before,

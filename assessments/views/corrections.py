@@ -144,6 +144,7 @@ def _context(spec: Input, obj, form) -> dict:
     history = InputChange.objects.filter(kind=spec.kind, object_id=obj.pk)
     return {
         "obj": obj,
+        "label": selectors.input_label(obj),
         "kind": Kind(spec.kind).label,
         "year": year,
         "form": form,
@@ -173,8 +174,9 @@ def correct(request, pk, kind):
         else:
             messages.success(request, _("Corrected and recorded; the scores are recomputed."))
             return redirect(spec.page(obj))
-    context = _context(spec, get_for_user(request, spec.in_scope, pk), form)
-    return render(request, "assessments/corrections/correct.html", context)
+    if form.is_bound:  # a refused correction may have changed the object in memory only
+        obj = get_for_user(request, spec.in_scope, pk)
+    return render(request, "assessments/corrections/correct.html", _context(spec, obj, form))
 
 
 @role_required(Role.OFFICE, write=True)

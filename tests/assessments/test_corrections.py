@@ -468,3 +468,8 @@ def test_a_midterm_score_out_of_range_is_refused_in_words(xx, year, inputs):
         )
     assert list(error.value.message_dict) == ["score"]
     assert "assessments_" not in str(error.value)  # in words, never the constraint's name
+
+
+def test_an_inspections_record_names_it_with_a_chinese_date(xx, year, inputs):
+    change = services.inspection_withdraw(inspection=inputs["inspection"], why="重复", by=xx.office)
+    assert change.label == "2015年6月1日 随机抽查"
