@@ -3,6 +3,7 @@ from .views import (
     bulletins,
     catalog,
     consequences,
+    corrections,
     dashboard,
     eligibility,
     exports,
@@ -40,4 +41,5 @@ urlpatterns = [
     *archive.urlpatterns,
     *schedules.urlpatterns,
     *leads.urlpatterns,
+    *corrections.urlpatterns,
 ]

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cadres.forms.pickers import CadreChoiceField
 from cadres.models import Cadre
 
 from ..models import AssessmentYear, Consequence, EligibilityFlag
@@ -14,7 +15,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ConsequenceForm(forms.Form):
-    cadre = forms.ModelChoiceField(label=_("cadre"), queryset=Cadre.objects.none())
+    cadre = CadreChoiceField(label=_("cadre"), queryset=Cadre.objects.none())
     kind = forms.ChoiceField(label=_("kind"), choices=Consequence.Kind.choices)
     decided_on = forms.DateField(label=_("date"), widget=DATE)
     summary = forms.CharField(label=_("content"), widget=forms.Textarea(attrs={"rows": 2}))

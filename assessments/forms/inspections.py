@@ -5,27 +5,18 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cadres.forms.pickers import (
+    CadreChoiceField,
+    CadresChoiceField,
+    UnitChoiceField,
+    UnitsChoiceField,
+    picker_attrs,
+)
 from cadres.models import Cadre, Unit
-from kaohe.lib.forms import ModelMultipleChoiceField
 
 from ..models import Indicator, Inspection, Rectification
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class CadreLabel:
-    """Cadres are picked as "unit · name (post)"; their unit is selected with them."""
-
-    def label_from_instance(self, obj: Cadre) -> str:
-        return f"{obj.unit.name} · {obj.name}（{obj.title}）"
-
-
-class CadreChoice(CadreLabel, forms.ModelChoiceField):
-    pass
-
-
-class CadresChoice(CadreLabel, ModelMultipleChoiceField):
-    pass
 
 
 class IndicatorChoice(forms.ModelChoiceField):
@@ -53,16 +44,15 @@ class InspectionForm(forms.Form):
             "Who carried out the check, e.g. the assessment office and supervision office."
         ),
     )
-    units = ModelMultipleChoiceField(
+    units = UnitsChoiceField(
         label=_("units checked"),
         queryset=Unit.objects.none(),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxSelectMultiple(attrs=picker_attrs(**{"class": "form-check-input"})),
     )
-    cadres = CadresChoice(
+    cadres = CadresChoiceField(
         label=_("cadres checked"),
         queryset=Cadre.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Optional. Only cadres of the units checked; hold Ctrl to pick several."),
     )
     summary = forms.CharField(
@@ -78,7 +68,7 @@ class InspectionForm(forms.Form):
 class FindingForm(forms.Form):
     """A finding at one of the inspection's units; its field names are the service's."""
 
-    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none())
+    unit = UnitChoiceField(label=_("unit"), queryset=Unit.objects.none())
     indicator = IndicatorChoice(
         label=_("indicator"),
         queryset=Indicator.objects.none(),
@@ -98,7 +88,9 @@ class FindingForm(forms.Form):
         required=False,
         help_text=_("Only on a one-vote-veto indicator: caps the unit's grade at 一般."),
     )
-    cadre = CadreChoice(label=_("cadre concerned"), queryset=Cadre.objects.none(), required=False)
+    cadre = CadreChoiceField(
+        label=_("cadre concerned"), queryset=Cadre.objects.none(), required=False
+    )
     description = forms.CharField(label=_("finding"), widget=forms.Textarea(attrs={"rows": 3}))
     rectify = forms.CharField(
         label=_("what to rectify"),
@@ -137,7 +129,7 @@ class InspectionFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("kind"), choices=[("", _("all kinds")), *Inspection.Kind.choices], required=False
     )
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("unit"), queryset=Unit.objects.none(), required=False, empty_label=_("all units")
     )
 
@@ -156,7 +148,7 @@ RECTIFICATION_STATUS = [
 
 class RectificationFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=RECTIFICATION_STATUS, required=False)
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("unit"), queryset=Unit.objects.none(), required=False, empty_label=_("all units")
     )
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cadres.forms.pickers import UnitChoiceField, UnitsChoiceField, picker_attrs
 from cadres.models import Cadre, Unit
-from kaohe.lib.forms import ModelMultipleChoiceField
 
 from ..models import Judgement, MoralItem, MoralLevel, RaterGroup
 
@@ -20,10 +20,10 @@ class MoralRoundForm(forms.Form):
         max_length=100,
         help_text=_("E.g. 2015 annual moral assessment, or the second quarter."),
     )
-    units = ModelMultipleChoiceField(
+    units = UnitsChoiceField(
         label=_("units"),
         queryset=Unit.objects.none(),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxSelectMultiple(attrs=picker_attrs(**{"class": "form-check-input"})),
         help_text=_("The cadres of these units are rated; raters get codes per unit."),
     )
     leading_only = forms.BooleanField(
@@ -48,7 +48,7 @@ class MoralRoundForm(forms.Form):
 
 
 class CodesIssueForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none())
+    unit = UnitChoiceField(label=_("unit"), queryset=Unit.objects.none())
     group = forms.ChoiceField(label=_("rater group"), choices=RaterGroup.choices)
     count = forms.IntegerField(label=_("number of codes"), min_value=1, max_value=500, initial=20)
 
@@ -58,7 +58,7 @@ class CodesIssueForm(forms.Form):
 
 
 class SlipFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units")
     )
     group = forms.ChoiceField(

@@ -6,6 +6,7 @@ from .base import FileRefused, Importer, Problem, Result, run_import, template_w
 from .cadres import CadreImporter
 from .catalog import CatalogImporter
 from .logins import LoginImporter
+from .midterm import MidtermImporter
 from .progress import ProgressImporter
 from .targets import TargetImporter
 from .units import UnitImporter
@@ -19,6 +20,7 @@ KINDS: dict[str, type[Importer]] = {
         CatalogImporter,
         TargetImporter,
         ProgressImporter,
+        MidtermImporter,
     )
 }
 

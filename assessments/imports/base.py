@@ -627,9 +627,18 @@ _OPTIONAL_FILL = PatternFill("solid", fgColor="E7E6E6")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def template_workbook(importer_class: type[Importer]) -> Workbook:
+def _cell_value(value):
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def template_workbook(
+    importer_class: type[Importer], rows: dict[str, list[dict]] | None = None
+) -> Workbook:
     """A workbook to fill in: one sheet per import sheet with its headers (required ones marked
-    *), an example row, frozen headers and widths; then a sheet “说明” on every column."""
+    *), an example row, frozen headers and widths; then a sheet “说明” on every column.
+
+    With ``rows`` ({sheet name: [{field: value}]}) the sheets come filled in with those rows
+    instead of the example (e.g. every unit of a page, ready for its values)."""
     wb = Workbook()
     wb.remove(wb.active)
     for spec in importer_class.sheets:
@@ -642,12 +651,14 @@ def template_workbook(importer_class: type[Importer]) -> Workbook:
             )
             cell.font = _HEAD_FONT
             cell.fill = _REQUIRED_FILL if column.required else _OPTIONAL_FILL
-            example = column.example
-            if isinstance(example, Decimal):
-                example = float(example)
-            sample = ws.cell(row=2, column=index, value=example)
-            if isinstance(example, dt.date):
-                sample.number_format = "yyyy-mm-dd"
+            filled = (
+                rows.get(spec.name, []) if rows is not None else [{column.field: column.example}]
+            )
+            for line, values in enumerate(filled, start=2):
+                value = _cell_value(values.get(column.field))
+                cell = ws.cell(row=line, column=index, value=value)
+                if isinstance(value, dt.date):
+                    cell.number_format = "yyyy-mm-dd"
             ws.column_dimensions[get_column_letter(index)].width = column.width
         ws.freeze_panes = "A2"
     help_ws = wb.create_sheet(HELP_SHEET)
@@ -659,7 +670,9 @@ def template_workbook(importer_class: type[Importer]) -> Workbook:
     intro = "\n".join(
         [
             str(importer_class.description),
-            _("Row 2 of each sheet is an example: replace or delete it before importing."),
+            _("Row 2 of each sheet is an example: replace or delete it before importing.")
+            if rows is None
+            else _("The rows come filled in from the system: enter or change the values."),
         ]
     )
     help_ws.cell(row=line, column=1, value=intro).alignment = _WRAP

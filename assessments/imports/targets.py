@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
 
 from cadres.scope import units_for
 
@@ -15,7 +16,7 @@ from .. import services
 from ..models import Indicator, Milestone, Target
 from ..services.scoring import scores_request_recompute
 from ..services.targets import milestones_check, target_check
-from .base import Column, Date, Importer, Number, Row, SheetSpec, Text, show
+from .base import Column, Date, Importer, Number, Row, SheetSpec, Text, show, template_workbook
 from .units import duplicates
 
 SHEET = "目标任务"
@@ -64,6 +65,15 @@ class TargetImporter(Importer):
                     required=True,
                     help=gettext_lazy("A unit in your scope; with the indicator code, the key."),
                     example="XX-T1",
+                ),
+                Column(
+                    "单位名称",
+                    "unit_name",
+                    Text(100),
+                    default="",
+                    help=gettext_lazy("For reading only: the unit code decides."),
+                    example="龙泉镇",
+                    width=20,
                 ),
                 Column(
                     "指标代码",
@@ -254,3 +264,21 @@ class TargetImporter(Importer):
         ):
             return
         self.changed(SHEET, key, changes)
+
+
+def grid_workbook(indicator: Indicator, rows) -> Workbook:
+    """The import file for one indicator, filled in with every unit of the assignment grid
+    (``rows``: (unit, target or None)) and the targets so far: enter each unit's value, delete
+    the rows of units that do not get the target, and import it."""
+    lines = []
+    for unit, target in rows:
+        line = {"unit": unit.code, "unit_name": unit.name, "indicator": indicator.code}
+        if target is not None:
+            line.update(
+                target_value=target.target_value,
+                measure=target.measure,
+                deadline=target.deadline,
+                note=target.note,
+            )
+        lines.append(line)
+    return template_workbook(TargetImporter, rows={SHEET: lines})

@@ -12,6 +12,7 @@ from .catalog import (
     Level,
 )
 from .consequences import Consequence
+from .corrections import InputChange
 from .eligibility import EligibilityFlag, EligibilityRules
 from .grading import (
     GRADE_ORDER,
@@ -55,6 +56,7 @@ from .targets import (
 from .warnings import EarlyWarning
 
 __all__ = [
+    "InputChange",
     "ScheduleChange",
     "Consequence",
     "EligibilityFlag",

@@ -17,7 +17,9 @@ from ..models import (
     AssessmentYear,
     Category,
     CategoryWeights,
+    Indicator,
     IndicatorScore,
+    MidtermReview,
     ResponsibilityLetter,
     UnitScore,
 )
@@ -162,3 +164,19 @@ def year_scorecards(year: AssessmentYear) -> list[tuple[UnitScore, list[Scorecar
         (score, _categories(score, weights.get(score.unit_kind), by_score[score.pk]))
         for score in scores
     ]
+
+
+def midterm_units(year: AssessmentYear) -> QuerySet[Unit]:
+    """The units whose score counts a mid-term review this year (a mid-term-review target), in
+    tree order."""
+    return (
+        Unit.objects.filter(targets__year=year, targets__indicator__method=Indicator.Method.MIDTERM)
+        .distinct()
+        .order_by("path")
+    )
+
+
+def midterm_rows(year: AssessmentYear) -> list[tuple[Unit, MidtermReview | None]]:
+    """The mid-term sheet: each unit with its review so far (None: not entered)."""
+    reviews = {r.unit_id: r for r in MidtermReview.objects.filter(year=year)}
+    return [(unit, reviews.get(unit.pk)) for unit in midterm_units(year)]

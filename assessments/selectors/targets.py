@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 
-from cadres.models import Role
+from cadres.models import Role, Unit
 from cadres.scope import account_of, lead_department_of, units_for
 
-from ..models import AssessmentYear, ProgressReport, Target
+from ..models import AssessmentYear, Category, Indicator, ProgressReport, Target
 from .catalog import years_for
 
 
@@ -76,3 +76,37 @@ def target_detail(user) -> QuerySet[Target]:
             ),
         )
     )
+
+
+GRID_KIND_ORDER = (Unit.Kind.TOWNSHIP, Unit.Kind.DEPARTMENT, Unit.Kind.COMMITTEE)
+
+
+def grid_indicators(year: AssessmentYear) -> QuerySet[Indicator]:
+    """Indicators a target may be assigned on: the year's leaf, non-bonus indicators."""
+    return (
+        year.indicators.filter(children__isnull=True)
+        .exclude(category=Category.BONUS)
+        .order_by("sort_order", "code")
+    )
+
+
+def grid_rows(indicator: Indicator) -> list[tuple[Unit, Target | None]]:
+    """The assignment grid of an indicator: every active unit of the county of a kind it
+    applies to (townships, departments, committees, each in tree order), with its target so
+    far."""
+    county = indicator.year.county
+    order = Case(
+        *(When(kind=k, then=Value(i)) for i, k in enumerate(GRID_KIND_ORDER)),
+        default=Value(len(GRID_KIND_ORDER)),
+    )
+    units = (
+        Unit.objects.filter(
+            kind__in=indicator.unit_kinds,
+            path__startswith=county.path,
+            dissolved_on__isnull=True,
+        )
+        .annotate(kind_order=order)
+        .order_by("kind_order", "path")
+    )
+    targets = {t.unit_id: t for t in Target.objects.filter(indicator=indicator)}
+    return [(unit, targets.get(unit.pk)) for unit in units]

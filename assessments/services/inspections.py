@@ -24,6 +24,18 @@ def _require_editable(year: AssessmentYear) -> None:
         )
 
 
+def inspection_check_checked(*, year: AssessmentYear, units: list[Unit], cadres: list[Cadre]):
+    """The units and cadres an inspection checked: at least one unit, all in the county, the
+    cadres of those units (for a new inspection and for its correction)."""
+    if not units:
+        raise ValidationError({"units": _("Choose at least one unit checked.")})
+    if any(not u.path.startswith(year.county.path) for u in units):
+        raise ValidationError({"units": _("The unit is not in this county.")})
+    unit_paths = tuple(u.path for u in units)
+    if any(not c.unit.path.startswith(unit_paths) for c in cadres):
+        raise ValidationError({"cadres": _("The cadres checked must belong to the units checked.")})
+
+
 @transaction.atomic
 def inspection_create(
     *,
@@ -39,13 +51,7 @@ def inspection_create(
 ) -> Inspection:
     _require_editable(year)
     units, cadres = list(units), list(cadres)
-    if not units:
-        raise ValidationError({"units": _("Choose at least one unit checked.")})
-    if any(not u.path.startswith(year.county.path) for u in units):
-        raise ValidationError({"units": _("The unit is not in this county.")})
-    unit_paths = tuple(u.path for u in units)
-    if any(not c.unit.path.startswith(unit_paths) for c in cadres):
-        raise ValidationError({"cadres": _("The cadres checked must belong to the units checked.")})
+    inspection_check_checked(year=year, units=units, cadres=cadres)
     inspection = Inspection(
         year=year,
         kind=kind,
@@ -60,6 +66,35 @@ def inspection_create(
     inspection.units.set(units)
     inspection.cadres.set(cadres)
     return inspection
+
+
+def finding_errors(
+    *,
+    inspection: Inspection,
+    unit: Unit,
+    indicator: Indicator | None,
+    points: Decimal,
+    vetoes: bool,
+    cadre: Cadre | None,
+) -> dict[str, str]:
+    """What is wrong with a finding at ``unit`` (field -> message; empty when nothing is),
+    for a new finding and for its correction."""
+    errors: dict[str, str] = {}
+    if indicator is not None and indicator.year_id != inspection.year_id:
+        errors["indicator"] = _("The indicator belongs to another year.")
+    elif not inspection.units.filter(pk=unit.pk).exists():
+        errors["unit"] = _("The unit was not checked by this inspection.")
+    if indicator is not None and not Target.objects.filter(indicator=indicator, unit=unit).exists():
+        errors["indicator"] = _("The unit has no target on this indicator.")
+    if (points or vetoes) and indicator is None:
+        errors["indicator"] = _("Points and vetoes need the indicator they apply to.")
+    if vetoes and indicator is not None and not indicator.is_veto:
+        errors["vetoes"] = _("%(indicator)s is not a one-vote-veto indicator.") % {
+            "indicator": indicator.name
+        }
+    if cadre is not None and cadre.unit_id != unit.pk:
+        errors["cadre"] = _("The cadre does not belong to that unit.")
+    return errors
 
 
 @transaction.atomic
@@ -78,21 +113,14 @@ def finding_add(
     """Record a finding at a unit. Points adjust the unit's indicator (the score stays within
     [0, max]); ``vetoes`` fails a veto indicator; ``rectify`` opens a rectification item."""
     _require_editable(inspection.year)
-    errors = {}
-    if indicator is not None and indicator.year_id != inspection.year_id:
-        errors["indicator"] = _("The indicator belongs to another year.")
-    elif not inspection.units.filter(pk=unit.pk).exists():
-        errors["unit"] = _("The unit was not checked by this inspection.")
-    if indicator is not None and not Target.objects.filter(indicator=indicator, unit=unit).exists():
-        errors["indicator"] = _("The unit has no target on this indicator.")
-    if (points or vetoes) and indicator is None:
-        errors["indicator"] = _("Points and vetoes need the indicator they apply to.")
-    if vetoes and indicator is not None and not indicator.is_veto:
-        errors["vetoes"] = _("%(indicator)s is not a one-vote-veto indicator.") % {
-            "indicator": indicator.name
-        }
-    if cadre is not None and cadre.unit_id != unit.pk:
-        errors["cadre"] = _("The cadre does not belong to that unit.")
+    errors = finding_errors(
+        inspection=inspection,
+        unit=unit,
+        indicator=indicator,
+        points=points,
+        vetoes=vetoes,
+        cadre=cadre,
+    )
     if bool(rectify.strip()) != bool(rectify_by):
         errors["rectify_by"] = _("A rectification needs both what to rectify and a deadline.")
     if errors:

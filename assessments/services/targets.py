@@ -5,6 +5,7 @@ year's scores to be recomputed."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -26,6 +27,8 @@ from ..models import (
     ResponsibilityLetter,
     Target,
 )
+from ..selectors.corrections import snapshot
+from . import corrections
 from .progress import evidence_check
 from .scoring import scores_request_recompute
 
@@ -117,6 +120,61 @@ def targets_assign_bulk(
     return created
 
 
+@dataclass(frozen=True)
+class GridRow:
+    """One unit's line of the assignment grid: assign it (or keep its target) with a value."""
+
+    unit: Unit
+    assign: bool
+    target_value: Decimal | None
+
+
+@transaction.atomic
+def targets_assign_grid(
+    *,
+    indicator: Indicator,
+    rows: list[GridRow],
+    measure: str = "",
+    deadline: dt.date | None = None,
+) -> tuple[int, int]:
+    """Assign an indicator to many units at once, each with its own target value, by the rules
+    of ``target_assign``; a unit that has the target already gets its value changed. Each
+    unit's problems are collected under its id; any problem and nothing is saved. Returns
+    (assigned, changed)."""
+    year = indicator.year
+    if not year.is_editable:
+        raise ValidationError(
+            _("The %(year)s targets can no longer change: the year is %(status)s.")
+            % {"year": year.year, "status": year.get_status_display()}
+        )
+    existing = {t.unit_id: t for t in Target.objects.filter(indicator=indicator)}
+    errors: dict[str, list[str]] = {}
+    assigned = changed = 0
+    for row in rows:
+        target = existing.get(row.unit.pk)
+        if target is None and not row.assign and row.target_value is None:
+            continue
+        try:
+            with transaction.atomic():
+                if target is None:
+                    target_assign(
+                        indicator=indicator,
+                        unit=row.unit,
+                        target_value=row.target_value,
+                        measure=measure,
+                        deadline=deadline,
+                    )
+                    assigned += 1
+                elif target.target_value != row.target_value:
+                    target_update(target=target, target_value=row.target_value)
+                    changed += 1
+        except ValidationError as error:
+            errors[str(row.unit.pk)] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return assigned, changed
+
+
 TARGET_EDITABLE = ("target_value", "measure", "deadline", "lead_department", "note")
 
 
@@ -152,16 +210,9 @@ def milestones_set(*, target: Target, planned: dict[int, Decimal | None]) -> lis
     )
 
 
-@transaction.atomic
-def decision_set(
-    *,
-    target: Target,
-    reason: str,
-    by,
-    level: str = "",
-    points: Decimal | None = None,
-) -> Decision:
-    """The reviewer's level (graded-level indicator) or points (manual) on a target."""
+def decision_check(*, target: Target, level: str, points: Decimal | None, reason: str) -> None:
+    """A decision's rules: a level on a graded-level indicator, points within [0, max] on a
+    manual one, always a reason (for a decision and for its correction)."""
     method = target.indicator.method
     if method == Method.LEVELS and not level:
         raise ValidationError({"level": _("Choose a level.")})
@@ -182,7 +233,33 @@ def decision_set(
         )
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the decision.")})
-    decision = Decision.objects.filter(target=target).first() or Decision(target=target)
+
+
+@transaction.atomic
+def decision_set(
+    *,
+    target: Target,
+    reason: str,
+    by,
+    level: str = "",
+    points: Decimal | None = None,
+) -> Decision:
+    """The reviewer's level (graded-level indicator) or points (manual) on a target."""
+    decision_check(target=target, level=level, points=points, reason=reason)
+    method = target.indicator.method
+    existing = Decision.objects.filter(target=target).select_related("target__year").first()
+    if existing is not None:  # deciding again is a correction: recorded, the reason its why
+        same = (existing.level, existing.points, existing.reason) == (
+            level if method == Method.LEVELS else "",
+            points if method == Method.MANUAL else None,
+            reason.strip(),
+        )
+        if not same:
+            corrections.decision_correct(
+                decision=existing, why=reason, by=by, reason=reason, level=level, points=points
+            )
+        return existing
+    decision = Decision(target=target)
     decision.level = level if method == Method.LEVELS else ""
     decision.points = points if method == Method.MANUAL else None
     decision.reason = reason.strip()
@@ -194,19 +271,99 @@ def decision_set(
     return decision
 
 
+def _midterm_differs(review: MidtermReview, data: dict) -> bool:
+    """Whether ``data`` would change the review as its record shows it (85 and 85.00 agree)."""
+    wanted = MidtermReview(year=review.year, unit=review.unit, **data)
+    return snapshot(review, data) != snapshot(wanted, data)
+
+
 @transaction.atomic
 def midterm_set(
-    *, year: AssessmentYear, unit: Unit, score: Decimal, reviewed_on: dt.date, note: str = ""
+    *,
+    year: AssessmentYear,
+    unit: Unit,
+    score: Decimal,
+    reviewed_on: dt.date,
+    note: str = "",
+    why: str = "",
+    by=None,
 ) -> MidtermReview:
+    """The unit's mid-term review score. Changing a score already entered is a correction:
+    it needs ``why`` and ``by`` and is recorded."""
     if not unit.path.startswith(year.county.path):
         raise ValidationError({"unit": _("The unit is not in this county.")})
+    if not 0 <= score <= 100:
+        raise ValidationError({"score": _("A review score runs from 0 to 100.")})
     review = MidtermReview.objects.filter(year=year, unit=unit).first()
-    review = review or MidtermReview(year=year, unit=unit)
+    if review is not None:
+        data = {"score": score, "reviewed_on": reviewed_on, "note": note}
+        if _midterm_differs(review, data):
+            corrections.midterm_correct(review=review, why=why, by=by, **data)
+        return review
+    review = MidtermReview(year=year, unit=unit)
     review.score, review.reviewed_on, review.note = score, reviewed_on, note
     review.full_clean()
     review.save()
     scores_request_recompute(year)
     return review
+
+
+@dataclass(frozen=True)
+class MidtermRow:
+    """One unit's line of the mid-term sheet (``score`` None: left as it is)."""
+
+    unit: Unit
+    score: Decimal | None
+    reviewed_on: dt.date | None
+    note: str = ""
+
+
+@transaction.atomic
+def midterms_set(*, year: AssessmentYear, rows: list[MidtermRow], by, why: str = "") -> int:
+    """Every unit's mid-term review score in one save, by the rules of ``midterm_set``; a
+    score already entered changes only with ``why`` (a recorded correction). Each unit's
+    problems are collected under its id; any problem and nothing is saved. Returns how many
+    reviews were entered or changed."""
+    corrections.require_correctable(year)
+    errors: dict[str, list[str]] = {}
+    existing = {r.unit_id: r for r in MidtermReview.objects.filter(year=year)}
+    count = 0
+    for row in rows:
+        if row.score is None:
+            continue
+        review = existing.get(row.unit.pk)
+        data = {"score": row.score, "reviewed_on": row.reviewed_on, "note": row.note}
+        if review is not None and not _midterm_differs(review, data):
+            continue
+        try:
+            with transaction.atomic():
+                if row.reviewed_on is None:
+                    raise ValidationError({"reviewed_on": _("Enter the date of the review.")})
+                midterm_set(
+                    year=year,
+                    unit=row.unit,
+                    score=row.score,
+                    reviewed_on=row.reviewed_on,
+                    note=row.note,
+                    why=why,
+                    by=by,
+                )
+        except ValidationError as error:
+            errors[str(row.unit.pk)] = error.messages
+        else:
+            count += 1
+    if errors:
+        raise ValidationError(errors)
+    return count
+
+
+def bonus_check(award: BonusAward) -> None:
+    """A bonus award's rules: a bonus indicator of its year that applies to the unit."""
+    year, unit, indicator = award.year, award.unit, award.indicator
+    if indicator.year_id != year.pk or indicator.method != Method.BONUS:
+        raise ValidationError({"indicator": _("Choose a bonus indicator of this year.")})
+    if not unit.path.startswith(year.county.path) or not indicator.applies_to(unit.kind):
+        raise ValidationError({"unit": _("This bonus does not apply to that unit.")})
 
 
 @transaction.atomic
@@ -220,10 +377,6 @@ def bonus_award(
     awarded_on: dt.date,
     by,
 ) -> BonusAward:
-    if indicator.year_id != year.pk or indicator.method != Method.BONUS:
-        raise ValidationError({"indicator": _("Choose a bonus indicator of this year.")})
-    if not unit.path.startswith(year.county.path) or not indicator.applies_to(unit.kind):
-        raise ValidationError({"unit": _("This bonus does not apply to that unit.")})
     award = BonusAward(
         year=year,
         unit=unit,
@@ -234,6 +387,7 @@ def bonus_award(
         recorded_by=by,
     )
     award.full_clean()
+    bonus_check(award)
     award.save()
     scores_request_recompute(year)
     return award

@@ -13,13 +13,15 @@ from django.views.decorators.http import require_POST
 from cadres.models import Role, Unit
 from cadres.scope import STAFF_ROLES, can_write, get_for_user, role_required
 from kaohe.lib.forms import apply_errors
+from kaohe.lib.xlsx import xlsx_response
 
 from .. import services
-from ..forms.scoring import BonusAwardForm, LetterForm, MidtermForm
-from ..models import Indicator, MidtermReview
+from ..forms.scoring import BonusAwardForm, LetterForm, MidtermSheetForm
+from ..imports.midterm import midterm_workbook
 from ..reports import rankings as rankings_report
 from ..reports import scorecard as scorecard_report
-from ..selectors.scoring import letters_for, score_years_for, scorecards_for
+from ..selectors.corrections import unit_changes
+from ..selectors.scoring import letters_for, midterm_rows, score_years_for, scorecards_for
 from ..selectors.scoring import rankings as select_rankings
 from ..selectors.scoring import scorecard as select_scorecard
 
@@ -51,38 +53,44 @@ def scorecard(request, pk):
     categories = select_scorecard(score)
     card = scorecard_report.scorecard(score, categories)
     context = {"score": score, "year": score.year, "categories": categories, "card": card}
+    context["changes"] = unit_changes(score.year, score.unit)
     return render(request, "assessments/scorecard.html", context)
 
 
 @role_required(*STAFF_ROLES)
 def midterm(request, pk):
-    """Mid-term review (联述联评联考) scores of the units that have a mid-term indicator."""
+    """Mid-term review (联述联评联考) scores of every unit that has a mid-term indicator: one
+    form, one save; any row with a problem and nothing is saved."""
     year = get_for_user(request, score_years_for, pk)
-    units = (
-        Unit.objects.filter(targets__year=year, targets__indicator__method=Indicator.Method.MIDTERM)
-        .distinct()
-        .order_by("path")
-    )
-    reviews = {r.unit_id: r for r in MidtermReview.objects.filter(year=year)}
-    form = None
+    sheet = MidtermSheetForm(request.POST or None, rows=midterm_rows(year))
     if request.method == "POST":
         if not can_write(request.user):
             raise PermissionDenied
-        unit = units.filter(pk=request.POST.get("unit")).first()
-        if unit is None:
-            raise Http404
-        form = MidtermForm(request.POST)
-        if form.is_valid():
+        if sheet.is_valid():
+            data = sheet.cleaned_data
             try:
-                services.midterm_set(year=year, unit=unit, **form.cleaned_data)
+                count = services.midterms_set(
+                    year=year, rows=sheet.rows(), why=data["why"], by=request.user
+                )
             except ValidationError as error:
-                apply_errors(form, error)
+                sheet.apply_row_errors(error)
             else:
-                messages.success(request, _("Mid-term review of %(unit)s saved.") % {"unit": unit})
+                messages.success(
+                    request, _("%(count)s mid-term review scores saved.") % {"count": count}
+                )
                 return redirect("assessments:midterm", pk=year.pk)
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-    rows = [(u, reviews.get(u.pk)) for u in units]
-    return render(request, "assessments/midterm.html", {"year": year, "rows": rows})
+        messages.error(request, _("Nothing was saved: correct the rows marked below."))
+    context = {"year": year, "sheet": sheet, "published": services.results_published(year)}
+    return render(request, "assessments/midterm.html", context)
+
+
+@role_required(Role.OFFICE, write=True)
+def midterm_xlsx(request, pk):
+    """The mid-term import file, filled in with the units and their scores so far."""
+    year = get_for_user(request, score_years_for, pk, write=True)
+    return xlsx_response(
+        midterm_workbook(year, request.user), filename=f"{year.year}年中期考核.xlsx"
+    )
 
 
 @role_required(*STAFF_ROLES)
@@ -161,6 +169,7 @@ urlpatterns = [
     path("years/<int:pk>/scores/recompute/", scores_recompute, name="scores_recompute"),
     path("scores/<int:pk>/", scorecard, name="scorecard"),
     path("years/<int:pk>/midterm/", midterm, name="midterm"),
+    path("years/<int:pk>/midterm/xlsx/", midterm_xlsx, name="midterm_xlsx"),
     path("years/<int:pk>/bonus/", bonus_list, name="bonus_list"),
     path("years/<int:pk>/letters/", letter_list, name="letter_list"),
     path("years/<int:pk>/letters/new/", letter_create, name="letter_create"),

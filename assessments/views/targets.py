@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -15,12 +16,22 @@ from django.views.decorators.http import require_POST
 from cadres.models import ASSESSED_KINDS, Role, Unit
 from cadres.scope import STAFF_ROLES, can_write, get_for_user, role_required
 from kaohe.lib.forms import apply_errors
+from kaohe.lib.xlsx import xlsx_response
 
 from .. import services
-from ..forms.targets import DecisionForm, MilestonesForm, TargetAssignForm, TargetForm
+from ..forms.targets import (
+    DecisionForm,
+    GridPickForm,
+    MilestonesForm,
+    TargetAssignForm,
+    TargetForm,
+    TargetGridForm,
+)
+from ..imports.targets import grid_workbook
 from ..models import Category, Indicator, Target
 from ..selectors import default_month, target_statuses
 from ..selectors.catalog import year_detail
+from ..selectors.targets import grid_indicators, grid_rows
 from ..selectors.targets import target_detail as select_target
 from ..selectors.targets import target_list as select_targets
 
@@ -89,6 +100,52 @@ def target_assign(request, pk):
             )
             return redirect("assessments:target_list", pk=year.pk)
     return render(request, "assessments/target_assign.html", {"year": year, "form": form})
+
+
+def _grid_indicator(request, year):
+    pick = GridPickForm(request.GET or None, indicators=grid_indicators(year))
+    return pick, (pick.cleaned_data["indicator"] if pick.is_valid() else None)
+
+
+@role_required(Role.OFFICE, write=True)
+def target_grid(request, pk):
+    """Assign one indicator to many units, each with its own target value: one form, one save;
+    any row with a problem and nothing is saved."""
+    year = get_for_user(request, year_detail, pk, write=True)
+    pick, indicator = _grid_indicator(request, year)
+    context = {"year": year, "pick": pick, "indicator": indicator}
+    if indicator is not None:
+        grid = TargetGridForm(request.POST or None, rows=grid_rows(indicator))
+        context["grid"] = grid
+        if request.method == "POST" and grid.is_valid():
+            common = {k: grid.cleaned_data[k] for k in ("measure", "deadline")}
+            try:
+                assigned, changed = services.targets_assign_grid(
+                    indicator=indicator, rows=grid.rows(), **common
+                )
+            except ValidationError as error:
+                grid.apply_row_errors(error)
+            else:
+                messages.success(
+                    request,
+                    _("%(assigned)s targets assigned and %(changed)s changed for %(indicator)s.")
+                    % {"assigned": assigned, "changed": changed, "indicator": indicator.name},
+                )
+                return redirect(request.get_full_path())
+        if request.method == "POST":
+            messages.error(request, _("Nothing was saved: correct the rows marked below."))
+    return render(request, "assessments/target_grid.html", context)
+
+
+@role_required(Role.OFFICE, write=True)
+def target_grid_xlsx(request, pk):
+    """The targets import file for one indicator, filled in with the grid's units."""
+    year = get_for_user(request, year_detail, pk, write=True)
+    _pick, indicator = _grid_indicator(request, year)
+    if indicator is None:
+        raise Http404
+    workbook = grid_workbook(indicator, grid_rows(indicator))
+    return xlsx_response(workbook, filename=f"{year.year}年目标任务_{indicator.code}.xlsx")
 
 
 @role_required(Role.OFFICE, Role.LEADER, Role.LIAISON)
@@ -184,6 +241,8 @@ def target_decide(request, pk):
 urlpatterns = [
     path("years/<int:pk>/targets/", target_list, name="target_list"),
     path("years/<int:pk>/targets/assign/", target_assign, name="target_assign"),
+    path("years/<int:pk>/targets/grid/", target_grid, name="target_grid"),
+    path("years/<int:pk>/targets/grid/xlsx/", target_grid_xlsx, name="target_grid_xlsx"),
     path("targets/<int:pk>/", target_detail, name="target_detail"),
     path("targets/<int:pk>/edit/", target_edit, name="target_edit"),
     path("targets/<int:pk>/milestones/", target_milestones, name="target_milestones"),

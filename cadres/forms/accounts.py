@@ -8,6 +8,7 @@ from kaohe.lib.forms import ModelMultipleChoiceField
 
 from ..models import Cadre, Role, Unit
 from ..scope import cadres_for, units_for
+from .pickers import UnitChoiceField, picker_attrs
 
 
 class AccountForm(forms.Form):
@@ -22,7 +23,7 @@ class AccountForm(forms.Form):
     full_name = forms.CharField(label=_("full name"), max_length=150, required=False)
     email = forms.EmailField(label=_("email"), required=False)
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("scope"),
         queryset=Unit.objects.none(),
         required=False,
@@ -35,6 +36,7 @@ class AccountForm(forms.Form):
         label=_("cadre"),
         queryset=Cadre.objects.none(),
         required=False,
+        widget=forms.Select(attrs=picker_attrs()),
         help_text=_("For a cadre's own login: the cadre (one without a login yet)."),
     )
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Cadre, PostKind, Rank, Unit
+from .pickers import UnitChoiceField
 
 
 class UnitForm(forms.ModelForm):
@@ -81,7 +82,7 @@ class CadreForm(forms.ModelForm):
 
 
 class CadreMoveForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("new unit"), queryset=Unit.objects.none())
+    unit = UnitChoiceField(label=_("new unit"), queryset=Unit.objects.none())
     title = forms.CharField(label=_("post"), max_length=100)
     rank = forms.ChoiceField(label=_("rank"), choices=Rank.choices)
     post_kind = forms.ChoiceField(label=_("post kind"), choices=PostKind.choices)

@@ -6,19 +6,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Cadre, TrainingAssignment
+from .pickers import CadreChoiceField
 
 Kind = TrainingAssignment.Kind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CadreChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Cadre) -> str:
-        return f"{obj.unit.name} · {obj.name}（{obj.title}）"
-
-
 class TrainingForm(forms.Form):
-    cadre = CadreChoice(label=_("cadre"), queryset=Cadre.objects.none())
+    cadre = CadreChoiceField(label=_("cadre"), queryset=Cadre.objects.none())
     kind = forms.ChoiceField(label=_("kind"), choices=TrainingAssignment.Kind.choices)
     place = forms.CharField(
         label=_("where"),
