@@ -51,7 +51,7 @@ from .targets import (
     ResponsibilityLetter,
     Target,
 )
-from .warnings import EarlyWarning
+from .warnings import EarlyWarning, WarningItem
 
 __all__ = [
     "ScheduleChange",
@@ -89,6 +89,7 @@ __all__ = [
     "CategoryWeights",
     "Decision",
     "EarlyWarning",
+    "WarningItem",
     "Evidence",
     "Finding",
     "Indicator",

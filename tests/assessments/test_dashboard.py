@@ -15,7 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import EarlyWarning, Finding, Inspection, Rectification, UnitScore
+from assessments.models import (
+    EarlyWarning,
+    Finding,
+    Inspection,
+    Rectification,
+    UnitScore,
+    WarningItem,
+)
 from assessments.selectors.dashboard import dashboard, unit_profile
 from cadres.models import Unit
 from tests.conftest import build_county
@@ -70,18 +77,18 @@ def score(year, unit, party, industry, tasks, *, rank, grade="fair"):
 
 
 def warning(year, target, month, *, catch_up_by, closed=False):
-    return EarlyWarning.objects.create(
+    notice = EarlyWarning.objects.create(
         year=year,
         unit=target.unit,
-        target=target,
         month=month,
-        kind=EarlyWarning.Kind.LAG,
         issued_on=dt.date(2015, month, 26),
         catch_up_by=catch_up_by,
         status=EarlyWarning.Status.CLOSED if closed else EarlyWarning.Status.ISSUED,
         closed_on=dt.date(2015, 10, 1) if closed else None,
         closing_note="已赶上进度" if closed else "",
     )
+    WarningItem.objects.create(warning=notice, target=target, month=month, kind="lag")
+    return notice
 
 
 def inspection(year, kind, units, *, by, findings=0, day=1):
