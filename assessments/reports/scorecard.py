@@ -156,7 +156,7 @@ class CategoryRow:
 
 
 def bonus_text(raw: Decimal, cap: Decimal) -> str:
-    """"awarded 3.50, capped at 3.00": the bonus before and after its cap."""
+    """ "awarded 3.50, capped at 3.00": the bonus before and after its cap."""
     return _("awarded %(raw)s, capped at %(cap)s") % {"raw": points(raw), "cap": points(cap)}
 
 
