@@ -128,9 +128,7 @@ def test_scorecard_explains_each_point_and_links_to_its_source(client, xx, year)
     assert reverse("assessments:target_detail", args=[target.pk]) in page
 
 
-def test_a_scorecards_address_is_its_year_and_unit_code_and_survives_a_recompute(
-    client, xx, year
-):
+def test_a_scorecards_address_is_its_year_and_unit_code_and_survives_a_recompute(client, xx, year):
     scores = _scored_county(xx, year, 3)
     score = next(s for s in scores if s.unit_id == xx.township.pk)
     url = reverse("assessments:scorecard", args=[year.pk, xx.township.code])
