@@ -58,10 +58,11 @@ def month_end_bulletin(today: str | None = None) -> list[int]:
 
 
 @shared_task(name="assessments.check_warnings", soft_time_limit=600, time_limit=900)
-def check_warnings(on: str | None = None) -> int:
+def check_warnings(on: str | None = None) -> dict[str, int]:
     """Issue the day's early warnings and escalate overdue ones."""
     day = dt.date.fromisoformat(on) if on else None
-    return len(warnings.warnings_check(on=day))
+    run = warnings.warnings_check(on=day)
+    return {"issued": len(run.issued), "escalated": len(run.escalated)}
 
 
 @shared_task(name="assessments.send_reminders", soft_time_limit=300, time_limit=360)

@@ -45,6 +45,7 @@ from assessments.models import (
     ResponsibilityLetter,
     Target,
     UnitScore,
+    WarningItem,
 )
 from assessments.selectors.progress import SEVERITY, Color, target_statuses
 from assessments.services.grading import quota_status
@@ -517,19 +518,27 @@ def test_october_colours_are_mostly_green(first_run):
 
 
 def test_the_months_checks_warned_the_red_and_missing_targets(first_run):
-    warnings = list(EarlyWarning.objects.select_related("target"))
-    assert first_run["warnings"] == len(warnings) > 0
+    warnings = list(EarlyWarning.objects.prefetch_related("items"))
+    assert first_run["warnings"] == len(warnings)
+    # one notice per lagging unit and run: dozens, not one row per target
+    assert 20 <= len(warnings) <= 120
+    assert WarningItem.objects.count() > len(warnings)
+    assert len({(w.unit_id, w.issued_on) for w in warnings}) == len(warnings)
     assert 10 in {w.month for w in warnings} <= set(range(5, 11))
-    # October's warnings are exactly October's red and unreported targets.
+    # October's notices list exactly October's red and unreported targets.
     october = october_statuses()
-    warned = {w.target_id for w in warnings if w.month == 10}
+    warned = {i.target_id for w in warnings if w.month == 10 for i in w.items.all()}
     assert warned == {t for t, s in october.items() if s.color in (Color.RED, Color.MISSING)}
-    # Two in three were answered with a plan; what stayed open past its date was escalated.
+    # Two in three were answered with a plan; what stayed open past its date was escalated;
+    # half of the answered were closed by their catch-up date.
     answered = [w for w in warnings if w.acknowledged_at is not None]
     assert first_run["warnings_acknowledged"] == len(answered) > 0
     escalated = [w for w in warnings if w.status == EarlyWarning.Status.ESCALATED]
     assert first_run["warnings_escalated"] == len(escalated) > 0
     assert all(w.month < 10 and w.escalated_on > w.catch_up_by for w in escalated)
+    closed = [w for w in warnings if w.status == EarlyWarning.Status.CLOSED]
+    assert first_run["warnings_closed"] == len(closed) > 0
+    assert all(w.closed_on == w.catch_up_by and w.closing_note for w in closed)
 
 
 def test_reviews_decisions_awards_and_letters(first_run):

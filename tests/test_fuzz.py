@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 import pytest
 from django.urls import reverse
 
+from tests.matrix.base import url_args
 from tests.test_permissions import MATRIX, _fast_and_quiet, media_root, world  # noqa: F401
 
 # What a clerk's typo, a pasted cell or a tampered request can put in a field.
@@ -79,7 +80,7 @@ CASES = list(opened_pages())
 def test_no_malformed_input_gives_a_500(client, world, name, obj, role, data):  # noqa: F811
     client.raise_request_exception = False  # a 500 is a status to count, not an exception
     client.force_login(world["users"][role])
-    url = reverse(name, args=[world[obj].pk] if obj else [])
+    url = reverse(name, args=url_args(world[obj]) if obj else [])
     page = client.get(url, data)
     assert page.status_code == 200
     failures = []

@@ -16,6 +16,7 @@ import tests.matrix
 from cadres.models import Role, Unit
 from tests.conftest import build_county
 from tests.factories import UnitFactory, WeightsFactory, YearFactory, make_user
+from tests.matrix.base import url_args
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -126,7 +127,7 @@ def expected_status(expected: dict, role: str) -> int:
 @pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
 def test_permission_matrix(client, world, name, role):
     method, obj, expected, data = MATRIX[name]
-    url = reverse(name, args=[world[obj].pk] if obj else [])
+    url = reverse(name, args=url_args(world[obj]) if obj else [])
     if role != "anonymous":
         client.force_login(world["users"][role])
     response = getattr(client, method)(url, data)

@@ -53,7 +53,7 @@ from .targets import (
     ResponsibilityLetter,
     Target,
 )
-from .warnings import EarlyWarning
+from .warnings import EarlyWarning, WarningItem
 
 __all__ = [
     "InputChange",
@@ -97,6 +97,7 @@ __all__ = [
     "SheetEvent",
     "SheetRow",
     "EarlyWarning",
+    "WarningItem",
     "Evidence",
     "Finding",
     "Indicator",

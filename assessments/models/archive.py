@@ -38,7 +38,11 @@ class TeamAnalysis(models.Model):
         ordering = ["unit", "-year__year"]
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "year"], name="assessments_teamanalysis_one_per_year"
+                fields=["unit", "year"],
+                name="assessments_teamanalysis_one_per_year",
+                violation_error_message=_(
+                    "This leadership team already has an analysis report for the year."
+                ),
             ),
         ]
 

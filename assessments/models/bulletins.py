@@ -50,15 +50,19 @@ class Bulletin(models.Model):
         ordering = ["-year__year", "-month"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "month"], name="assessments_bulletin_one_per_month"
+                fields=["year", "month"],
+                name="assessments_bulletin_one_per_month",
+                violation_error_message=_("A bulletin for this month already exists."),
             ),
             models.CheckConstraint(
                 condition=Q(month__gte=1) & Q(month__lte=12),
                 name="assessments_bulletin_month_range",
+                violation_error_message=_("Months run from 1 to 12."),
             ),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="assessments_bulletin_published_has_date",
+                violation_error_message=_("A published bulletin needs its publication time."),
             ),
         ]
 

@@ -100,15 +100,24 @@ class AssessmentYear(models.Model):
         ordering = ["-year", "county__path"]
         constraints = [
             models.UniqueConstraint(
-                fields=["county", "year"], name="assessments_year_one_per_county"
+                fields=["county", "year"],
+                name="assessments_year_one_per_county",
+                violation_error_message=_(
+                    "This county already has an assessment year for that year."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(grade_good_min__gte=F("grade_fair_min"))
                 & Q(grade_fair_min__gte=F("grade_average_min")),
                 name="assessments_year_grade_bands_ordered",
+                violation_error_message=_(
+                    "The grade bands must be in order: good ≥ fairly good ≥ average."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(bonus_cap__gte=0), name="assessments_year_bonus_cap_not_negative"
+                condition=Q(bonus_cap__gte=0),
+                name="assessments_year_bonus_cap_not_negative",
+                violation_error_message=_("The bonus cap cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(factor_good__lte=1)
@@ -117,10 +126,18 @@ class AssessmentYear(models.Model):
                 & Q(factor_average__gte=F("factor_poor"))
                 & Q(factor_poor__gte=0),
                 name="assessments_year_level_factors_ordered",
+                violation_error_message=_(
+                    "The level factors must be in order: 1 ≥ good ≥ fairly good ≥ average ≥ poor "
+                    "≥ 0."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(green_min__gte=F("amber_min")) & Q(amber_min__gte=0),
                 name="assessments_year_status_thresholds_ordered",
+                violation_error_message=_(
+                    "The green threshold must be at least the amber threshold, and the amber "
+                    "threshold at least 0."
+                ),
             ),
         ]
 
@@ -183,7 +200,11 @@ class CategoryWeights(models.Model):
         ordering = ["year", "unit_kind"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "unit_kind"], name="assessments_categoryweights_one_per_kind"
+                fields=["year", "unit_kind"],
+                name="assessments_categoryweights_one_per_kind",
+                violation_error_message=_(
+                    "Weights for this unit kind are already set for the year."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(party=100 - F("industry") - F("tasks")),
@@ -260,19 +281,29 @@ class Indicator(models.Model):
         ordering = ["year", "sort_order", "code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "code"], name="assessments_indicator_code_unique"
+                fields=["year", "code"],
+                name="assessments_indicator_code_unique",
+                violation_error_message=_(
+                    "An indicator with this code already exists in the year."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(max_points__gt=0), name="assessments_indicator_max_points_positive"
+                condition=Q(max_points__gt=0),
+                name="assessments_indicator_max_points_positive",
+                violation_error_message=_("The maximum points must be more than 0."),
             ),
             models.CheckConstraint(
                 condition=(Q(method="bonus") & Q(category="bonus"))
                 | (~Q(method="bonus") & ~Q(category="bonus")),
                 name="assessments_indicator_bonus_iff_bonus_category",
+                violation_error_message=_(
+                    "Bonus indicators, and only they, sit in the bonus category."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(method="midterm") | Q(category="party"),
                 name="assessments_indicator_midterm_in_party",
+                violation_error_message=_("The mid-term review is a party-building indicator."),
             ),
         ]
 

@@ -75,19 +75,25 @@ class Consequence(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="rectification") | Q(deadline__isnull=False),
                 name="assessments_consequence_rectification_has_deadline",
+                violation_error_message=_("A rectification needs a deadline."),
             ),
             models.CheckConstraint(
                 condition=Q(deadline__isnull=True) | Q(deadline__gte=F("decided_on")),
                 name="assessments_consequence_deadline_after_decision",
+                violation_error_message=_("The deadline cannot be before the decision."),
             ),
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True)
                 | (Q(kind="rectification") & ~Q(closing_note="")),
                 name="assessments_consequence_only_rectification_closes",
+                violation_error_message=_(
+                    "Only a rectification is closed, and its closing needs a record."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(kind="admonishment") | ~Q(talked_by=""),
                 name="assessments_consequence_talk_names_who",
+                violation_error_message=_("An admonishment talk must name who held it."),
             ),
         ]
 

@@ -73,11 +73,16 @@ class EligibilityRules(models.Model):
         ordering = ["county", "-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["county", "version"], name="assessments_eligibilityrules_one_version"
+                fields=["county", "version"],
+                name="assessments_eligibilityrules_one_version",
+                violation_error_message=_("This county already has rules with that version."),
             ),
             models.UniqueConstraint(
                 fields=["county", "effective_from"],
                 name="assessments_eligibilityrules_one_per_date",
+                violation_error_message=_(
+                    "This county already has rules taking effect on that date."
+                ),
             ),
         ]
 
@@ -132,13 +137,17 @@ class EligibilityFlag(models.Model):
                 fields=["cadre", "kind"],
                 condition=Q(valid_until__isnull=True),
                 name="assessments_eligibilityflag_one_open_per_kind",
+                violation_error_message=_("This cadre already has an open flag of this kind."),
             ),
             models.CheckConstraint(
-                condition=~Q(reason=""), name="assessments_eligibilityflag_has_reason"
+                condition=~Q(reason=""),
+                name="assessments_eligibilityflag_has_reason",
+                violation_error_message=_("A flag needs a reason."),
             ),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
                 name="assessments_eligibilityflag_ends_after_start",
+                violation_error_message=_("A flag cannot end before it starts."),
             ),
         ]
 

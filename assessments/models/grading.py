@@ -103,10 +103,18 @@ class GradingPolicy(models.Model):
                 condition=Q(excellent_min__gte=F("competent_min"))
                 & Q(competent_min__gte=F("basic_min")),
                 name="assessments_gradingpolicy_bands_ordered",
+                violation_error_message=_(
+                    "The grade thresholds must be in order: excellent ≥ competent ≥ basically "
+                    "competent."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(excellent_share_good_unit__gte=F("excellent_share")),
                 name="assessments_gradingpolicy_good_unit_share_not_lower",
+                violation_error_message=_(
+                    "The share of excellent for a unit graded good cannot be lower than the "
+                    "usual share."
+                ),
             ),
         ]
 
@@ -129,6 +137,7 @@ class ResultBase(models.Model):
             models.CheckConstraint(
                 condition=Q(grade=F("proposed_grade")) | ~Q(override_reason=""),
                 name="%(app_label)s_%(class)s_override_has_reason",
+                violation_error_message=_("Give a reason for a grade other than the proposed one."),
             ),
         ]
 
@@ -174,6 +183,9 @@ class ReviewRequestBase(models.Model):
                 condition=Q(outcome=ReviewOutcome.PENDING)
                 | (~Q(answer="") & Q(answered_at__isnull=False)),
                 name="%(app_label)s_%(class)s_answered_has_answer",
+                violation_error_message=_(
+                    "An answered review request needs the answer and when it was given."
+                ),
             ),
         ]
 
@@ -204,7 +216,9 @@ class GradeChangeBase(models.Model):
         ordering = ["result", "changed_at"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(reason=""), name="%(app_label)s_%(class)s_has_reason"
+                condition=~Q(reason=""),
+                name="%(app_label)s_%(class)s_has_reason",
+                violation_error_message=_("A grade change needs a reason."),
             ),
         ]
 
@@ -248,7 +262,9 @@ class CadreResult(ResultBase):
         ordering = ["year", "quota_group", "rank"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "cadre"], name="assessments_cadreresult_one_per_year"
+                fields=["year", "cadre"],
+                name="assessments_cadreresult_one_per_year",
+                violation_error_message=_("This cadre already has a result for the year."),
             ),
             *ResultBase.Meta.constraints,
         ]
@@ -314,7 +330,9 @@ class UnitResult(ResultBase):
         ordering = ["year", "unit__path"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "unit"], name="assessments_unitresult_one_per_year"
+                fields=["year", "unit"],
+                name="assessments_unitresult_one_per_year",
+                violation_error_message=_("This unit already has a result for the year."),
             ),
             *ResultBase.Meta.constraints,
         ]

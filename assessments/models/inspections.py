@@ -94,6 +94,10 @@ class Finding(models.Model):
             models.CheckConstraint(
                 condition=Q(indicator__isnull=False) | (Q(points=0) & Q(vetoes=False)),
                 name="assessments_finding_points_need_indicator",
+                violation_error_message=_(
+                    "A finding that deducts or adds points, or triggers a veto, needs its "
+                    "indicator."
+                ),
             ),
         ]
 
@@ -150,6 +154,10 @@ class Rectification(models.Model):
                 condition=Q(status="open", closed_on__isnull=True)
                 | (Q(status="closed") & Q(closed_on__isnull=False) & ~Q(closing_note="")),
                 name="assessments_rectification_closed_has_record",
+                violation_error_message=_(
+                    "A closed rectification item needs its closing date and record; an open one "
+                    "has no closing date."
+                ),
             ),
         ]
 

@@ -39,6 +39,9 @@ class ScoringWindow(models.Model):
             models.CheckConstraint(
                 condition=Q(closes_on__gte=models.F("opens_on")),
                 name="assessments_scoringwindow_closes_after_opening",
+                violation_error_message=_(
+                    "The scoring window must close on or after the day it opens."
+                ),
             ),
         ]
 
@@ -75,6 +78,7 @@ class ScoringSheet(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="returned") | ~Q(return_reason=""),
                 name="assessments_scoringsheet_returned_with_reason",
+                violation_error_message=_("A returned sheet needs the reason it was returned."),
             ),
         ]
 
@@ -145,13 +149,24 @@ class SheetRow(models.Model):
         verbose_name_plural = _("sheet rows")
         ordering = ["sheet", "target__unit__path"]
         constraints = [
-            models.UniqueConstraint(fields=["sheet", "target"], name="assessments_sheetrow_unique"),
+            models.UniqueConstraint(
+                fields=["sheet", "target"],
+                name="assessments_sheetrow_unique",
+                violation_error_message=_("A sheet has one row per unit."),
+            ),
             models.CheckConstraint(
                 condition=(~Q(level="") & Q(points__isnull=True))
                 | (Q(level="") & Q(points__gte=0)),
                 name="assessments_sheetrow_level_or_points",
+                violation_error_message=_(
+                    "A sheet row gives either a level or points (0 or more), not both."
+                ),
             ),
-            models.CheckConstraint(condition=~Q(reason=""), name="assessments_sheetrow_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="assessments_sheetrow_has_reason",
+                violation_error_message=_("Each row of a sheet needs a reason."),
+            ),
         ]
 
     def __str__(self):
@@ -213,14 +228,18 @@ class DeductionEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(points__gt=0) | (Q(points=0) & Q(vetoes=True)),
                 name="assessments_deductionentry_points_positive",
+                violation_error_message=_("A deduction entry takes off more than 0 points."),
             ),
             models.CheckConstraint(
-                condition=~Q(reason=""), name="assessments_deductionentry_has_reason"
+                condition=~Q(reason=""),
+                name="assessments_deductionentry_has_reason",
+                violation_error_message=_("A deduction entry needs its reason."),
             ),
             models.CheckConstraint(
                 condition=(Q(withdrawn_at__isnull=True) & Q(withdrawal_reason=""))
                 | (Q(withdrawn_at__isnull=False) & ~Q(withdrawal_reason="")),
                 name="assessments_deductionentry_withdrawal_has_reason",
+                violation_error_message=_("Withdrawing a deduction entry needs a reason."),
             ),
         ]
 

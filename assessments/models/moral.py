@@ -91,6 +91,10 @@ class MoralTemplate(models.Model):
                 & Q(score_fairly_poor__gte=F("score_poor"))
                 & Q(score_good__lte=100),
                 name="assessments_moraltemplate_level_scores_ordered",
+                violation_error_message=_(
+                    "The level scores must be in order: 100 ≥ good ≥ fairly good ≥ fairly poor ≥ "
+                    "poor."
+                ),
             ),
         ]
 
@@ -121,7 +125,11 @@ class MoralDimension(models.Model):
         ordering = ["template", "sort_order", "code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["template", "code"], name="assessments_moraldimension_code_unique"
+                fields=["template", "code"],
+                name="assessments_moraldimension_code_unique",
+                violation_error_message=_(
+                    "A dimension with this code already exists in the template."
+                ),
             ),
         ]
 
@@ -146,7 +154,11 @@ class MoralItem(models.Model):
         ordering = ["dimension__sort_order", "sort_order", "code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["dimension", "code"], name="assessments_moralitem_code_unique"
+                fields=["dimension", "code"],
+                name="assessments_moralitem_code_unique",
+                violation_error_message=_(
+                    "An item with this code already exists in the dimension."
+                ),
             ),
         ]
 
@@ -169,10 +181,14 @@ class MoralItemWeight(models.Model):
         verbose_name_plural = _("item weights")
         constraints = [
             models.UniqueConstraint(
-                fields=["item", "post_kind"], name="assessments_moralitemweight_one_per_kind"
+                fields=["item", "post_kind"],
+                name="assessments_moralitemweight_one_per_kind",
+                violation_error_message=_("This item already has a weight for that post kind."),
             ),
             models.CheckConstraint(
-                condition=Q(weight__gt=0), name="assessments_moralitemweight_positive"
+                condition=Q(weight__gt=0),
+                name="assessments_moralitemweight_positive",
+                violation_error_message=_("A weight must be more than 0."),
             ),
         ]
 
@@ -210,6 +226,7 @@ class MoralRound(models.Model):
             models.CheckConstraint(
                 condition=Q(closes_on__gte=F("opens_on")),
                 name="assessments_moralround_closes_after_opening",
+                violation_error_message=_("A round cannot close before it opens."),
             ),
         ]
 
@@ -275,7 +292,9 @@ class BallotAnswer(models.Model):
         verbose_name_plural = _("answers")
         constraints = [
             models.UniqueConstraint(
-                fields=["ballot", "item"], name="assessments_ballotanswer_one_per_item"
+                fields=["ballot", "item"],
+                name="assessments_ballotanswer_one_per_item",
+                violation_error_message=_("This ballot already answers that item."),
             ),
         ]
 
@@ -305,7 +324,9 @@ class MoralResult(models.Model):
         ordering = ["round", "-score"]
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "cadre"], name="assessments_moralresult_one_per_cadre"
+                fields=["round", "cadre"],
+                name="assessments_moralresult_one_per_cadre",
+                violation_error_message=_("This cadre already has a result in the round."),
             ),
         ]
 

@@ -79,11 +79,14 @@ class OutboxMessage(models.Model):
         ordering = ["-queued_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["key", "recipient_email"], name="assessments_outbox_once_per_recipient"
+                fields=["key", "recipient_email"],
+                name="assessments_outbox_once_per_recipient",
+                violation_error_message=_("This email was already queued for that recipient."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="sent") | Q(sent_at__isnull=False),
                 name="assessments_outbox_sent_has_time",
+                violation_error_message=_("A sent email needs its sending time."),
             ),
         ]
         indexes = [models.Index(fields=["status", "queued_at"])]

@@ -58,18 +58,24 @@ class ProgressReport(models.Model):
         ordering = ["target", "month"]
         constraints = [
             models.UniqueConstraint(
-                fields=["target", "month"], name="assessments_report_one_per_month"
+                fields=["target", "month"],
+                name="assessments_report_one_per_month",
+                violation_error_message=_("This target already has a report for that month."),
             ),
             models.CheckConstraint(
-                condition=Q(month__gte=1) & Q(month__lte=12), name="assessments_report_month_range"
+                condition=Q(month__gte=1) & Q(month__lte=12),
+                name="assessments_report_month_range",
+                violation_error_message=_("Months run from 1 to 12."),
             ),
             models.CheckConstraint(
                 condition=Q(actual_value__isnull=True) | Q(actual_value__gte=0),
                 name="assessments_report_actual_not_negative",
+                violation_error_message=_("The actual value cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="returned") | ~Q(return_reason=""),
                 name="assessments_report_returned_has_reason",
+                violation_error_message=_("A returned report needs the reason."),
             ),
         ]
 

@@ -37,7 +37,9 @@ class UnitScore(models.Model):
         ordering = ["year", "unit_kind", "rank"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "unit"], name="assessments_unitscore_one_per_unit"
+                fields=["year", "unit"],
+                name="assessments_unitscore_one_per_unit",
+                violation_error_message=_("This unit already has a score for the year."),
             ),
         ]
 
@@ -74,7 +76,9 @@ class IndicatorScore(models.Model):
         ordering = ["unit_score", "indicator__sort_order", "indicator__code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["unit_score", "indicator"], name="assessments_indicatorscore_unique"
+                fields=["unit_score", "indicator"],
+                name="assessments_indicatorscore_unique",
+                violation_error_message=_("This score already has points for that indicator."),
             ),
         ]
 

@@ -55,11 +55,14 @@ class Target(models.Model):
         ordering = ["unit__path", "indicator__sort_order", "indicator__code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "unit"], name="assessments_target_one_per_unit"
+                fields=["indicator", "unit"],
+                name="assessments_target_one_per_unit",
+                violation_error_message=_("This unit already has a target on that indicator."),
             ),
             models.CheckConstraint(
                 condition=Q(target_value__isnull=True) | Q(target_value__gt=0),
                 name="assessments_target_value_positive",
+                violation_error_message=_("The target value must be more than 0."),
             ),
         ]
 
@@ -84,14 +87,19 @@ class Milestone(models.Model):
         ordering = ["target", "month"]
         constraints = [
             models.UniqueConstraint(
-                fields=["target", "month"], name="assessments_milestone_one_per_month"
+                fields=["target", "month"],
+                name="assessments_milestone_one_per_month",
+                violation_error_message=_("This target already has a milestone for that month."),
             ),
             models.CheckConstraint(
                 condition=Q(month__gte=1) & Q(month__lte=12),
                 name="assessments_milestone_month_range",
+                violation_error_message=_("Months run from 1 to 12."),
             ),
             models.CheckConstraint(
-                condition=Q(planned_value__gte=0), name="assessments_milestone_value_not_negative"
+                condition=Q(planned_value__gte=0),
+                name="assessments_milestone_value_not_negative",
+                violation_error_message=_("A planned value cannot be negative."),
             ),
         ]
 
@@ -132,7 +140,11 @@ class ResponsibilityLetter(models.Model):
         ordering = ["year", "unit__path"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "unit"], name="assessments_letter_one_per_unit"
+                fields=["year", "unit"],
+                name="assessments_letter_one_per_unit",
+                violation_error_message=_(
+                    "This unit already has a responsibility letter for the year."
+                ),
             ),
         ]
 
@@ -162,11 +174,14 @@ class MidtermReview(models.Model):
         ordering = ["year", "unit__path"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "unit"], name="assessments_midterm_one_per_unit"
+                fields=["year", "unit"],
+                name="assessments_midterm_one_per_unit",
+                violation_error_message=_("This unit already has a mid-term review for the year."),
             ),
             models.CheckConstraint(
                 condition=Q(score__gte=0) & Q(score__lte=100),
                 name="assessments_midterm_score_range",
+                violation_error_message=_("The review score must be between 0 and 100."),
             ),
         ]
 
@@ -200,8 +215,13 @@ class Decision(models.Model):
                 condition=(~Q(level="") & Q(points__isnull=True))
                 | (Q(level="") & Q(points__gte=0)),
                 name="assessments_decision_level_or_points",
+                violation_error_message=_("Choose either a level or points (0 or more), not both."),
             ),
-            models.CheckConstraint(condition=~Q(reason=""), name="assessments_decision_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="assessments_decision_has_reason",
+                violation_error_message=_("A decision needs a reason."),
+            ),
         ]
 
     def __str__(self):
@@ -242,7 +262,9 @@ class BonusAward(models.Model):
         ordering = ["year", "unit__path", "awarded_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(points__gt=0), name="assessments_bonus_points_positive"
+                condition=Q(points__gt=0),
+                name="assessments_bonus_points_positive",
+                violation_error_message=_("Bonus points must be more than 0."),
             ),
         ]
 

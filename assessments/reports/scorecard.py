@@ -136,23 +136,36 @@ def _share(cat: ScorecardCategory) -> str:
 class CategoryRow:
     category: ScorecardCategory
     rows: list[IndicatorRow]
+    # The bonus only: what counts into the total (its points capped), and the year's cap.
+    counted: Decimal | None = None
+    cap: Decimal | None = None
 
     @property
     def is_bonus(self) -> bool:
         return self.category.code == Category.BONUS
 
     @property
-    def figure(self) -> Decimal:
-        """The category's result: its weighted score (the bonus: its points)."""
-        return self.category.points if self.is_bonus else self.category.score
+    def raw(self) -> Decimal:
+        """The bonus points awarded, before the cap."""
+        return self.category.points
 
     @property
-    def limit(self) -> int | None:
-        """The most it can give: its weight (none for the bonus)."""
-        return None if self.is_bonus else self.category.weight
+    def figure(self) -> Decimal:
+        """The category's result as the total counts it: its weighted score (the bonus: its
+        points capped)."""
+        if self.is_bonus:
+            return self.category.points if self.counted is None else self.counted
+        return self.category.score
+
+    @property
+    def limit(self) -> int | Decimal | None:
+        """The most it can give: its weight (the bonus: its cap)."""
+        return self.cap if self.is_bonus else self.category.weight
 
     @property
     def weight_text(self) -> str:
+        if self.is_bonus and self.cap is not None:
+            return bonus_text(self.raw, self.cap)
         return "" if self.category.weight is None else f"{_('weight')} {self.category.weight}%"
 
     @property
@@ -160,7 +173,14 @@ class CategoryRow:
         label = _("Subtotal")
         if self.category.weight is not None:
             label += f"（{self.weight_text}：{_share(self.category)}）"
+        elif self.is_bonus and self.cap is not None:
+            label += f"（{self.weight_text}）"
         return label
+
+
+def bonus_text(raw: Decimal, cap: Decimal) -> str:
+    """ "awarded 3.50, capped at 3.00": the bonus before and after its cap."""
+    return _("awarded %(raw)s, capped at %(cap)s") % {"raw": points(raw), "cap": points(cap)}
 
 
 @dataclass
@@ -214,7 +234,8 @@ class Scorecard:
             if cat.weight is not None:
                 part += f"（{_share(cat)}）"
             parts.append(part)
-        cap = _("capped at %(cap)s") % {"cap": points(self.score.year.bonus_cap)}
+        raw = sum((row.raw for row in self.categories if row.is_bonus), Decimal(0))
+        cap = bonus_text(raw, self.score.year.bonus_cap)
         bonus = f"{_('bonus')} {points(self.score.bonus)}（{cap}）"
         return f"{_('Total')} = {' + '.join([*parts, bonus])} = "
 
@@ -241,7 +262,15 @@ def scorecard(score: UnitScore, categories: list[ScorecardCategory]) -> Scorecar
     return Scorecard(
         score=score,
         categories=[
-            CategoryRow(category=cat, rows=[_indicator_row(i) for i in cat.items])
+            CategoryRow(
+                category=cat,
+                rows=[_indicator_row(i) for i in cat.items],
+                **(
+                    {"counted": score.bonus, "cap": score.year.bonus_cap}
+                    if cat.code == Category.BONUS
+                    else {}
+                ),
+            )
             for cat in categories
         ],
     )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cadres.models import Role
 from cadres.scope import account_of, units_for
 
-from ..models import Bulletin, EarlyWarning, OutboxMessage
+from ..models import Bulletin, EarlyWarning, OutboxMessage, WarningItem
 from .catalog import years_for
 
 DELAYED = dt.timedelta(minutes=5)
@@ -40,10 +40,43 @@ def bulletin_detail(user) -> QuerySet[Bulletin]:
 
 
 def warning_detail(user) -> QuerySet[EarlyWarning]:
-    """The warnings the user may open, with what their page shows."""
-    return warnings_for(user).select_related(
-        "year", "year__county", "unit", "target__indicator", "acknowledged_by"
+    """The warnings the user may open, with what their page shows: each lagging target."""
+    return (
+        warnings_for(user)
+        .select_related("year", "year__county", "unit", "acknowledged_by")
+        .prefetch_related(_items())
     )
+
+
+def _items() -> Prefetch:
+    return Prefetch(
+        "items",
+        queryset=WarningItem.objects.select_related("target__indicator").order_by(
+            "target__indicator__code", "pk"
+        ),
+    )
+
+
+def warning_list(user, year, *, unit=None, status: str = "open") -> QuerySet[EarlyWarning]:
+    """A year's notices the user may see, filtered by unit and status ("open" for every status
+    but closed, "" for all), each with its lagging targets."""
+    warnings = warnings_for(user).filter(year=year)
+    if unit is not None:
+        warnings = warnings.filter(unit=unit)
+    if status == "open":
+        warnings = warnings.exclude(status=EarlyWarning.Status.CLOSED)
+    elif status:
+        warnings = warnings.filter(status=status)
+    return (
+        warnings.select_related("unit")
+        .prefetch_related(_items())
+        .order_by("-issued_on", "unit__path", "pk")
+    )
+
+
+def warned_units(user, year) -> QuerySet:
+    """The units in the user's scope that have a warning in ``year`` (the list's unit filter)."""
+    return units_for(user).filter(warnings__year=year).distinct().order_by("path")
 
 
 def bulletin_list(user, year) -> QuerySet[Bulletin]:

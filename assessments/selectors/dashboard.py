@@ -36,7 +36,15 @@ from ..models import (
     Target,
     UnitScore,
 )
-from .progress import SEVERITY, Color, plan_for, progress_history, target_statuses
+from .progress import (
+    COUNTED,
+    Color,
+    counted_color,
+    no_counts,
+    plan_for,
+    progress_history,
+    target_statuses,
+)
 from .scoring import KIND_ORDER, KindRanking, rankings
 
 HUNDRED = Decimal(100)
@@ -157,15 +165,14 @@ def _trend(year: AssessmentYear, targets: list[Target], month: int) -> Trend:
 # ---- red / amber / green ----------------------------------------------------------------------
 
 
-def _no_counts() -> dict[str, int]:
-    return {c: 0 for c in SEVERITY}
-
-
 @dataclass
 class StatusCounts:
+    """Targets by the five counted statuses (``COUNTED``), county-wide and by unit kind."""
+
     month: int
-    total: dict[str, int] = field(default_factory=_no_counts)
+    total: dict[str, int] = field(default_factory=no_counts)
     by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
+    targets: int = 0
 
 
 def _status_counts(
@@ -173,10 +180,11 @@ def _status_counts(
 ) -> StatusCounts:
     counts = StatusCounts(month=month)
     for kind in KIND_ORDER:
-        counts.by_kind[kind] = _no_counts()
+        counts.by_kind[kind] = no_counts()
     for status in target_statuses(targets, year=year, month=month, today=today).values():
-        counts.total[status.color] += 1
-        counts.by_kind[status.target.unit.kind][status.color] += 1
+        counts.targets += 1
+        counts.total[counted_color(status.color)] += 1
+        counts.by_kind[status.target.unit.kind][counted_color(status.color)] += 1
     counts.by_kind = {k: v for k, v in counts.by_kind.items() if any(v.values())}
     return counts
 
@@ -493,13 +501,13 @@ def _trend_data(trend: Trend) -> dict:
 
 def _statuses_data(statuses: StatusCounts) -> dict:
     return {
-        "colors": [{"code": c, "label": str(Color(c).label)} for c in SEVERITY],
-        "total": [statuses.total[c] for c in SEVERITY],
+        "colors": [{"code": c, "label": str(Color(c).label)} for c in COUNTED],
+        "total": [statuses.total[c] for c in COUNTED],
         "by_kind": [
             {
                 "kind": kind,
                 "label": str(Unit.Kind(kind).label),
-                "counts": [counts[c] for c in SEVERITY],
+                "counts": [counts[c] for c in COUNTED],
             }
             for kind, counts in statuses.by_kind.items()
         ],

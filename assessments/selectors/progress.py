@@ -40,6 +40,29 @@ class Color(models.TextChoices):
 # Order of severity, worst first (for sorting and for a unit's overall colour).
 SEVERITY = [Color.RED, Color.MISSING, Color.AMBER, Color.DUE, Color.GREEN, Color.REPORTED]
 
+# The one way targets are counted by status — in the bulletin, the dashboard and the progress
+# overview, on the page, in Excel and in the email — worst first: every target is in exactly
+# one of these five, so the counts add up to the number of targets. A target without a numeric
+# plan that was reported for the month counts as on track.
+COUNTED = [Color.RED, Color.MISSING, Color.AMBER, Color.DUE, Color.GREEN]
+
+
+def counted_color(color: str) -> str:
+    """The one of ``COUNTED`` a target's colour is counted under."""
+    return Color.GREEN if color == Color.REPORTED else color
+
+
+def no_counts() -> dict[str, int]:
+    return dict.fromkeys(COUNTED, 0)
+
+
+def status_counts(statuses: Iterable[TargetStatus]) -> dict[str, int]:
+    """How many of ``statuses`` are in each of the five counted statuses (all five keys)."""
+    counts = no_counts()
+    for status in statuses:
+        counts[counted_color(status.color)] += 1
+    return counts
+
 
 @dataclass
 class TargetStatus:

@@ -17,18 +17,11 @@ from django.db.models import Count, Q, QuerySet
 from cadres.models import ASSESSED_KINDS, Unit
 
 from ..models import AssessmentYear, Evidence, ProgressReport, Target
-from .progress import Color, TargetStatus, target_statuses
+from .progress import COUNTED, Color, TargetStatus, counted_color, no_counts, target_statuses
 from .targets import targets_for
 
-# Columns of the overview, worst first; "reported" is the state of non-numeric targets.
-OVERVIEW_COLORS = [
-    Color.RED,
-    Color.MISSING,
-    Color.AMBER,
-    Color.DUE,
-    Color.GREEN,
-    Color.REPORTED,
-]
+# Columns of the overview, worst first: the five counted statuses every count uses.
+OVERVIEW_COLORS = COUNTED
 OVERVIEW_SORTS = ("worst", "unit", *OVERVIEW_COLORS)
 
 
@@ -174,15 +167,11 @@ def unit_home(user, year: AssessmentYear, *, today: dt.date) -> UnitHome:
 # -- the county progress overview --------------------------------------------------------------
 
 
-def _no_counts() -> dict[str, int]:
-    return {color: 0 for color in OVERVIEW_COLORS}
-
-
 @dataclass
 class UnitProgress:
     unit: Unit
     statuses: list[TargetStatus] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=_no_counts)
+    counts: dict[str, int] = field(default_factory=no_counts)
 
     @property
     def total(self) -> int:
@@ -211,9 +200,12 @@ class ProgressOverview:
     units: list[UnitProgress]
     summary: dict[str, int]
 
+    targets: int = 0
+
     @property
     def total(self) -> int:
-        return sum(self.summary.values())
+        """The number of targets shown (the five counts add up to it)."""
+        return self.targets
 
 
 def _sort_key(sort: str):
@@ -255,13 +247,13 @@ def progress_overview(
     targets = list(matching)
     statuses = target_statuses(targets, year=year, month=month, today=today)
     by_unit: dict[int, UnitProgress] = {}
-    summary = _no_counts()
+    summary = no_counts()
     for target in targets:
         status = statuses[target.pk]
         row = by_unit.setdefault(target.unit_id, UnitProgress(unit=target.unit))
         row.statuses.append(status)
-        row.counts[status.color] += 1
-        summary[status.color] += 1
+        row.counts[counted_color(status.color)] += 1
+        summary[counted_color(status.color)] += 1
     units = sorted(by_unit.values(), key=_sort_key(sort))
     return ProgressOverview(
         year=year,
@@ -269,4 +261,5 @@ def progress_overview(
         deadline=dt.date(year.year, month, year.report_deadline_day),
         units=units,
         summary=summary,
+        targets=len(targets),
     )

@@ -47,6 +47,12 @@ def scorecards_for(user) -> QuerySet[UnitScore]:
     return unit_scores_for(user).select_related("year", "year__county", "unit")
 
 
+def scorecard_at(user, year_id: int, unit_code: str) -> UnitScore | None:
+    """The unit score of a year and unit, by the unit's code: the scorecard's address, which
+    survives a recompute (the score's own id does not). None outside the user's scope."""
+    return scorecards_for(user).filter(year_id=year_id, unit__code=unit_code).first()
+
+
 def letters_for(user) -> QuerySet[ResponsibilityLetter]:
     """Responsibility letters the user may download: those of visible years; a liaison their
     own unit's."""

@@ -22,7 +22,7 @@ from cadres.models import Role, Unit
 from cadres.scope import ancestor_paths
 
 from ..models import AssessmentYear, Bulletin, EarlyWarning, Inspection, OutboxMessage, Target
-from ..selectors.progress import Color, progress_mean, target_statuses
+from ..selectors.progress import counted_color, progress_mean, status_counts, target_statuses
 from .outbox import outbox_dispatch, outbox_queue
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def bulletin_content(*, year: AssessmentYear, month: int, today: dt.date) -> dic
                 "lagging": [],
             },
         )
-        row["colors"][status.color] += 1
+        row["colors"][counted_color(status.color)] += 1
         row["statuses"].append(status)
         if status.needs_warning:
             row["lagging"].append(
@@ -108,7 +108,7 @@ def bulletin_content(*, year: AssessmentYear, month: int, today: dt.date) -> dic
                     ],
                 }
             )
-    colors = Counter(s.color for s in statuses.values())
+    colors = status_counts(statuses.values())
     county_progress = progress_mean(statuses.values())
     first = dt.date(year.year, month, 1)
     last = month_end(year, month)
@@ -128,7 +128,7 @@ def bulletin_content(*, year: AssessmentYear, month: int, today: dt.date) -> dic
             "units": len(units),
             "targets": len(targets),
             "progress": _d(county_progress),
-            "colors": {c: colors.get(c, 0) for c in Color.values},
+            "colors": colors,
         },
         "kinds": kinds,
         "lagging_units": sorted({r["name"] for r in units.values() if r["lagging"]}),

@@ -1,15 +1,21 @@
 """Early warnings (预警通报) and reporting reminders, run daily.
 
 The rule: at the latest month whose reporting deadline has passed, a target whose progress is
-red (actual / plan below the year's amber threshold) or whose report is missing gets a warning
-— at most one per target and month — with a deadline to catch up. Warnings past that deadline
-and not closed are escalated. Each unit with new warnings gets one notice by email.
+red (actual / plan below the year's amber threshold) or whose report is missing is warned — at
+most once per target and month. Each check run gives a unit at most one notice, listing all its
+newly warned targets with how far behind they are and one date to catch up; the notice is
+answered and closed as one. A notice past that date and not closed is escalated: the unit head
+and the office get an escalation notice of its own by email.
+
+Two runs at once never issue twice: each run locks the year's row first, and the database holds
+one notice per unit and day, one item per target and month.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -18,13 +24,38 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Role
+from cadres.models import Account, Role
 
-from ..models import AssessmentYear, EarlyWarning, OutboxMessage, ProgressReport, Target
+from ..models import (
+    AssessmentYear,
+    EarlyWarning,
+    OutboxMessage,
+    ProgressReport,
+    Target,
+    WarningItem,
+)
 from ..selectors.progress import Color, target_statuses
 from .outbox import outbox_dispatch, outbox_queue
 
 OPEN = [EarlyWarning.Status.ISSUED, EarlyWarning.Status.ACKNOWLEDGED, EarlyWarning.Status.ESCALATED]
+ESCALATABLE = [EarlyWarning.Status.ISSUED, EarlyWarning.Status.ACKNOWLEDGED]
+
+
+@dataclass
+class CheckRun:
+    """What one check run did: the notices it issued and the notices it escalated."""
+
+    issued: list[EarlyWarning] = field(default_factory=list)
+    escalated: list[EarlyWarning] = field(default_factory=list)
+    emails: int = 0
+
+    @property
+    def units(self) -> int:
+        return len({w.unit_id for w in self.issued})
+
+    @property
+    def targets(self) -> int:
+        return sum(len(w.lagging) for w in self.issued)
 
 
 def period_due(on: dt.date, deadline_day: int) -> tuple[int, int]:
@@ -35,78 +66,136 @@ def period_due(on: dt.date, deadline_day: int) -> tuple[int, int]:
 
 
 @transaction.atomic
-def warnings_check(*, on: dt.date | None = None) -> list[EarlyWarning]:
-    """Issue the day's warnings, escalate overdue ones, and queue one notice per unit.
+def warnings_check(*, on: dt.date | None = None) -> CheckRun:
+    """Issue the day's notices (one per unit), escalate overdue ones, and queue their emails.
     Running it twice on a day issues nothing more and sends nothing twice."""
     on = on or timezone.localdate()
-    issued: list[EarlyWarning] = []
-    for year in AssessmentYear.objects.filter(
-        status=AssessmentYear.Status.IN_PROGRESS
-    ).select_related("county"):
+    run = CheckRun()
+    years = AssessmentYear.objects.filter(status=AssessmentYear.Status.IN_PROGRESS)
+    for year_id in years.order_by("pk").values_list("pk", flat=True):
+        # The lock: a second run waits here until the first has committed, then finds its work.
+        year = (
+            AssessmentYear.objects.select_for_update(of=("self",))
+            .select_related("county")
+            .get(pk=year_id)
+        )
         period_year, month = period_due(on, year.report_deadline_day)
-        if period_year != year.year:
-            continue
-        issued += _issue(year, month, on)
-        EarlyWarning.objects.filter(
-            year=year,
-            status__in=[EarlyWarning.Status.ISSUED, EarlyWarning.Status.ACKNOWLEDGED],
-            catch_up_by__lt=on,
-        ).update(status=EarlyWarning.Status.ESCALATED, escalated_on=on)
-    messages = _queue_notices(issued, on)
+        if period_year == year.year:
+            run.issued += _issue(year, month, on)
+        run.escalated += _escalate(year, on)
+    messages = _queue_notices(run.issued, on) + _queue_escalations(run.escalated, on)
+    run.emails = len(messages)
     outbox_dispatch(m.pk for m in messages)
-    return issued
+    return run
 
 
 def _issue(year: AssessmentYear, month: int, on: dt.date) -> list[EarlyWarning]:
-    targets = list(Target.objects.filter(year=year).select_related("indicator", "unit"))
     warned = set(
-        EarlyWarning.objects.filter(year=year, month=month).values_list("target_id", flat=True)
+        WarningItem.objects.filter(warning__year=year, month=month).values_list(
+            "target_id", flat=True
+        )
     )
-    statuses = target_statuses(
-        [t for t in targets if t.pk not in warned], year=year, month=month, today=on
+    noticed_today = set(
+        EarlyWarning.objects.filter(year=year, issued_on=on).values_list("unit_id", flat=True)
     )
-    new = [
+    targets = [
+        t
+        for t in Target.objects.filter(year=year).select_related("indicator", "unit")
+        if t.pk not in warned and t.unit_id not in noticed_today
+    ]
+    lagging = defaultdict(list)
+    for s in target_statuses(targets, year=year, month=month, today=on).values():
+        if s.needs_warning:
+            lagging[s.target.unit_id].append(s)
+    catch_up_by = on + dt.timedelta(days=year.warning_catch_up_days)
+    notices = EarlyWarning.objects.bulk_create(
         EarlyWarning(
             year=year,
-            unit=s.target.unit,
-            target=s.target,
+            unit=statuses[0].target.unit,
             month=month,
-            kind=EarlyWarning.Kind.MISSING if s.color == Color.MISSING else EarlyWarning.Kind.LAG,
-            plan=s.plan,
-            actual=s.actual,
-            ratio=s.ratio,
             issued_on=on,
-            catch_up_by=on + dt.timedelta(days=year.warning_catch_up_days),
+            catch_up_by=catch_up_by,
         )
-        for s in statuses.values()
-        if s.needs_warning
-    ]
-    return EarlyWarning.objects.bulk_create(new)
+        for statuses in lagging.values()
+    )
+    for notice, statuses in zip(notices, lagging.values(), strict=True):
+        notice.lagging = WarningItem.objects.bulk_create(
+            WarningItem(
+                warning=notice,
+                target=s.target,
+                month=month,
+                kind=EarlyWarning.Kind.MISSING
+                if s.color == Color.MISSING
+                else EarlyWarning.Kind.LAG,
+                plan=s.plan,
+                actual=s.actual,
+                ratio=s.ratio,
+            )
+            for s in sorted(statuses, key=lambda s: s.target.indicator.code)
+        )
+    return notices
 
 
-def _queue_notices(warnings: list[EarlyWarning], on: dt.date) -> list[OutboxMessage]:
-    by_unit: dict[int, list[EarlyWarning]] = defaultdict(list)
-    for w in warnings:
-        by_unit[w.unit_id].append(w)
+def _escalate(year: AssessmentYear, on: dt.date) -> list[EarlyWarning]:
+    due = list(
+        EarlyWarning.objects.select_for_update(of=("self",))
+        .filter(year=year, status__in=ESCALATABLE, catch_up_by__lt=on)
+        .select_related("unit", "year__county")
+        .prefetch_related("items__target__indicator")
+    )
+    EarlyWarning.objects.filter(pk__in=[w.pk for w in due]).update(
+        status=EarlyWarning.Status.ESCALATED, escalated_on=on
+    )
+    for warning in due:
+        warning.status, warning.escalated_on = EarlyWarning.Status.ESCALATED, on
+        warning.lagging = list(warning.items.all())
+    return due
+
+
+def office_recipients(county) -> list:
+    """The office staff of ``county`` (or above it) who have an email address."""
+    accounts = Account.objects.filter(
+        role=Role.OFFICE, user__is_active=True, unit__isnull=False
+    ).select_related("user", "unit")
+    return [a.user for a in accounts if a.user.email and county.path.startswith(a.unit.path)]
+
+
+def _context(warning: EarlyWarning, on: dt.date) -> dict:
+    # The template compares the item's kind by name.
+    return {
+        "unit": warning.unit,
+        "year": warning.year,
+        "warning": warning,
+        "items": warning.lagging,
+        "on": on,
+        "WarningKind": EarlyWarning.Kind,
+    }
+
+
+def _queue_notices(notices: list[EarlyWarning], on: dt.date) -> list[OutboxMessage]:
     queued = []
-    for items in by_unit.values():
-        unit, year = items[0].unit, items[0].year
+    for notice in notices:
+        unit, year = notice.unit, notice.year
         if not unit.head_email:
             continue
-        context = {"unit": unit, "year": year, "warnings": items, "on": on}
-        context["WarningKind"] = EarlyWarning.Kind  # the template compares w.kind by name
+        context = _context(notice, on)
         message = outbox_queue(
             kind=OutboxMessage.Kind.WARNING,
-            key=f"warning-notice:{unit.pk}:{year.pk}:{items[0].month}:{on.isoformat()}",
+            key=f"warning-notice:{notice.pk}",
             year=year,
             unit=unit,
-            warning=items[0],
+            warning=notice,
             recipient_email=unit.head_email,
             recipient_name=_("Head of %(unit)s") % {"unit": unit.name},
             reason=_("you are the head of %(unit)s, which has targets lagging or unreported")
             % {"unit": unit.name},
             subject=_("Early warning: %(count)s targets of %(unit)s lag (%(year)s-%(month)s)")
-            % {"count": len(items), "unit": unit.name, "year": year.year, "month": items[0].month},
+            % {
+                "count": len(notice.lagging),
+                "unit": unit.name,
+                "year": year.year,
+                "month": notice.month,
+            },
             body_text=render_to_string("emails/warning.txt", context),
             body_html=render_to_string("emails/warning.html", context),
         )
@@ -115,9 +204,52 @@ def _queue_notices(warnings: list[EarlyWarning], on: dt.date) -> list[OutboxMess
     return queued
 
 
+def _queue_escalations(notices: list[EarlyWarning], on: dt.date) -> list[OutboxMessage]:
+    """The escalation notice: to the unit head and to every office member with an email."""
+    queued = []
+    office: dict[int, list] = {}
+    for notice in notices:
+        unit, year = notice.unit, notice.year
+        if year.pk not in office:
+            office[year.pk] = office_recipients(year.county)
+        recipients = [(unit.head_email, _("Head of %(unit)s") % {"unit": unit.name}, True)]
+        recipients += [(u.email, u.get_full_name() or u.username, False) for u in office[year.pk]]
+        context = _context(notice, on)
+        subject = _("Escalated early warning: %(unit)s has not caught up (%(year)s-%(month)s)") % {
+            "unit": unit.name,
+            "year": year.year,
+            "month": notice.month,
+        }
+        for email, name, is_head in recipients:
+            if not email:
+                continue
+            context["is_head"] = is_head
+            message = outbox_queue(
+                kind=OutboxMessage.Kind.WARNING,
+                key=f"warning-escalation:{notice.pk}",
+                year=year,
+                unit=unit,
+                warning=notice,
+                recipient_email=email,
+                recipient_name=name,
+                reason=(
+                    _("you are the head of %(unit)s, whose early warning was escalated")
+                    if is_head
+                    else _("you follow early warnings at the assessment office")
+                )
+                % {"unit": unit.name},
+                subject=subject,
+                body_text=render_to_string("emails/warning_escalation.txt", context),
+                body_html=render_to_string("emails/warning_escalation.html", context),
+            )
+            if message is not None:
+                queued.append(message)
+    return queued
+
+
 @transaction.atomic
 def warning_acknowledge(*, warning: EarlyWarning, plan: str, by) -> EarlyWarning:
-    """The unit acknowledges the warning with its catch-up plan."""
+    """The unit answers the whole notice with its catch-up plan."""
     warning = EarlyWarning.objects.select_for_update().get(pk=warning.pk)
     if warning.status == EarlyWarning.Status.CLOSED:
         raise ValidationError(_("The warning is closed."))
@@ -134,17 +266,40 @@ def warning_acknowledge(*, warning: EarlyWarning, plan: str, by) -> EarlyWarning
 
 @transaction.atomic
 def warning_close(*, warning: EarlyWarning, note: str, on: dt.date | None = None) -> EarlyWarning:
-    warning = EarlyWarning.objects.select_for_update().get(pk=warning.pk)
-    if warning.status == EarlyWarning.Status.CLOSED:
-        raise ValidationError(_("The warning is already closed."))
+    (closed,) = warnings_close(warnings=[warning], note=note, on=on)
+    return closed
+
+
+@transaction.atomic
+def warnings_close(*, warnings, note: str, on: dt.date | None = None) -> list[EarlyWarning]:
+    """Close several notices with one closing record. All or nothing: one already closed
+    refuses the lot."""
+    ids = [w.pk for w in warnings]
+    if not ids:
+        raise ValidationError(_("Choose the warnings to close."))
     if not note.strip():
         raise ValidationError({"closing_note": _("Record why the warning is closed.")})
-    warning.status = EarlyWarning.Status.CLOSED
-    warning.closed_on = on or timezone.localdate()
-    warning.closing_note = note.strip()
-    warning.full_clean()
-    warning.save()
-    return warning
+    rows = list(
+        EarlyWarning.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .select_related("unit")
+        .order_by("pk")
+    )
+    done = [w for w in rows if w.status == EarlyWarning.Status.CLOSED]
+    if len(rows) == 1 and done:
+        raise ValidationError(_("The warning is already closed."))
+    if done:
+        raise ValidationError(
+            _("Already closed: %(units)s. Nothing was changed.")
+            % {"units": "、".join(w.unit.name for w in done)}
+        )
+    for warning in rows:
+        warning.status = EarlyWarning.Status.CLOSED
+        warning.closed_on = on or timezone.localdate()
+        warning.closing_note = note.strip()
+        warning.full_clean()
+        warning.save(update_fields=["status", "closed_on", "closing_note"])
+    return rows
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """Bulletins, early warnings and the outbox."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,12 +18,14 @@ from cadres.models import Role
 from cadres.scope import account_of, get_for_user, role_required
 from kaohe.lib.forms import is_id
 
-from ..models import Bulletin, EarlyWarning, OutboxMessage
+from ..forms.warnings import WarningFilterForm, WarningsCloseForm
+from ..models import Bulletin, OutboxMessage
 from ..selectors import default_month
 from ..selectors.bulletins import bulletin_detail as select_bulletin
 from ..selectors.bulletins import bulletin_list as select_bulletins
-from ..selectors.bulletins import outbox_health, warnings_for
+from ..selectors.bulletins import outbox_health, warned_units, warnings_for
 from ..selectors.bulletins import warning_detail as select_warning
+from ..selectors.bulletins import warning_list as select_warnings
 from ..selectors.catalog import year_detail
 from ..services import bulletins as bulletin_services
 from ..services import outbox as outbox_services
@@ -167,31 +170,58 @@ def outbox(request, pk):
 
 @role_required(*YEAR_READERS)
 def warning_list(request, pk):
+    """A year's notices, one per unit and check run, filtered by unit, status and year."""
     year = get_for_user(request, year_detail, pk)
-    status = request.GET.get("status", "open")
-    warnings = (
-        warnings_for(request.user)
-        .filter(year=year)
-        .select_related("unit", "target__indicator")
-        .order_by("-issued_on", "unit__path")
+    data = request.GET.copy()
+    data.setdefault("status", "open")
+    data.setdefault("year", str(year.pk))
+    form = WarningFilterForm(
+        data, years=year_detail(request.user), units=warned_units(request.user, year)
     )
-    if status == "open":
-        warnings = warnings.exclude(status=EarlyWarning.Status.CLOSED)
-    elif status:
-        warnings = warnings.filter(status=status)
-    page = Paginator(warnings, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    chosen = form.value("year")
+    if chosen is not None and chosen.pk != year.pk:
+        data.pop("year")
+        data.pop("unit", None)
+        url = reverse("assessments:warning_list", args=[chosen.pk])
+        return redirect(f"{url}?{data.urlencode()}")
+    status, unit = form.value("status", "open"), form.value("unit")
+    rows = select_warnings(request.user, year, unit=unit, status=status)
+    page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = {"status": status, **({"unit": unit.pk} if unit else {})}
     return render(
         request,
         "assessments/bulletins/warning_list.html",
         {
             "year": year,
             "page": page,
+            "form": form,
             "status": status,
-            "statuses": EarlyWarning.Status.choices,
             "today": timezone.localdate(),
-            "query": f"status={status}",
+            "query": urlencode(query),
         },
     )
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def warnings_close(request, pk):
+    """Close the ticked notices of a year with one closing record."""
+    year = get_for_user(request, year_detail, pk, write=True)
+    form = WarningsCloseForm(request.POST, warnings=warnings_for(request.user).filter(year=year))
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        closed = warning_services.warnings_close(
+            warnings=form.cleaned_data["warnings"], note=form.cleaned_data["closing_note"]
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("%(count)s warnings closed.") % {"count": len(closed)})
+    back = request.POST.get("next", "")
+    if not back.startswith(reverse("assessments:warning_list", args=[year.pk])):
+        back = reverse("assessments:warning_list", args=[year.pk])
+    return redirect(back)
 
 
 @role_required(*YEAR_READERS)
@@ -245,4 +275,5 @@ urlpatterns = [
     path("warnings/<int:pk>/", warning_detail, name="warning_detail"),
     path("warnings/<int:pk>/acknowledge/", warning_acknowledge, name="warning_acknowledge"),
     path("warnings/<int:pk>/close/", warning_close, name="warning_close"),
+    path("years/<int:pk>/warnings/close/", warnings_close, name="warnings_close"),
 ]

@@ -14,10 +14,11 @@ from kaohe.lib.xlsx import sheets_response
 from ..models import GradingPolicy, UnitResult
 from ..reports import progress_overview, rankings, results, scorecard
 from ..selectors.scoring import rankings as select_rankings
-from ..selectors.scoring import score_years_for, scorecards_for, year_scorecards
+from ..selectors.scoring import score_years_for, year_scorecards
 from ..selectors.scoring import scorecard as select_scorecard
 from .grading import _cadre_results
 from .progress import _get_overview_for_user
+from .scoring import score_for_user
 
 
 @role_required(*STAFF_ROLES)
@@ -29,9 +30,9 @@ def rankings_xlsx(request, pk):
 
 
 @role_required(Role.OFFICE, Role.LEADER, Role.LIAISON)
-def scorecard_xlsx(request, pk):
-    """One unit's scorecard page (a liaison: their own unit's)."""
-    score = get_for_user(request, scorecards_for, pk)
+def scorecard_xlsx(request, pk, code):
+    """One unit's scorecard page (a liaison: their own unit's), at the scorecard's address."""
+    score = score_for_user(request, pk, code)
     card = scorecard.scorecard(score, select_scorecard(score))
     return sheets_response([scorecard.sheet(card)], filename=scorecard.filename(score))
 
@@ -68,7 +69,11 @@ def results_xlsx(request, pk):
 urlpatterns = [
     path("years/<int:pk>/rankings.xlsx", rankings_xlsx, name="rankings_xlsx"),
     path("years/<int:pk>/scorecards.xlsx", scorecards_xlsx, name="scorecards_xlsx"),
-    path("scores/<int:pk>/scorecard.xlsx", scorecard_xlsx, name="scorecard_xlsx"),
+    path(
+        "years/<int:pk>/scorecards/<path:code>/scorecard.xlsx",
+        scorecard_xlsx,
+        name="scorecard_xlsx",
+    ),
     path("years/<int:pk>/progress.xlsx", progress_overview_xlsx, name="progress_overview_xlsx"),
     path("years/<int:pk>/results.xlsx", results_xlsx, name="results_xlsx"),
 ]

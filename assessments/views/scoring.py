@@ -21,7 +21,12 @@ from ..imports.midterm import midterm_workbook
 from ..reports import rankings as rankings_report
 from ..reports import scorecard as scorecard_report
 from ..selectors.corrections import unit_changes
-from ..selectors.scoring import letters_for, midterm_rows, score_years_for, scorecards_for
+from ..selectors.scoring import (
+    letters_for,
+    midterm_rows,
+    score_years_for,
+    scorecard_at,
+)
 from ..selectors.scoring import rankings as select_rankings
 from ..selectors.scoring import scorecard as select_scorecard
 
@@ -47,9 +52,18 @@ def scores_recompute(request, pk):
     return redirect("assessments:rankings", pk=year.pk)
 
 
+def score_for_user(request, pk: int, code: str):
+    """The score at a scorecard's address (year, unit code): 404 outside the user's scope."""
+    score = scorecard_at(request.user, pk, code)
+    if score is None:
+        raise Http404
+    return score
+
+
 @role_required(Role.OFFICE, Role.LEADER, Role.LIAISON)
-def scorecard(request, pk):
-    score = get_for_user(request, scorecards_for, pk)
+def scorecard(request, pk, code):
+    """A unit's scorecard at its stable address: the year and the unit's code."""
+    score = score_for_user(request, pk, code)
     categories = select_scorecard(score)
     card = scorecard_report.scorecard(score, categories)
     context = {"score": score, "year": score.year, "categories": categories, "card": card}
@@ -167,7 +181,7 @@ def letter_file(request, pk):
 urlpatterns = [
     path("years/<int:pk>/rankings/", rankings, name="rankings"),
     path("years/<int:pk>/scores/recompute/", scores_recompute, name="scores_recompute"),
-    path("scores/<int:pk>/", scorecard, name="scorecard"),
+    path("years/<int:pk>/scorecards/<path:code>/", scorecard, name="scorecard"),
     path("years/<int:pk>/midterm/", midterm, name="midterm"),
     path("years/<int:pk>/midterm/xlsx/", midterm_xlsx, name="midterm_xlsx"),
     path("years/<int:pk>/bonus/", bonus_list, name="bonus_list"),

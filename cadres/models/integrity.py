@@ -261,6 +261,7 @@ class IntegrityReadLog(models.Model):
             models.CheckConstraint(
                 condition=Q(action="archive") | Q(entry__isnull=False),
                 name="cadres_integrityreadlog_entry_read_names_entry",
+                violation_error_message=_("A read of an entry must name the entry."),
             ),
         ]
         indexes = [models.Index(fields=["-at", "-id"], name="cadres_integ_read_at_idx")]

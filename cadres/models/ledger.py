@@ -41,6 +41,7 @@ class LedgerNote(models.Model):
             models.CheckConstraint(
                 condition=Q(points__gte=-10) & Q(points__lte=10),
                 name="cadres_ledgernote_points_range",
+                violation_error_message=_("Points must be between -10 and 10."),
             ),
         ]
 

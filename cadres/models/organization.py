@@ -53,9 +53,12 @@ class Unit(models.Model):
                 | Q(established_on__isnull=True)
                 | Q(dissolved_on__gte=models.F("established_on")),
                 name="cadres_unit_dissolved_after_established",
+                violation_error_message=_("A unit cannot be dissolved before it was established."),
             ),
             models.CheckConstraint(
-                condition=~Q(parent=models.F("id")), name="cadres_unit_not_own_parent"
+                condition=~Q(parent=models.F("id")),
+                name="cadres_unit_not_own_parent",
+                violation_error_message=_("A unit cannot be its own parent."),
             ),
         ]
 
@@ -169,10 +172,12 @@ class Post(models.Model):
                 fields=["cadre"],
                 condition=Q(ended_on__isnull=True),
                 name="cadres_post_one_open_per_cadre",
+                violation_error_message=_("This cadre already holds a post that has not ended."),
             ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
                 name="cadres_post_ends_after_start",
+                violation_error_message=_("A post cannot end before it starts."),
             ),
         ]
 

@@ -45,15 +45,18 @@ class TrainingAssignment(models.Model):
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
                 name="cadres_trainingassignment_ends_after_start",
+                violation_error_message=_("A training assignment cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(kind="key_training") | Q(kind="course") | ~Q(place=""),
                 name="cadres_trainingassignment_away_has_place",
+                violation_error_message=_("A secondment or a stay in a village needs a place."),
             ),
             models.UniqueConstraint(
                 fields=["cadre"],
                 condition=Q(kind="key_training", ended_on__isnull=True),
                 name="cadres_trainingassignment_one_open_pool_entry",
+                violation_error_message=_("This cadre is already in the key training pool."),
             ),
         ]
 

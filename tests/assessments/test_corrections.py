@@ -356,7 +356,8 @@ def test_office_corrects_a_finding_on_its_page_and_the_scorecard_shows_it(
         )
     assert response.status_code == 302
     assert response["Location"].endswith(f"/inspections/{finding.inspection_id}/#findings")
-    card = client.get(reverse("assessments:scorecard", args=[_score(xx).pk]))
+    score = _score(xx)
+    card = client.get(reverse("assessments:scorecard", args=[score.year_id, score.unit.code]))
     assert "扣分录错" in card.content.decode()
     assert [line.after for line in card.context["changes"][0].lines] == ["-1.00"]
 
@@ -445,7 +446,7 @@ def test_the_scorecard_history_costs_the_same_queries_for_many_changes(
         )
     services.scores_compute(year=year)
     client.force_login(xx.office)
-    url = reverse("assessments:scorecard", args=[_score(xx).pk])
+    url = reverse("assessments:scorecard", args=[_score(xx).year_id, _score(xx).unit.code])
     client.get(url)
     with django_assert_max_num_queries(14):
         response = client.get(url)

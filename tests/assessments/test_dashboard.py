@@ -15,7 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import EarlyWarning, Finding, Inspection, Rectification, UnitScore
+from assessments.models import (
+    EarlyWarning,
+    Finding,
+    Inspection,
+    Rectification,
+    UnitScore,
+    WarningItem,
+)
 from assessments.selectors.dashboard import dashboard, unit_profile
 from cadres.models import Unit
 from tests.conftest import build_county
@@ -70,18 +77,18 @@ def score(year, unit, party, industry, tasks, *, rank, grade="fair"):
 
 
 def warning(year, target, month, *, catch_up_by, closed=False):
-    return EarlyWarning.objects.create(
+    notice = EarlyWarning.objects.create(
         year=year,
         unit=target.unit,
-        target=target,
         month=month,
-        kind=EarlyWarning.Kind.LAG,
         issued_on=dt.date(2015, month, 26),
         catch_up_by=catch_up_by,
         status=EarlyWarning.Status.CLOSED if closed else EarlyWarning.Status.ISSUED,
         closed_on=dt.date(2015, 10, 1) if closed else None,
         closing_note="已赶上进度" if closed else "",
     )
+    WarningItem.objects.create(warning=notice, target=target, month=month, kind="lag")
+    return notice
 
 
 def inspection(year, kind, units, *, by, findings=0, day=1):
@@ -242,19 +249,21 @@ def test_trend_stops_at_the_month_chosen(county):
 
 def test_status_counts_at_the_month_end_by_kind(county):
     statuses = dashboard(county["year"], month=10, today=TODAY).statuses
-    # Townships: the on-plan pear target, the silent one, the graded target of each.
+    # Townships: the on-plan pear target, the silent one, the graded target of each (a
+    # reported target without a numeric plan counts as on track).
     assert statuses.by_kind["township"] == {
         "red": 0,
         "missing": 2,
         "amber": 0,
         "due": 0,
-        "green": 1,
-        "reported": 1,
+        "green": 2,
     }
-    assert statuses.by_kind["department"]["reported"] == 1
+    assert statuses.by_kind["department"]["green"] == 1
+    # every target in exactly one of the five
+    assert sum(statuses.total.values()) == statuses.targets == 5
     assert "committee" not in statuses.by_kind
     assert statuses.total["missing"] == 2
-    assert statuses.total["reported"] == 2
+    assert statuses.total["green"] == 3  # one on plan, two reported without a numeric plan
 
 
 def test_status_in_may_finds_the_half_done_target_red(county):
@@ -349,8 +358,7 @@ def test_office_sees_the_figures_in_the_data_island(client, xx, county):
         "missing": 2,
         "amber": 0,
         "due": 0,
-        "green": 1,
-        "reported": 2,
+        "green": 3,
     }
     assert data["warnings"]["totals"] == {"issued": 3, "open": 2, "overdue": 1}
     assert data["warnings"]["overdue"] == [0, 1, 0]

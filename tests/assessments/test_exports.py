@@ -17,8 +17,8 @@ from django.utils.translation import pgettext
 from openpyxl import load_workbook
 
 from assessments import services
-from assessments.models import Category, Indicator, UnitResult, UnitScore
-from assessments.reports.scorecard import inputs_text
+from assessments.models import AssessmentYear, Category, Indicator, UnitResult, UnitScore
+from assessments.reports.scorecard import bonus_text, inputs_text
 from assessments.selectors.progress import Color
 from assessments.selectors.scoring import scorecard as select_scorecard
 from assessments.services import grading
@@ -199,9 +199,11 @@ def test_a_liaison_exports_their_units_scorecard_with_every_indicator_explained(
     scores = score_county(xx, year, 3)
     score = next(s for s in scores if s.unit_id == xx.township.pk)
     client.force_login(xx.liaison)
-    page = client.get(reverse("assessments:scorecard", args=[score.pk]))
+    page = client.get(reverse("assessments:scorecard", args=[score.year_id, score.unit.code]))
     categories = page.context["categories"]
-    response = client.get(reverse("assessments:scorecard_xlsx", args=[score.pk]))
+    response = client.get(
+        reverse("assessments:scorecard_xlsx", args=[score.year_id, score.unit.code])
+    )
     assert quote(xx.township.name) in response["Content-Disposition"]
     ws = workbook(response).active
     assert ws["A1"].value == f"{xx.township.name} · {_('Scorecard')} {year.year}"
@@ -248,7 +250,12 @@ def test_a_liaison_cannot_export_another_units_scorecard(client, xx, year):
     scores = score_county(xx, year, 3)
     other = next(s for s in scores if s.unit_id != xx.township.pk)
     client.force_login(xx.liaison)
-    assert client.get(reverse("assessments:scorecard_xlsx", args=[other.pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("assessments:scorecard_xlsx", args=[other.year_id, other.unit.code])
+        ).status_code
+        == 404
+    )
 
 
 def test_all_scorecards_are_one_sheet_per_unit_in_ranking_order_as_each_scorecard(client, xx, year):
@@ -258,7 +265,9 @@ def test_all_scorecards_are_one_sheet_per_unit_in_ranking_order_as_each_scorecar
     scores = list(UnitScore.objects.filter(year=year).select_related("unit").order_by("rank"))
     assert wb.sheetnames == [s.unit.name for s in scores]
     for score in scores:
-        single = workbook(client.get(reverse("assessments:scorecard_xlsx", args=[score.pk])))
+        single = workbook(
+            client.get(reverse("assessments:scorecard_xlsx", args=[score.year_id, score.unit.code]))
+        )
         one, many = single.active, wb[score.unit.name]
         assert [row_values(many, r) for r in range(1, many.max_row + 1)] == [
             row_values(one, r) for r in range(1, one.max_row + 1)
@@ -318,26 +327,26 @@ def test_progress_export_counts_statuses_per_unit_like_the_page(client, xx, year
     ws = wb.active
     assert ws["A1"].value == f"{year} · {_('Progress overview')}"
     assert ws["D3"].value == _("Targets by status")
-    assert "D3:I3" in merged(ws)
-    colors = [str(Color(c).label) for c in ("red", "missing", "amber", "due", "green", "reported")]
-    assert row_values(ws, 4)[3:9] == colors
+    assert "D3:H3" in merged(ws)
+    colors = [str(Color(c).label) for c in ("red", "missing", "amber", "due", "green")]
+    assert row_values(ws, 4)[3:8] == colors
     for offset, unit_row in enumerate(overview.units):
         values = row_values(ws, 5 + offset)
         assert values[0] == unit_row.unit.name
-        assert values[2] == unit_row.total
-        assert values[3:9] == [unit_row.counts[c] for c in page.context["colors"]]
+        assert values[2] == unit_row.total == sum(values[3:8])
+        assert values[3:8] == [unit_row.counts[c] for c in page.context["colors"]]
     assert [row_values(ws, r)[0] for r in (5, 6, 7)] == [
         xx.township.name,
         xx.committee.name,
         xx.department.name,
     ]
     township = row_values(ws, 5)
-    assert township[9] == pytest.approx((0.6 + 0.84) / 2)  # mean of actual / plan, capped at 1
-    assert ws.cell(row=5, column=10).number_format == "0.0%"
+    assert township[8] == pytest.approx((0.6 + 0.84) / 2)  # mean of actual / plan, capped at 1
+    assert ws.cell(row=5, column=9).number_format == "0.0%"
     total = row_values(ws, 8)
     assert total[0] == _("Total")
-    assert total[2] == overview.total == 5
-    assert total[3:9] == [overview.summary[c] for c in page.context["colors"]]
+    assert total[2] == overview.total == 5 == sum(total[3:8])
+    assert total[3:8] == [overview.summary[c] for c in page.context["colors"]]
     assert_prints_on_a4_landscape(ws, "$3:$4")
 
 
@@ -436,30 +445,27 @@ def test_results_export_keeps_the_grade_filter(client, xx, year, graded):
 def test_another_countys_office_gets_404_on_every_export(client, xx, pq, year):
     scores = score_county(xx, year, 3)
     client.force_login(pq.office)
-    for name, pk in [
-        ("assessments:rankings_xlsx", year.pk),
-        ("assessments:scorecards_xlsx", year.pk),
-        ("assessments:scorecard_xlsx", scores[0].pk),
-        ("assessments:progress_overview_xlsx", year.pk),
-        ("assessments:results_xlsx", year.pk),
+    for name, args in [
+        ("assessments:rankings_xlsx", [year.pk]),
+        ("assessments:scorecards_xlsx", [year.pk]),
+        ("assessments:scorecard_xlsx", [year.pk, scores[0].unit.code]),
+        ("assessments:progress_overview_xlsx", [year.pk]),
+        ("assessments:results_xlsx", [year.pk]),
     ]:
-        assert client.get(reverse(name, args=[pk])).status_code == 404, name
+        assert client.get(reverse(name, args=args)).status_code == 404, name
 
 
 def test_each_page_offers_its_export(client, xx, year, county_progress):
     scores = score_county(xx, year, 3)
     client.force_login(xx.office)
+    address = [year.pk, scores[0].unit.code]
     pages = [
-        (reverse("assessments:rankings", args=[year.pk]), "assessments:rankings_xlsx", year.pk),
-        (
-            reverse("assessments:scorecard", args=[scores[0].pk]),
-            "assessments:scorecard_xlsx",
-            scores[0].pk,
-        ),
-        (reverse("assessments:results", args=[year.pk]), "assessments:results_xlsx", year.pk),
+        (reverse("assessments:rankings", args=[year.pk]), "assessments:rankings_xlsx", [year.pk]),
+        (reverse("assessments:scorecard", args=address), "assessments:scorecard_xlsx", address),
+        (reverse("assessments:results", args=[year.pk]), "assessments:results_xlsx", [year.pk]),
     ]
-    for page, name, pk in pages:
-        assert reverse(name, args=[pk]) in client.get(page).content.decode(), page
+    for page, name, args in pages:
+        assert reverse(name, args=args) in client.get(page).content.decode(), page
     rankings = client.get(reverse("assessments:rankings", args=[year.pk])).content.decode()
     assert reverse("assessments:scorecards_xlsx", args=[year.pk]) in rankings
     overview = client.get(
@@ -500,7 +506,14 @@ def test_scorecard_export_uses_the_same_queries_for_3_and_30_indicators(client, 
         year = open_year(county)
         scores = score_county(county, year, 1, indicators=n)
         client.force_login(county.liaison)
-        counts.append(_queries(client, reverse("assessments:scorecard_xlsx", args=[scores[0].pk])))
+        counts.append(
+            _queries(
+                client,
+                reverse(
+                    "assessments:scorecard_xlsx", args=[scores[0].year_id, scores[0].unit.code]
+                ),
+            )
+        )
     assert counts == [6, 6], counts
 
 
@@ -514,3 +527,42 @@ def test_results_export_uses_the_same_queries_for_3_and_30_cadres(client, xx, ye
         grading.results_propose(year=year)
         counts.append(_queries(client, reverse("assessments:results_xlsx", args=[year.pk])))
     assert counts == [7, 7], counts
+
+
+def test_the_scorecard_shows_the_bonus_awarded_and_as_capped_on_the_page_and_in_excel(
+    client, xx, year
+):
+    AssessmentYear.objects.filter(pk=year.pk).update(bonus_cap=D(3))
+    year.refresh_from_db()
+    score_county(xx, year, 1)  # the township: a bonus of 1.5 on B1
+    extra = IndicatorFactory(
+        year=year, code="B2", category="bonus", method="bonus", max_points=D(2)
+    )
+    services.bonus_award(
+        year=year,
+        unit=xx.township,
+        indicator=extra,
+        points=D(2),
+        reason="市级表彰",
+        awarded_on=dt.date(2015, 5, 1),
+        by=xx.office,
+    )
+    (score,) = services.scores_compute(year=year)
+    assert score.bonus == D(3)  # 1.5 + 2 = 3.5, capped at 3
+    client.force_login(xx.office)
+    page = client.get(reverse("assessments:scorecard", args=[score.year_id, score.unit.code]))
+    card = page.context["card"]
+    bonus = next(row for row in card.categories if row.is_bonus)
+    assert (bonus.raw, bonus.figure, bonus.limit) == (D("3.5"), D(3), D(3))
+    html = page.content.decode()
+    assert bonus_text(D("3.5"), D(3)) in html
+    assert card.formula_head.count("3.50") == 1
+    # the figures shown add up to the total
+    assert points(sum(row.figure for row in card.categories)) == points(score.total)
+    ws = workbook(
+        client.get(reverse("assessments:scorecard_xlsx", args=[score.year_id, score.unit.code]))
+    ).active
+    subtotals = [r for r in range(5, ws.max_row + 1) if ws.cell(row=r, column=7).font.b]
+    bonus_row = next(r for r in subtotals if ws.cell(row=r, column=1).value == bonus.category.label)
+    assert shown(ws.cell(row=bonus_row, column=7).value) == "3.00"
+    assert "3.50" in ws.cell(row=bonus_row, column=2).value

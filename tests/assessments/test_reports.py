@@ -103,10 +103,12 @@ def test_the_scorecard_page_and_excel_show_the_same_lines_and_formula(client, xx
     scores = score_county(xx, year, 3)
     score = next(s for s in scores if s.unit_id == xx.township.pk)
     client.force_login(xx.office)
-    page = client.get(reverse("assessments:scorecard", args=[score.pk]))
+    page = client.get(reverse("assessments:scorecard", args=[score.year_id, score.unit.code]))
     card = page.context["card"]
     shown = text_of(page.content)
-    cells = sheet_cells(client.get(reverse("assessments:scorecard_xlsx", args=[score.pk])))
+    cells = sheet_cells(
+        client.get(reverse("assessments:scorecard_xlsx", args=[score.year_id, score.unit.code]))
+    )
     rows = [row for cat in card.categories for row in cat.rows]
     assert rows
     for row in rows:

@@ -116,7 +116,7 @@ def test_scorecard_explains_each_point_and_links_to_its_source(client, xx, year)
     scores = _scored_county(xx, year, 3)
     score = next(s for s in scores if s.unit_id == xx.township.pk)
     client.force_login(xx.liaison)  # a liaison sees their own unit's scorecard
-    response = client.get(reverse("assessments:scorecard", args=[score.pk]))
+    response = client.get(reverse("assessments:scorecard", args=[score.year_id, score.unit.code]))
     page = response.content.decode()
     assert response.status_code == 200
     # The finding behind the deduction:
@@ -128,11 +128,35 @@ def test_scorecard_explains_each_point_and_links_to_its_source(client, xx, year)
     assert reverse("assessments:target_detail", args=[target.pk]) in page
 
 
+def test_a_scorecards_address_is_its_year_and_unit_code_and_survives_a_recompute(client, xx, year):
+    scores = _scored_county(xx, year, 3)
+    score = next(s for s in scores if s.unit_id == xx.township.pk)
+    url = reverse("assessments:scorecard", args=[year.pk, xx.township.code])
+    assert url == f"/assess/years/{year.pk}/scorecards/{xx.township.code}/"
+    client.force_login(xx.office)
+    rankings = client.get(reverse("assessments:rankings", args=[year.pk])).content.decode()
+    assert url in rankings  # the app links to the address, never to the score's id
+    assert f"/scores/{score.pk}/" not in rankings
+    services.scores_compute(year=year)  # the score rows are built anew
+    assert not UnitScore.objects.filter(pk=score.pk).exists()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["score"].unit == xx.township
+    assert client.get(f"/assess/scores/{score.pk}/").status_code == 404  # the old address
+    for bad in ("NOPE", "XX-T1/../x", "%00"):
+        assert client.get(f"/assess/years/{year.pk}/scorecards/{bad}/").status_code == 404
+
+
 def test_a_liaison_cannot_open_another_units_scorecard(client, xx, year):
     scores = _scored_county(xx, year, 3)
     other = next(s for s in scores if s.unit_id != xx.township.pk)
     client.force_login(xx.liaison)
-    assert client.get(reverse("assessments:scorecard", args=[other.pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("assessments:scorecard", args=[other.year_id, other.unit.code])
+        ).status_code
+        == 404
+    )
 
 
 def test_another_countys_office_gets_404_on_scores_and_targets(client, xx, pq, year):
@@ -141,7 +165,7 @@ def test_another_countys_office_gets_404_on_scores_and_targets(client, xx, pq, y
     target = Target.objects.first()
     for url in (
         reverse("assessments:rankings", args=[year.pk]),
-        reverse("assessments:scorecard", args=[scores[0].pk]),
+        reverse("assessments:scorecard", args=[scores[0].year_id, scores[0].unit.code]),
         reverse("assessments:target_detail", args=[target.pk]),
         reverse("assessments:midterm", args=[year.pk]),
     ):
@@ -214,6 +238,6 @@ def test_score_pages_use_the_same_queries_for_3_and_30_units(client, city, name,
         WeightsFactory(year=year, unit_kind="township")
         scores = _scored_county(county, year, n)
         client.force_login(county.office)
-        arg = scores[0].pk if name == "assessments:scorecard" else year.pk
-        counts.append(_count(client, reverse(name, args=[arg])))
+        args = [year.pk, scores[0].unit.code] if name == "assessments:scorecard" else [year.pk]
+        counts.append(_count(client, reverse(name, args=args)))
     assert counts == [pinned, pinned], counts

@@ -1,18 +1,24 @@
-"""Early warnings: the rule, once per target and period, the lifecycle, and reminders."""
+"""Early warnings: one notice per unit and run, once per target and period, the lifecycle,
+escalation, closing several at once, and reminders."""
 
 import datetime as dt
+import io
+import threading
 from decimal import Decimal as D
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.utils import translation
 
-from assessments.models import EarlyWarning, OutboxMessage
+from assessments.models import EarlyWarning, OutboxMessage, WarningItem
 from assessments.services import warnings
 from assessments.services.progress import progress_approve, progress_submit
 from assessments.services.targets import target_assign
 from cadres.services import unit_update
-from tests.factories import IndicatorFactory, WeightsFactory, YearFactory
+from tests.factories import IndicatorFactory, UnitFactory, WeightsFactory, YearFactory
 
 pytestmark = pytest.mark.django_db
 SH = dt.timezone(dt.timedelta(hours=8))
@@ -61,19 +67,24 @@ def test_the_period_is_the_latest_month_past_its_deadline(on, expected):
     assert warnings.period_due(on, 25) == expected
 
 
-def test_red_and_missing_targets_get_one_warning_each_and_the_unit_one_notice(
+def test_one_notice_per_unit_lists_its_red_and_missing_targets_with_how_far_behind(
     xx, year, django_capture_on_commit_callbacks
 ):
     red = _target(xx, year, "R", actual="300")  # plan 1000 → 30 %
     green = _target(xx, year, "G", actual="990")
     missing = _target(xx, year, "M")
     with django_capture_on_commit_callbacks(execute=True):
-        issued = warnings.warnings_check(on=dt.date(2015, 10, 26))
-    assert {(w.target_id, w.kind) for w in issued} == {(red.pk, "lag"), (missing.pk, "missing")}
-    assert green.pk not in {w.target_id for w in issued}
-    lag = next(w for w in issued if w.kind == "lag")
-    assert lag.ratio == D("0.3")
-    assert lag.catch_up_by == dt.date(2015, 11, 10)
+        run = warnings.warnings_check(on=dt.date(2015, 10, 26))
+    (notice,) = run.issued
+    assert (run.units, run.targets, run.escalated) == (1, 2, [])
+    assert notice.unit == xx.township
+    assert notice.catch_up_by == dt.date(2015, 11, 10)
+    items = {i.target_id: i for i in notice.items.all()}
+    assert set(items) == {red.pk, missing.pk}
+    assert green.pk not in items
+    assert (items[red.pk].kind, items[red.pk].ratio) == ("lag", D("0.3"))
+    assert items[red.pk].behind == D(700)
+    assert (items[missing.pk].kind, items[missing.pk].behind) == ("missing", D(1000))
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["head@example.gov.cn"]
     body = mail.outbox[0].body
@@ -82,30 +93,54 @@ def test_red_and_missing_targets_get_one_warning_each_and_the_unit_one_notice(
     assert "300" in body
     # the next morning's run (and a second beat tick) issues and sends nothing new
     with django_capture_on_commit_callbacks(execute=True):
-        assert warnings.warnings_check(on=dt.date(2015, 10, 26)) == []
-        assert warnings.warnings_check(on=dt.date(2015, 10, 27)) == []
-    assert EarlyWarning.objects.count() == 2
+        assert warnings.warnings_check(on=dt.date(2015, 10, 26)).issued == []
+        assert warnings.warnings_check(on=dt.date(2015, 10, 27)).issued == []
+    assert EarlyWarning.objects.count() == 1
+    assert WarningItem.objects.count() == 2
     assert len(mail.outbox) == 1
+
+
+def test_a_target_lagging_later_in_the_month_gets_a_new_notice_the_next_day(xx, year):
+    _target(xx, year, "R", actual="300")
+    first = warnings.warnings_check(on=dt.date(2015, 10, 26)).issued
+    _target(xx, year, "N")  # assigned after the first run, unreported
+    # the same day: the unit has its notice for the run, nothing new
+    assert warnings.warnings_check(on=dt.date(2015, 10, 26)).issued == []
+    (second,) = warnings.warnings_check(on=dt.date(2015, 10, 27)).issued
+    assert second.pk != first[0].pk
+    assert [i.target.indicator.code for i in second.items.all()] == ["N"]
+
+
+def test_each_unit_gets_one_notice_however_many_targets_lag(xx, year):
+    for code in "ABCDE":
+        _target(xx, year, code)
+    run = warnings.warnings_check(on=dt.date(2015, 10, 26))
+    assert (len(run.issued), run.units, run.targets) == (1, 1, 5)
 
 
 def test_october_is_not_checked_before_its_deadline(xx, year):
     _target(xx, year, "M")
     # on 25 October the October reports are not due yet: only September is checked
-    issued = warnings.warnings_check(on=dt.date(2015, 10, 25))
+    issued = warnings.warnings_check(on=dt.date(2015, 10, 25)).issued
+    assert issued
     assert all(w.month == 9 for w in issued)
 
 
-def test_a_warning_is_acknowledged_with_a_plan_escalated_when_late_and_closed_with_a_record(
-    xx, year
+def test_a_notice_is_answered_as_one_escalated_when_late_and_closed_with_a_record(
+    xx, year, django_capture_on_commit_callbacks
 ):
     _target(xx, year, "R", actual="300")
-    (warning,) = warnings.warnings_check(on=dt.date(2015, 10, 26))
+    _target(xx, year, "M")
+    (warning,) = warnings.warnings_check(on=dt.date(2015, 10, 26)).issued
     with pytest.raises(ValidationError):
         warnings.warning_acknowledge(warning=warning, plan=" ", by=xx.liaison)
     warnings.warning_acknowledge(warning=warning, plan="11月中旬前完成栽植", by=xx.liaison)
     warning.refresh_from_db()
     assert warning.status == EarlyWarning.Status.ACKNOWLEDGED
-    warnings.warnings_check(on=dt.date(2015, 11, 11))  # past catch_up_by (10 Nov)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        run = warnings.warnings_check(on=dt.date(2015, 11, 11))  # past catch_up_by (10 Nov)
+    assert [w.pk for w in run.escalated] == [warning.pk]
     warning.refresh_from_db()
     assert warning.status == EarlyWarning.Status.ESCALATED
     assert warning.escalated_on == dt.date(2015, 11, 11)
@@ -115,6 +150,63 @@ def test_a_warning_is_acknowledged_with_a_plan_escalated_when_late_and_closed_wi
     warning.refresh_from_db()
     assert warning.status == EarlyWarning.Status.CLOSED
     assert not warning.is_open
+
+
+def test_escalation_is_its_own_notice_to_the_unit_head_and_the_office(
+    xx, year, django_capture_on_commit_callbacks
+):
+    xx.office.email = "office@example.gov.cn"
+    xx.office.save()
+    _target(xx, year, "R", actual="300")
+    (warning,) = warnings.warnings_check(on=dt.date(2015, 10, 26)).issued
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        run = warnings.warnings_check(on=dt.date(2015, 11, 11))
+    assert len(run.escalated) == 1
+    assert sorted(m.to[0] for m in mail.outbox) == ["head@example.gov.cn", "office@example.gov.cn"]
+    assert all("指标R" in m.body for m in mail.outbox)
+    assert all(
+        m.extra_headers["X-Kaohe-Key"] == f"warning-escalation:{warning.pk}" for m in mail.outbox
+    )
+    # escalated once: the next day's run escalates and sends nothing more
+    with django_capture_on_commit_callbacks(execute=True):
+        assert warnings.warnings_check(on=dt.date(2015, 11, 12)).escalated == []
+    assert len(mail.outbox) == 2
+
+
+def test_check_warnings_reports_issued_and_escalated_counts(xx, year):
+    _target(xx, year, "R", actual="300")
+    _target(xx, year, "M")
+
+    def command(day: str) -> str:
+        out = io.StringIO()
+        with translation.override("en"):
+            call_command("check_warnings", date=day, stdout=out)
+        return out.getvalue().strip()
+
+    assert command("2015-10-26") == (
+        "1 warning notices issued to 1 units (2 targets); 0 escalated; 1 emails queued."
+    )
+    assert command("2015-11-11") == (
+        "0 warning notices issued to 0 units (0 targets); 1 escalated; 1 emails queued."
+    )
+
+
+def test_several_notices_close_at_once_all_or_nothing(xx, year):
+    other = UnitFactory(parent=xx.county, kind="township", name="隰县城南乡")
+    _target(xx, year, "R", actual="300")
+    ind = IndicatorFactory(year=year, code="O", category="industry", method="ratio")
+    target_assign(indicator=ind, unit=other, target_value=D(10))
+    first, second = warnings.warnings_check(on=dt.date(2015, 10, 26)).issued
+    with pytest.raises(ValidationError):
+        warnings.warnings_close(warnings=[first, second], note=" ")
+    warnings.warning_close(warning=first, note="已追上")
+    with pytest.raises(ValidationError, match="隰县"):
+        warnings.warnings_close(warnings=[first, second], note="已追上")
+    second.refresh_from_db()
+    assert second.status == EarlyWarning.Status.ISSUED  # nothing changed
+    (closed,) = warnings.warnings_close(warnings=[second], note="已追上", on=dt.date(2015, 11, 2))
+    assert (closed.status, closed.closed_on) == ("closed", dt.date(2015, 11, 2))
 
 
 def test_liaisons_are_reminded_three_days_before_the_deadline_once(
@@ -139,4 +231,38 @@ def test_closed_years_are_not_checked(xx, year):
     _target(xx, year, "M")
     year.status = "closed"
     year.save()
-    assert warnings.warnings_check(on=dt.date(2015, 10, 26)) == []
+    assert warnings.warnings_check(on=dt.date(2015, 10, 26)).issued == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_checks_at_once_issue_each_notice_once(xx, year):
+    """Two workers run the same day's check at the same moment: the year's row lock makes the
+    second wait and find the first's notices (on SQLite writes are serialized anyway)."""
+    for code in "ABC":
+        _target(xx, year, code)
+    sqlite = connection.vendor == "sqlite"  # one connection: run one after the other
+    barrier = threading.Barrier(1 if sqlite else 2)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            results.append(len(warnings.warnings_check(on=dt.date(2015, 10, 26)).issued))
+        except Exception as error:  # noqa: BLE001 - the test reports any failure below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    if sqlite:
+        run()
+        run()
+    else:
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    assert errors == []
+    assert sorted(results) == [0, 1]
+    assert EarlyWarning.objects.count() == 1
+    assert WarningItem.objects.count() == 3

@@ -30,16 +30,17 @@ ROWS = {
         {"catch_up_plan": "追赶计划"},
     ),
     "assessments:warning_close": ("post", "warning", OFFICE_POST, {"closing_note": "已完成"}),
+    "assessments:warnings_close": ("post", "year", OFFICE_POST, {"closing_note": "已完成"}),
 }
 
 
 def objects(world):
     year, town = world["year"], world["xx"].township
     ind = IndicatorFactory(year=year, code="MX-W", category="industry", method="ratio")
-    target = target_assign(indicator=ind, unit=town, target_value=Decimal(10))
+    target_assign(indicator=ind, unit=town, target_value=Decimal(10))
     bulletin = bulletins.bulletin_build(year=year, month=1, today=dt.date(year.year, 1, 31))
     # Published as the service would, less the PDF rendering (slow, and tested elsewhere).
     with mock.patch.object(bulletins, "render_bulletin_pdf", return_value=None):
         bulletins.bulletin_publish(bulletin=bulletin, today=dt.date(year.year, 1, 31))
-    warned = warnings.warnings_check(on=dt.date(year.year, 2, 1))
-    return {"bulletin": bulletin, "warning": next(w for w in warned if w.target_id == target.pk)}
+    warned = warnings.warnings_check(on=dt.date(year.year, 2, 1)).issued
+    return {"bulletin": bulletin, "warning": next(w for w in warned if w.unit_id == town.pk)}

@@ -8,7 +8,7 @@ ROWS = {
     "assessments:rankings_xlsx": ("get", "year", STAFF_READ, {}),
     "assessments:scorecards_xlsx": ("get", "year", STAFF_READ, {}),
     # The scores area's unit score is the liaison's own township: the page opens for them.
-    "assessments:scorecard_xlsx": ("get", "unit_score", UNIT_READERS, {}),
+    "assessments:scorecard_xlsx": ("get", "scorecard", UNIT_READERS, {}),
     "assessments:progress_overview_xlsx": ("get", "year", STAFF_READ, {}),
     "assessments:results_xlsx": ("get", "year", STAFF_READ, {}),
 }

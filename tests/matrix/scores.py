@@ -14,7 +14,7 @@ UNIT_READERS = {"office": 200, "leader": 200, "liaison": 200, "cadre": 403}
 ROWS = {
     "assessments:rankings": ("get", "year", STAFF_READ, {}),
     "assessments:scores_recompute": ("post", "year", OFFICE_POST, {}),
-    "assessments:scorecard": ("get", "unit_score", UNIT_READERS, {}),
+    "assessments:scorecard": ("get", "scorecard", UNIT_READERS, {}),
     "assessments:midterm": ("get", "year", STAFF_READ, {}),
     "assessments:bonus_list": ("get", "year", STAFF_READ, {}),
     "assessments:letter_list": ("get", "year", STAFF_READ, {}),
@@ -39,4 +39,5 @@ def objects(world):
         signed_on=dt.date(2015, 2, 10),
         file=SimpleUploadedFile("letter.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
     )
-    return {"unit_score": next(s for s in scores if s.unit_id == xx.township.pk), "letter": letter}
+    score = next(s for s in scores if s.unit_id == xx.township.pk)
+    return {"scorecard": (score.year_id, score.unit.code), "letter": letter}

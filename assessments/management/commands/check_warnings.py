@@ -19,9 +19,17 @@ class Command(BaseCommand):
             on = dt.date.fromisoformat(date) if date else None
         except ValueError as error:
             raise CommandError(_("--date must look like 2015-10-28.")) from error
-        issued = warnings_check(on=on)
-        units = len({w.unit_id for w in issued})
+        run = warnings_check(on=on)
         self.stdout.write(
-            _("%(count)s warnings issued to %(units)s units.")
-            % {"count": len(issued), "units": units}
+            _(
+                "%(issued)s warning notices issued to %(units)s units (%(targets)s targets); "
+                "%(escalated)s escalated; %(emails)s emails queued."
+            )
+            % {
+                "issued": len(run.issued),
+                "units": run.units,
+                "targets": run.targets,
+                "escalated": len(run.escalated),
+                "emails": run.emails,
+            }
         )
