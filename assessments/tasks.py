@@ -35,13 +35,18 @@ def recompute_scores(year_id: int) -> int:
     time_limit=90,
 )
 def send_outbox_message(self, message_id: int) -> bool:
-    """Send one outbox message (claimed first, so never twice); retry with backoff on failure."""
+    """Send one outbox message (claimed first, so never twice). A failure the row says is
+    worth retrying is retried when the row's next attempt is due: one chain, bounded by the
+    row's attempt count, whatever the flush does meanwhile."""
     try:
         return outbox.outbox_send(message_id)
     except (SMTPException, OSError) as error:
         if self.request.is_eager:
             return False  # inline mode: the row is marked failed; the flush job retries it
-        raise self.retry(exc=error, countdown=min(3600, 30 * 2**self.request.retries)) from error
+        countdown = outbox.retry_countdown(message_id)
+        if countdown is None:
+            return False  # held for the office's resend, or unconfirmed: no retry
+        raise self.retry(exc=error, countdown=countdown, max_retries=None) from error
 
 
 @shared_task(name="assessments.flush_outbox", soft_time_limit=120, time_limit=180)

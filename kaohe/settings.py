@@ -156,6 +156,11 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
+# A mail server that hangs costs a sender at most this many seconds per step.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Seconds before the first retry of a failed email (doubling up to an hour, six attempts in all;
+# then the message waits for the office's resend). See docs/outbox.md.
+OUTBOX_RETRY_DELAY = env.int("OUTBOX_RETRY_DELAY", default=30)
 
 # Celery: Redis when REDIS_URL is set, otherwise tasks run inline.
 REDIS_URL = env("REDIS_URL")
