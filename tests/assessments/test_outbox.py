@@ -196,9 +196,7 @@ def test_a_pdf_that_cannot_be_rebuilt_is_a_message_not_a_500(client, xx, message
         assert mail.outbox[0].attachments == []
         assert "PDF" in mail.outbox[0].body
         client.force_login(xx.office)
-        response = client.get(
-            reverse("assessments:bulletin_pdf", args=[bulletin.pk]), follow=True
-        )
+        response = client.get(reverse("assessments:bulletin_pdf", args=[bulletin.pk]), follow=True)
     assert render.called
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == reverse(
