@@ -7,7 +7,7 @@ from celery import shared_task
 
 from .models import AssessmentYear
 from .services import bulletins, outbox, warnings
-from .services.scoring import scores_compute
+from .services.scoring import scores_recompute_requested, scores_sweep_stale
 
 
 @shared_task(
@@ -23,7 +23,13 @@ def recompute_scores(year_id: int) -> int:
     year = AssessmentYear.objects.filter(pk=year_id).first()
     if year is None:
         return 0
-    return len(scores_compute(year=year))
+    return scores_recompute_requested(year=year)
+
+
+@shared_task(name="assessments.sweep_stale_scores", soft_time_limit=60, time_limit=90)
+def sweep_stale_scores() -> int:
+    """Safety net: queue the recomputes whose hand-off to the broker was lost."""
+    return scores_sweep_stale()
 
 
 @shared_task(

@@ -42,7 +42,7 @@ from .moral import (
 from .outbox import OutboxMessage
 from .progress import Evidence, ProgressReport
 from .schedules import ScheduleChange
-from .scoring import IndicatorScore, UnitScore
+from .scoring import IndicatorScore, RecomputeRequest, UnitScore
 from .targets import (
     BonusAward,
     Decision,
@@ -93,6 +93,7 @@ __all__ = [
     "Finding",
     "Indicator",
     "IndicatorScore",
+    "RecomputeRequest",
     "Inspection",
     "Level",
     "Milestone",

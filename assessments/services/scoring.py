@@ -34,6 +34,7 @@ from ..models import (
     Level,
     MidtermReview,
     ProgressReport,
+    RecomputeRequest,
     Target,
     UnitScore,
 )
@@ -372,4 +373,28 @@ def scores_request_recompute(year: AssessmentYear) -> None:
     (through Celery: inline without a broker, on a worker with one). However many inputs the
     transaction changes, the year is recomputed once."""
     if not recompute_requested(year.pk):
+        RecomputeRequest.objects.create(year=year)  # kept until a recompute has seen it
         transaction.on_commit(_Recompute(year.pk))
+
+
+STALE_REQUEST = dt.timedelta(minutes=2)
+
+
+def scores_recompute_requested(*, year: AssessmentYear) -> int:
+    """The recompute task's body: recompute the year and forget the requests it saw (those
+    committed while it ran stay for the next one). Returns the number of units scored."""
+    seen = list(RecomputeRequest.objects.filter(year=year).values_list("pk", flat=True))
+    count = len(scores_compute(year=year))
+    RecomputeRequest.objects.filter(pk__in=seen).delete()
+    return count
+
+
+def scores_sweep_stale(*, older_than: dt.timedelta = STALE_REQUEST) -> int:
+    """The periodic sweep: queue a recompute for every year whose request is older than
+    ``older_than`` (its on-commit hand-off was lost, e.g. Redis was down). Returns how many."""
+    years = (
+        RecomputeRequest.objects.filter(requested_at__lte=timezone.now() - older_than)
+        .values_list("year_id", flat=True)
+        .distinct()
+    )
+    return sum(enqueue(RECOMPUTE_TASK, year_id) for year_id in sorted(set(years)))

@@ -32,6 +32,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from kaohe.celery import app as celery_app
+from kaohe.lib.queue import reset_breaker
 
 # Its own Redis database (not the development 0) and, below, its own queue per run.
 REDIS_URL = os.environ.get("KAOHE_ITEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -175,6 +176,7 @@ def reset_broker_connections() -> None:
     amqp = celery_app.__dict__.get("amqp")
     if amqp is not None:
         amqp._producer_pool = None
+    reset_breaker()
 
 
 class Worker:
