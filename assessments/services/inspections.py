@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from cadres.models import Cadre, Unit
 
 from ..models import AssessmentYear, Finding, Indicator, Inspection, Rectification, Target
+from .catalog import year_is_open
 from .scoring import scores_request_recompute
 
 
 def _require_editable(year: AssessmentYear) -> None:
-    if not year.is_editable:
+    if not year_is_open(year):
         raise ValidationError(
             _("The %(year)s assessment is %(status)s: its inspections can no longer change.")
             % {"year": year.year, "status": year.get_status_display()}

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Evidence, Indicator, ProgressReport, Target
+from .catalog import year_is_open, year_require_open
 from .scoring import scores_request_recompute
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -88,7 +89,7 @@ def progress_submit(
         raise ValidationError({"month": _("Months run from 1 to 12.")})
     if (year.year, month) > (today.year, today.month):
         raise ValidationError({"month": _("A month cannot be reported before it has begun.")})
-    if not year.is_editable:
+    if not year_is_open(year):
         raise ValidationError(_("The year is closed; progress can no longer be reported."))
     if target.indicator.method == Indicator.Method.RATIO and actual_value is None:
         raise ValidationError({"actual_value": _("Enter the cumulative actual value.")})
@@ -141,6 +142,7 @@ def progress_approve(*, report: ProgressReport, by) -> ProgressReport:
     )
     if report.status != ProgressReport.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be approved."))
+    year_require_open(report.target.year)
     report.status = ProgressReport.Status.APPROVED
     report.reviewed_at, report.reviewed_by = timezone.now(), by
     report.save(update_fields=["status", "reviewed_at", "reviewed_by"])
@@ -150,9 +152,14 @@ def progress_approve(*, report: ProgressReport, by) -> ProgressReport:
 
 @transaction.atomic
 def progress_return(*, report: ProgressReport, by, reason: str) -> ProgressReport:
-    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    report = (
+        ProgressReport.objects.select_for_update(of=("self",))
+        .select_related("target__year")
+        .get(pk=report.pk)
+    )
     if report.status != ProgressReport.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be returned."))
+    year_require_open(report.target.year)
     if not reason.strip():
         raise ValidationError({"return_reason": _("Say why the report is returned.")})
     report.status = ProgressReport.Status.RETURNED

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypedDict
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cadres.models import Unit
 from kaohe.lib.queue import enqueue
@@ -329,8 +331,15 @@ def assign_ranks(scores: list[UnitScore]) -> None:
 
 @transaction.atomic
 def scores_compute(*, year: AssessmentYear) -> list[UnitScore]:
-    """Recompute and store every unit score of the year, replacing the previous ones."""
-    year = AssessmentYear.objects.select_for_update().get(pk=year.pk)
+    """Recompute and store every unit score of the year, replacing the previous ones; refused
+    once the year is closed (its scores are final). FOR NO KEY UPDATE: recomputes of a year
+    run one at a time, changes of its inputs (year_require_open, FOR KEY SHARE) go on."""
+    year = AssessmentYear.objects.select_for_update(no_key=True).get(pk=year.pk)
+    if not year.is_editable:
+        raise ValidationError(
+            _("The %(year)s assessment is %(status)s: nothing in it can change any more.")
+            % {"year": year.year, "status": year.get_status_display()}
+        )
     computed = _compute(year, _read_inputs(year))
     scores = [score for score, _items in computed]
     UnitScore.objects.filter(year=year).delete()
@@ -384,6 +393,9 @@ def scores_recompute_requested(*, year: AssessmentYear) -> int:
     """The recompute task's body: recompute the year and forget the requests it saw (those
     committed while it ran stay for the next one). Returns the number of units scored."""
     seen = list(RecomputeRequest.objects.filter(year=year).values_list("pk", flat=True))
+    if not AssessmentYear.objects.get(pk=year.pk).is_editable:
+        RecomputeRequest.objects.filter(pk__in=seen).delete()
+        return 0  # closed since it was asked for: its scores are final
     count = len(scores_compute(year=year))
     RecomputeRequest.objects.filter(pk__in=seen).delete()
     return count

@@ -26,6 +26,7 @@ from ..models import (
     ResponsibilityLetter,
     Target,
 )
+from .catalog import year_require_open
 from .progress import evidence_check
 from .scoring import scores_request_recompute
 
@@ -68,6 +69,7 @@ def target_assign(
 ) -> Target:
     """Assign one indicator to one unit. The lead assessing department defaults to the
     indicator's."""
+    year_require_open(indicator.year)
     target = Target(
         year=indicator.year,
         indicator=indicator,
@@ -95,7 +97,7 @@ def targets_assign_bulk(
     deadline: dt.date | None = None,
 ) -> list[Target]:
     """Assign an indicator to every unit of a kind in the county that does not have it yet."""
-    year = indicator.year
+    year = year_require_open(indicator.year)
     units = Unit.objects.filter(
         kind=unit_kind, path__startswith=year.county.path, dissolved_on__isnull=True
     ).exclude(targets__indicator=indicator)
@@ -122,6 +124,7 @@ TARGET_EDITABLE = ("target_value", "measure", "deadline", "lead_department", "no
 
 @transaction.atomic
 def target_update(*, target: Target, **fields) -> Target:
+    year_require_open(target.year)
     model_update(instance=target, data=fields, fields=TARGET_EDITABLE, check=target_check)
     scores_request_recompute(target.year)
     return target
@@ -145,6 +148,7 @@ def milestones_check(planned: dict[int, Decimal | None]) -> dict[int, Decimal]:
 def milestones_set(*, target: Target, planned: dict[int, Decimal | None]) -> list[Milestone]:
     """Replace the target's monthly milestones ({month: cumulative value}; None drops a month).
     Milestones may not decrease from one month to the next."""
+    year_require_open(target.year)
     values = milestones_check(planned)
     target.milestones.all().delete()
     return Milestone.objects.bulk_create(
@@ -162,6 +166,7 @@ def decision_set(
     points: Decimal | None = None,
 ) -> Decision:
     """The reviewer's level (graded-level indicator) or points (manual) on a target."""
+    year_require_open(target.year)
     method = target.indicator.method
     if method == Method.LEVELS and not level:
         raise ValidationError({"level": _("Choose a level.")})
@@ -198,6 +203,7 @@ def decision_set(
 def midterm_set(
     *, year: AssessmentYear, unit: Unit, score: Decimal, reviewed_on: dt.date, note: str = ""
 ) -> MidtermReview:
+    year_require_open(year)
     if not unit.path.startswith(year.county.path):
         raise ValidationError({"unit": _("The unit is not in this county.")})
     review = MidtermReview.objects.filter(year=year, unit=unit).first()
@@ -220,6 +226,7 @@ def bonus_award(
     awarded_on: dt.date,
     by,
 ) -> BonusAward:
+    year_require_open(year)
     if indicator.year_id != year.pk or indicator.method != Method.BONUS:
         raise ValidationError({"indicator": _("Choose a bonus indicator of this year.")})
     if not unit.path.startswith(year.county.path) or not indicator.applies_to(unit.kind):
@@ -252,6 +259,7 @@ def letter_create(
     file=None,
     targets=(),
 ) -> ResponsibilityLetter:
+    year_require_open(year)
     for u in (issuer, unit):
         if not u.path.startswith(year.county.path):
             raise ValidationError({"unit": _("The unit is not in this county.")})
