@@ -284,18 +284,26 @@ def outbox_flush(
     return enqueue_all(SEND_TASK, ids)
 
 
+def outbox_requeue(*, messages, unconfirmed: bool = False) -> int:
+    """Queue the held and failed ones of ``messages`` (and the unconfirmed ones when asked)
+    again with a fresh attempt count. Returns how many."""
+    statuses = [OutboxMessage.Status.HELD, OutboxMessage.Status.FAILED]
+    if unconfirmed:
+        statuses.append(OutboxMessage.Status.UNCONFIRMED)
+    return messages.filter(status__in=statuses).update(
+        status=OutboxMessage.Status.QUEUED, attempts=0, next_attempt_at=None
+    )
+
+
 @transaction.atomic
 def outbox_resend(*, year: AssessmentYear, unconfirmed: bool = False, bulletin=None) -> int:
     """The office's resend: held and failed messages (and, when asked, unconfirmed ones, which a
     recipient may then get twice) are queued again with a fresh attempt count, then handed over
     with everything else pending. Never a sent message. Returns how many were handed over."""
-    statuses = [OutboxMessage.Status.HELD, OutboxMessage.Status.FAILED]
-    if unconfirmed:
-        statuses.append(OutboxMessage.Status.UNCONFIRMED)
-    rows = OutboxMessage.objects.filter(year=year, status__in=statuses)
+    rows = OutboxMessage.objects.filter(year=year)
     if bulletin is not None:
         rows = rows.filter(bulletin=bulletin)
-    rows.update(status=OutboxMessage.Status.QUEUED, attempts=0, next_attempt_at=None)
+    outbox_requeue(messages=rows, unconfirmed=unconfirmed)
     pending = outbox_pending(year=year)
     if bulletin is not None:
         pending = pending.filter(bulletin=bulletin)

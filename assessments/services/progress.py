@@ -7,7 +7,7 @@ import os
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -118,8 +118,15 @@ def progress_submit(
     report.submitted_at = now
     report.submitted_by = by
     report.is_late = today > report_deadline(target, month)
-    report.full_clean()
-    report.save()
+    report.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():  # a savepoint: two first submits at once, one wins
+            report.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            _("The report for month %(month)s was just submitted by someone else.")
+            % {"month": month}
+        ) from error
     for upload, content_type in zip(files, content_types, strict=True):
         evidence = Evidence(
             report=report,
