@@ -5,6 +5,8 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from kaohe.lib.cache import year_changed
+
 from .models import AssessmentYear
 from .services import bulletins, outbox, warnings
 from .services.scoring import scores_recompute_requested, scores_sweep_stale
@@ -72,7 +74,10 @@ def month_end_bulletin(today: str | None = None) -> list[int]:
 def check_warnings(on: str | None = None) -> int:
     """Issue the day's early warnings and escalate overdue ones."""
     day = dt.date.fromisoformat(on) if on else None
-    return len(warnings.warnings_check(on=day))
+    issued = warnings.warnings_check(on=day)
+    for year_id in {w.year_id for w in issued}:
+        year_changed(year_id)  # the dashboard's warning counts
+    return len(issued)
 
 
 @shared_task(name="assessments.send_reminders", soft_time_limit=300, time_limit=360)

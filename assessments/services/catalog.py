@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from cadres.models import ASSESSED_KINDS, Unit
+from kaohe.lib.cache import year_changed
 from kaohe.lib.models import model_update
 
 from ..models import AssessmentYear, Category, CategoryWeights, Indicator
@@ -105,6 +106,7 @@ def year_set_status(*, year: AssessmentYear, status: str) -> AssessmentYear:
             )
     year.status = status
     year.save(update_fields=["status"])
+    year_changed(year.pk)
     return year
 
 

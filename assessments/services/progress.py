@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe.lib.cache import year_changed
+
 from ..models import Evidence, Indicator, ProgressReport, Target
 from .catalog import year_is_open, year_require_open
 from .scoring import scores_request_recompute
@@ -137,6 +139,7 @@ def progress_submit(
         )
         evidence.file.save(evidence.original_name, upload, save=False)
         evidence.save()
+    year_changed(year.pk)  # the cached progress overview and dashboard
     return report
 
 
@@ -173,4 +176,5 @@ def progress_return(*, report: ProgressReport, by, reason: str) -> ProgressRepor
     report.return_reason = reason.strip()
     report.reviewed_at, report.reviewed_by = timezone.now(), by
     report.save(update_fields=["status", "return_reason", "reviewed_at", "reviewed_by"])
+    year_changed(report.target.year_id)
     return report

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Unit
+from kaohe.lib.cache import year_changed
 from kaohe.lib.queue import enqueue
 
 from ..models import (
@@ -350,6 +351,7 @@ def scores_compute(*, year: AssessmentYear) -> list[UnitScore]:
             item.unit_score = score
             items.append(item)
     IndicatorScore.objects.bulk_create(items, batch_size=500)
+    year_changed(year.pk)
     return scores
 
 
@@ -383,6 +385,7 @@ def scores_request_recompute(year: AssessmentYear) -> None:
     transaction changes, the year is recomputed once."""
     if not recompute_requested(year.pk):
         RecomputeRequest.objects.create(year=year)  # kept until a recompute has seen it
+        year_changed(year.pk)  # the cached dashboard and progress overview
         transaction.on_commit(_Recompute(year.pk))
 
 

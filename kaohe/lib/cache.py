@@ -47,7 +47,7 @@ class SafeRedisCache(RedisCache):
         return self._guard("set_many", [], data, timeout, version)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guard("add", False, key, value, timeout, version)
+        return self._guard("add", True, key, value, timeout, version)  # as if stored
 
     def delete(self, key, version=None):
         return self._guard("delete", False, key, version)
@@ -66,3 +66,57 @@ class SafeRedisCache(RedisCache):
 
     def clear(self):
         return self._guard("clear", False)
+
+
+# -- pages computed per assessment year -------------------------------------------------------
+
+
+def _generation_key(year_id: int) -> str:
+    return f"kaohe:year:{year_id}:generation"
+
+
+def year_cached(year_id: int, parts: tuple, compute):
+    """``compute()``, cached per year and ``parts`` (e.g. the page, month, day and filters) until
+    the year's inputs change (``year_changed``) or ``settings.PAGE_CACHE_SECONDS`` pass (a
+    safety net; 0 turns the cache off). With the cache down it is simply computed."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    timeout = settings.PAGE_CACHE_SECONDS
+    if not timeout:
+        return compute()
+
+    generation = cache.get(_generation_key(year_id), 0)
+    key = "kaohe:year:%s:%s:%s" % (year_id, generation, ":".join(map(str, parts)))  # noqa: UP031
+    value = cache.get(key)
+    if value is not None:
+        return value
+    # One process computes; the others wait for its result a little (many users opening the
+    # dashboard at nine o'clock would otherwise all compute it at once).
+    if not cache.add(key + ":computing", 1, 60):
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            if (value := cache.get(key)) is not None:
+                return value
+    try:
+        value = compute()
+        cache.set(key, value, timeout)
+    finally:
+        cache.delete(key + ":computing")
+    return value
+
+
+def year_changed(year_id: int) -> None:
+    """Forget every cached page of the year: at once, and again when the current transaction
+    commits (a page computed meanwhile from the old rows is forgotten too)."""
+    import uuid
+
+    from django.core.cache import cache
+    from django.db import transaction
+
+    def bump():
+        cache.set(_generation_key(year_id), uuid.uuid4().hex, None)
+
+    bump()
+    transaction.on_commit(bump)
