@@ -125,3 +125,25 @@ def test_send_bulletin_twice_at_once_publishes_once_and_mails_each_once(xx, caps
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert len(recipients) == len(set(recipients)) == 4, recipients
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_one_ballot_code_cast_twice_at_once_counts_once(xx):
+    from assessments.models import Ballot, MoralItem
+    from assessments.services import moral
+    from tests.assessments.test_moral_pages import _issue, _open_round
+    from tests.factories import CadreFactory
+
+    year = YearFactory(county=xx.county, year=2015, status="in_progress")
+    cadres = [CadreFactory(unit=xx.township, is_leading=True, post_kind="deputy") for _ in range(2)]
+    round_ = _open_round(year, [xx.township])
+    (code,) = _issue(round_, xx.township)
+    items = list(
+        MoralItem.objects.filter(dimension__template__year=year).values_list("pk", flat=True)
+    )
+    answers = {
+        c.pk: {"levels": dict.fromkeys(items, "good"), "judgement": "competent"} for c in cadres
+    }
+    results = _both(lambda: moral.ballot_cast(code=code, answers=answers))
+    refused = _refusals(results)
+    assert len(refused) == 1, results
+    assert Ballot.objects.count() == len(cadres)
