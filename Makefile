@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint lint-strict lock lock-check pre-commit bench venv migrate demo messages \
-	worker beat stack clean
+	worker beat stack clean loadtest
 
 # Installs the lock files: every package at the version pinned there (pip first, at its pin).
 $(STAMP): requirements.lock requirements-dev.lock
@@ -61,6 +61,33 @@ lint: $(STAMP) lock-check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports --no-logo --cache-dir var/import-linter-cache
 	$(VENV)/bin/mypy $(MYPY_ARGS)
+
+# Load: USERS simulated users of each role for SECONDS against gunicorn (-w 3) on PostgreSQL
+# (LOAD_DB, created if missing, demo loaded once), loopback only; prints requests, errors and
+# p50/p95. Stops its gunicorn afterwards.
+LOAD_DB ?= postgres://postgres@127.0.0.1:5432/kaohe_load
+LOAD_PORT ?= 8010
+USERS ?= 5
+SECONDS ?= 30
+LOAD_ENV = DATABASE_URL=$(LOAD_DB) DEBUG=false SECRET_KEY=loadtest-only-not-secret-$(LOAD_PORT)
+# LOAD_REDIS=redis://127.0.0.1:6379/12 gives the web workers a shared cache (else each has its own)
+SERVE_ENV = $(LOAD_ENV) $(if $(LOAD_REDIS),REDIS_URL=$(LOAD_REDIS))
+
+loadtest: $(STAMP)
+	$(PY) -c "import sys, psycopg; from urllib.parse import urlsplit; u = urlsplit(sys.argv[1]); \
+	  c = psycopg.connect(sys.argv[1].rsplit('/', 1)[0] + '/postgres', autocommit=True); \
+	  n = u.path.lstrip('/'); \
+	  c.execute('SELECT 1 FROM pg_database WHERE datname = %s', [n]).fetchone() or \
+	  c.execute('CREATE DATABASE \"%s\"' % n)" "$(LOAD_DB)"
+	$(LOAD_ENV) $(PY) manage.py migrate --noinput -v0
+	$(LOAD_ENV) $(PY) manage.py load_demo > /dev/null
+	@! curl -s -o /dev/null http://127.0.0.1:$(LOAD_PORT)/ || \
+	  { echo "something already answers on port $(LOAD_PORT): choose LOAD_PORT=..."; exit 1; }
+	$(SERVE_ENV) $(VENV)/bin/gunicorn kaohe.wsgi -w 3 -b 127.0.0.1:$(LOAD_PORT) --timeout 60 \
+	  --log-level warning & pid=$$!; trap 'kill $$pid' EXIT; \
+	for i in $$(seq 60); do curl -sf -o /dev/null http://127.0.0.1:$(LOAD_PORT)/login/ && break; sleep 0.5; done; \
+	$(LOAD_ENV) $(PY) manage.py loadtest --base http://127.0.0.1:$(LOAD_PORT) --users $(USERS) \
+	  --seconds $(SECONDS)
 
 # Its former name, from when import contracts and types were checked apart from `lint`.
 lint-strict: lint

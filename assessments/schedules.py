@@ -29,6 +29,11 @@ SCHEDULES = {
         {"minute": "*/10"},
         _("Every 10 minutes: send what is still queued or failed (after an outage)."),
     ),
+    "stale scores sweep": (
+        "assessments.sweep_stale_scores",
+        {"minute": "*/10"},
+        _("Every 10 minutes: recompute the scores whose recompute was asked for but not run."),
+    ),
 }
 
 # What a clerk calls each schedule.
@@ -37,4 +42,5 @@ TITLES = {
     "daily early warnings": _("Daily early warnings"),
     "reporting reminders": _("Reporting reminders"),
     "outbox flush": _("Outbox flush"),
+    "stale scores sweep": _("Stale scores sweep"),
 }

@@ -5,9 +5,11 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from kaohe.lib.cache import year_changed
+
 from .models import AssessmentYear
 from .services import bulletins, outbox, warnings
-from .services.scoring import scores_compute
+from .services.scoring import scores_recompute_requested, scores_sweep_stale
 
 
 @shared_task(
@@ -23,7 +25,13 @@ def recompute_scores(year_id: int) -> int:
     year = AssessmentYear.objects.filter(pk=year_id).first()
     if year is None:
         return 0
-    return len(scores_compute(year=year))
+    return scores_recompute_requested(year=year)
+
+
+@shared_task(name="assessments.sweep_stale_scores", soft_time_limit=60, time_limit=90)
+def sweep_stale_scores() -> int:
+    """Safety net: queue the recomputes whose hand-off to the broker was lost."""
+    return scores_sweep_stale()
 
 
 @shared_task(
@@ -35,13 +43,18 @@ def recompute_scores(year_id: int) -> int:
     time_limit=90,
 )
 def send_outbox_message(self, message_id: int) -> bool:
-    """Send one outbox message (claimed first, so never twice); retry with backoff on failure."""
+    """Send one outbox message (claimed first, so never twice). A failure the row says is
+    worth retrying is retried when the row's next attempt is due: one chain, bounded by the
+    row's attempt count, whatever the flush does meanwhile."""
     try:
         return outbox.outbox_send(message_id)
     except (SMTPException, OSError) as error:
         if self.request.is_eager:
             return False  # inline mode: the row is marked failed; the flush job retries it
-        raise self.retry(exc=error, countdown=min(3600, 30 * 2**self.request.retries)) from error
+        countdown = outbox.retry_countdown(message_id)
+        if countdown is None:
+            return False  # held for the office's resend, or unconfirmed: no retry
+        raise self.retry(exc=error, countdown=countdown, max_retries=None) from error
 
 
 @shared_task(name="assessments.flush_outbox", soft_time_limit=120, time_limit=180)
@@ -62,6 +75,8 @@ def check_warnings(on: str | None = None) -> dict[str, int]:
     """Issue the day's early warnings and escalate overdue ones."""
     day = dt.date.fromisoformat(on) if on else None
     run = warnings.warnings_check(on=day)
+    for year_id in {w.year_id for w in [*run.issued, *run.escalated]}:
+        year_changed(year_id)  # the dashboard's warning counts
     return {"issued": len(run.issued), "escalated": len(run.escalated)}
 
 

@@ -168,6 +168,11 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
+# A mail server that hangs costs a sender at most this many seconds per step.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Seconds before the first retry of a failed email (doubling up to an hour, six attempts in all;
+# then the message waits for the office's resend). See docs/outbox.md.
+OUTBOX_RETRY_DELAY = env.int("OUTBOX_RETRY_DELAY", default=30)
 
 # Celery: Redis when REDIS_URL is set, otherwise tasks run inline.
 REDIS_URL = env("REDIS_URL")
@@ -182,17 +187,39 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # A web request that hands work to a broker that is down gives up within a second or two;
 # the data is safe in the database and the periodic flush sends it later.
-CELERY_BROKER_CONNECTION_TIMEOUT = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 1}
+# A broker that accepts connections and never answers (hung) is cut off by the socket timeout:
+# every Redis command gives up after REDIS_SOCKET_TIMEOUT seconds (the worker's blocking
+# poll waits 1 s, so it stays above that), and kaohe.lib.queue then leaves the broker alone
+# for half a minute, so one request pays one timeout at most and nothing committed is undone.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=1.0)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.5)
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+}
 CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            # A miss, not a 500, when Redis is down or hangs (kaohe/lib/cache.py).
+            "BACKEND": "kaohe.lib.cache.SafeRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The dashboard and the progress overview are cached per year, month, day and filters, and
+# forgotten whenever an input of the year changes (kaohe/lib/cache.py); this is a safety net.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 SESSION_COOKIE_SECURE = env("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = env("SECURE_COOKIES")

@@ -44,7 +44,7 @@ from .moral import (
 from .outbox import OutboxMessage
 from .progress import Evidence, ProgressReport
 from .schedules import ScheduleChange
-from .scoring import IndicatorScore, UnitScore
+from .scoring import IndicatorScore, RecomputeRequest, UnitScore
 from .targets import (
     BonusAward,
     Decision,
@@ -102,6 +102,7 @@ __all__ = [
     "Finding",
     "Indicator",
     "IndicatorScore",
+    "RecomputeRequest",
     "Inspection",
     "Level",
     "Milestone",

@@ -13,7 +13,9 @@ from .warnings import EarlyWarning
 
 class OutboxMessage(models.Model):
     """One email to one recipient. ``key`` names what is sent (e.g. "bulletin:12"); a recipient
-    gets each key once: the row is claimed with a conditional update before sending."""
+    gets each key once: the row is claimed with a conditional update before sending, and
+    ``handed_at`` is written before the SMTP transaction, so that a worker that died can be told
+    apart from one that never reached the mail server (docs/outbox.md)."""
 
     class Kind(models.TextChoices):
         BULLETIN = "bulletin", _("Monthly bulletin")
@@ -25,6 +27,11 @@ class OutboxMessage(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # The retry limit was reached: waits for the office's resend.
+        HELD = "held", _("Waiting for resend")
+        # The sender stopped after handing it to the mail server: probably delivered, never
+        # sent again automatically (that could be a duplicate).
+        UNCONFIRMED = "unconfirmed", _("Handed over, unconfirmed")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     key = models.CharField(_("message key"), max_length=100)
@@ -67,10 +74,13 @@ class OutboxMessage(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
     )
+    message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     queued_at = models.DateTimeField(_("queued at"), auto_now_add=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    handed_at = models.DateTimeField(_("handed to the mail server at"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
@@ -87,6 +97,12 @@ class OutboxMessage(models.Model):
                 condition=~Q(status="sent") | Q(sent_at__isnull=False),
                 name="assessments_outbox_sent_has_time",
                 violation_error_message=_("A sent email needs its sending time."),
+            ),
+            models.UniqueConstraint(
+                fields=["message_id"],
+                condition=~Q(message_id=""),
+                name="assessments_outbox_one_message_id",
+                violation_error_message=_("Each message has a Message-ID of its own."),
             ),
         ]
         indexes = [models.Index(fields=["status", "queued_at"])]

@@ -84,3 +84,26 @@ class IndicatorScore(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code} {self.points:.2f}"
+
+
+class RecomputeRequest(models.Model):
+    """A year's scores were asked to be recomputed (written with the change that asks). The
+    recompute deletes the requests it saw; the periodic sweep queues a recompute for any left
+    behind (e.g. by a broker outage), so a requested recompute is never lost."""
+
+    year = models.ForeignKey(
+        AssessmentYear,
+        verbose_name=_("assessment year"),
+        on_delete=models.CASCADE,
+        related_name="recompute_requests",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("score recompute request")
+        verbose_name_plural = _("score recompute requests")
+        ordering = ["requested_at"]
+        indexes = [models.Index(fields=["requested_at"])]
+
+    def __str__(self):
+        return f"{self.year_id} @ {self.requested_at:%Y-%m-%d %H:%M}"

@@ -98,4 +98,10 @@ def outbox_health(year) -> dict:
     delayed = messages.filter(
         status=OutboxMessage.Status.QUEUED, queued_at__lt=timezone.now() - DELAYED
     ).count()
-    return {"counts": counts, "delayed": delayed, "failed": counts.get("failed", 0)}
+    return {
+        "counts": counts,
+        "delayed": delayed,
+        "failed": counts.get(OutboxMessage.Status.FAILED, 0),
+        "held": counts.get(OutboxMessage.Status.HELD, 0),
+        "unconfirmed": counts.get(OutboxMessage.Status.UNCONFIRMED, 0),
+    }

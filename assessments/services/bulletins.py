@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -154,6 +154,9 @@ def bulletin_build(*, year: AssessmentYear, month: int, today: dt.date | None = 
         raise ValidationError({"month": _("Months run from 1 to 12.")})
     if (year.year, month) > (today.year, today.month):
         raise ValidationError(_("A bulletin cannot be built for a month that has not begun."))
+    # The year's row orders two builds of one month (two clicks, send_bulletin twice): the
+    # second waits, then refreshes the first's draft or is refused if it was published.
+    AssessmentYear.objects.select_for_update(no_key=True).filter(pk=year.pk).first()
     bulletin = Bulletin.objects.select_for_update().filter(year=year, month=month).first()
     if bulletin is None:
         bulletin = Bulletin(year=year, month=month)
@@ -161,8 +164,12 @@ def bulletin_build(*, year: AssessmentYear, month: int, today: dt.date | None = 
         _require_draft(bulletin)
     bulletin.content = bulletin_content(year=year, month=month, today=today)
     bulletin.built_at = timezone.now()
-    bulletin.full_clean()
-    bulletin.save()
+    bulletin.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            bulletin.save()
+    except IntegrityError as error:  # a build without the lock (another database) won
+        raise ValidationError(_("This month's bulletin was just built by someone else.")) from error
     return bulletin
 
 
@@ -304,10 +311,20 @@ def bulletins_month_end(*, today: dt.date | None = None) -> list[Bulletin]:
     for year in AssessmentYear.objects.filter(
         status=AssessmentYear.Status.IN_PROGRESS, year=today.year
     ):
-        existing = Bulletin.objects.filter(year=year, month=today.month).first()
-        if existing is not None and existing.status == Bulletin.Status.PUBLISHED:
-            continue
-        bulletin = bulletin_build(year=year, month=today.month, today=today)
-        bulletin_publish(bulletin=bulletin, today=today)
-        published.append(bulletin)
+        if (bulletin := _month_end_publish(year, today)) is not None:
+            published.append(bulletin)
     return published
+
+
+@transaction.atomic
+def _month_end_publish(year: AssessmentYear, today: dt.date) -> Bulletin | None:
+    """Build and publish one year's month-end bulletin, unless it is published already. The
+    year's row is locked first, so the job running twice at once (two workers, two beat
+    ticks) publishes once: the second waits and then finds it published."""
+    AssessmentYear.objects.select_for_update(no_key=True).filter(pk=year.pk).first()
+    existing = Bulletin.objects.filter(year=year, month=today.month).first()
+    if existing is not None and existing.status == Bulletin.Status.PUBLISHED:
+        return None
+    bulletin = bulletin_build(year=year, month=today.month, today=today)
+    bulletin_publish(bulletin=bulletin, today=today)
+    return bulletin

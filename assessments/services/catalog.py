@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from cadres.models import ASSESSED_KINDS, Unit
+from kaohe.lib.cache import year_changed
 from kaohe.lib.models import model_update
 
 from ..models import AssessmentYear, Category, CategoryWeights, Indicator
@@ -41,6 +42,31 @@ def _require_editable(year: AssessmentYear) -> None:
         )
 
 
+def year_require_open(year: AssessmentYear) -> AssessmentYear:
+    """Refuse any change to a closed or published year, and hold that answer until the
+    caller's transaction ends: on PostgreSQL the year's row is locked FOR KEY SHARE, so changes
+    of one open year run side by side while closing it (``year_set_status`` locks the row FOR
+    UPDATE) waits for them, and a change waiting behind a close sees the closed year.
+    Returns the year as read under the lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT status FROM {AssessmentYear._meta.db_table} WHERE id = %s FOR KEY SHARE",  # noqa: S608
+                [year.pk],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            year.status = row[0]
+    else:
+        year.status = AssessmentYear.objects.values_list("status", flat=True).get(pk=year.pk)
+    if not year.is_editable:
+        raise ValidationError(
+            _("The %(year)s assessment is %(status)s: nothing in it can change any more.")
+            % {"year": year.year, "status": year.get_status_display()}
+        )
+    return year
+
+
 @transaction.atomic
 def year_create(*, county: Unit, year: int, **settings) -> AssessmentYear:
     if county.kind not in (Unit.Kind.COUNTY, Unit.Kind.CITY):
@@ -59,6 +85,10 @@ def year_update(*, year: AssessmentYear, **settings) -> AssessmentYear:
 
 @transaction.atomic
 def year_set_status(*, year: AssessmentYear, status: str) -> AssessmentYear:
+    # FOR UPDATE: waits for the changes in flight (year_require_open) before closing.
+    year.status = (
+        AssessmentYear.objects.select_for_update().values_list("status", flat=True).get(pk=year.pk)
+    )
     if status not in STATUS_FLOW[year.status]:
         raise ValidationError(
             _("A year cannot go from %(old)s to %(new)s.")
@@ -76,6 +106,7 @@ def year_set_status(*, year: AssessmentYear, status: str) -> AssessmentYear:
             )
     year.status = status
     year.save(update_fields=["status"])
+    year_changed(year.pk)
     return year
 
 
@@ -209,3 +240,12 @@ def year_copy_catalog(*, source: AssessmentYear, target: AssessmentYear) -> int:
         ids = {i.pk for i in level}
         level = [i for i in old if i.parent_id in ids]
     return len(new_by_old)
+
+
+def year_is_open(year: AssessmentYear) -> bool:
+    """``year_require_open`` as a yes or no (the lock is taken the same way)."""
+    try:
+        year_require_open(year)
+    except ValidationError:
+        return False
+    return True

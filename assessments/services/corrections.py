@@ -34,6 +34,7 @@ from ..models import (
 from ..selectors.corrections import input_label, snapshot
 from . import inspections as inspection_rules
 from . import targets as target_rules
+from .catalog import year_require_open
 from .scoring import scores_request_recompute
 
 Kind = InputChange.Kind
@@ -78,6 +79,7 @@ def require_correctable(year: AssessmentYear) -> None:
             )
             % {"year": year.year}
         )
+    year_require_open(year)  # a closed year is reopened before anything in it changes
 
 
 def _reason(reason: str) -> str:

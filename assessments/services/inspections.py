@@ -11,13 +11,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, Unit
+from kaohe.lib.cache import year_changed
 
 from ..models import AssessmentYear, Finding, Indicator, Inspection, Rectification, Target
+from .catalog import year_is_open
 from .scoring import scores_request_recompute
 
 
 def _require_editable(year: AssessmentYear) -> None:
-    if not year.is_editable:
+    if not year_is_open(year):
         raise ValidationError(
             _("The %(year)s assessment is %(status)s: its inspections can no longer change.")
             % {"year": year.year, "status": year.get_status_display()}
@@ -163,4 +165,5 @@ def rectification_close(*, item: Rectification, closed_on: dt.date, note: str, b
     item.closed_on, item.closing_note, item.closed_by = closed_on, note.strip(), by
     item.full_clean()
     item.save()
+    year_changed(item.year_id)  # the dashboard's rectification figures
     return item

@@ -28,6 +28,7 @@ from ..models import (
     SheetRow,
     Target,
 )
+from .catalog import year_require_open
 from .outbox import outbox_queue
 from .scoring import scores_request_recompute
 from .targets import decision_set
@@ -37,12 +38,8 @@ SHEET_METHODS = (Indicator.Method.LEVELS, Indicator.Method.MANUAL, Indicator.Met
 
 
 def _require_editable(target: Target) -> None:
-    year = target.year
-    if not year.is_editable:
-        raise ValidationError(
-            _("The %(year)s assessment is %(status)s: its deductions can no longer change.")
-            % {"year": year.year, "status": year.get_status_display()}
-        )
+    """Closed means closed: read (and on PostgreSQL hold) the year's status under its lock."""
+    year_require_open(target.year)
 
 
 @transaction.atomic
@@ -272,7 +269,7 @@ def _require_submitted(sheet: ScoringSheet) -> None:
             _("Only a submitted sheet can be accepted or returned (this one is %(status)s).")
             % {"status": sheet.get_status_display()}
         )
-    _require_editable(Target(year=sheet.indicator.year))
+    year_require_open(sheet.indicator.year)
 
 
 @transaction.atomic

@@ -7,11 +7,14 @@ import os
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe.lib.cache import year_changed
+
 from ..models import Evidence, Indicator, ProgressReport, Target
+from .catalog import year_is_open, year_require_open
 from .scoring import scores_request_recompute
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -88,7 +91,7 @@ def progress_submit(
         raise ValidationError({"month": _("Months run from 1 to 12.")})
     if (year.year, month) > (today.year, today.month):
         raise ValidationError({"month": _("A month cannot be reported before it has begun.")})
-    if not year.is_editable:
+    if not year_is_open(year):
         raise ValidationError(_("The year is closed; progress can no longer be reported."))
     if target.indicator.method == Indicator.Method.RATIO and actual_value is None:
         raise ValidationError({"actual_value": _("Enter the cumulative actual value.")})
@@ -117,8 +120,15 @@ def progress_submit(
     report.submitted_at = now
     report.submitted_by = by
     report.is_late = today > report_deadline(target, month)
-    report.full_clean()
-    report.save()
+    report.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():  # a savepoint: two first submits at once, one wins
+            report.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            _("The report for month %(month)s was just submitted by someone else.")
+            % {"month": month}
+        ) from error
     for upload, content_type in zip(files, content_types, strict=True):
         evidence = Evidence(
             report=report,
@@ -129,6 +139,7 @@ def progress_submit(
         )
         evidence.file.save(evidence.original_name, upload, save=False)
         evidence.save()
+    year_changed(year.pk)  # the cached progress overview and dashboard
     return report
 
 
@@ -141,6 +152,7 @@ def progress_approve(*, report: ProgressReport, by) -> ProgressReport:
     )
     if report.status != ProgressReport.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be approved."))
+    year_require_open(report.target.year)
     report.status = ProgressReport.Status.APPROVED
     report.reviewed_at, report.reviewed_by = timezone.now(), by
     report.save(update_fields=["status", "reviewed_at", "reviewed_by"])
@@ -150,13 +162,19 @@ def progress_approve(*, report: ProgressReport, by) -> ProgressReport:
 
 @transaction.atomic
 def progress_return(*, report: ProgressReport, by, reason: str) -> ProgressReport:
-    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    report = (
+        ProgressReport.objects.select_for_update(of=("self",))
+        .select_related("target__year")
+        .get(pk=report.pk)
+    )
     if report.status != ProgressReport.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be returned."))
+    year_require_open(report.target.year)
     if not reason.strip():
         raise ValidationError({"return_reason": _("Say why the report is returned.")})
     report.status = ProgressReport.Status.RETURNED
     report.return_reason = reason.strip()
     report.reviewed_at, report.reviewed_by = timezone.now(), by
     report.save(update_fields=["status", "return_reason", "reviewed_at", "reviewed_by"])
+    year_changed(report.target.year_id)
     return report

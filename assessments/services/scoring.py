@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypedDict
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cadres.models import Unit
+from kaohe.lib.cache import year_changed
 from kaohe.lib.queue import enqueue
 
 from ..models import (
@@ -36,6 +39,7 @@ from ..models import (
     Level,
     MidtermReview,
     ProgressReport,
+    RecomputeRequest,
     ScoringSheet,
     Target,
     UnitScore,
@@ -409,8 +413,15 @@ def assign_ranks(scores: list[UnitScore]) -> None:
 
 @transaction.atomic
 def scores_compute(*, year: AssessmentYear) -> list[UnitScore]:
-    """Recompute and store every unit score of the year, replacing the previous ones."""
-    year = AssessmentYear.objects.select_for_update().get(pk=year.pk)
+    """Recompute and store every unit score of the year, replacing the previous ones; refused
+    once the year is closed (its scores are final). FOR NO KEY UPDATE: recomputes of a year
+    run one at a time, changes of its inputs (year_require_open, FOR KEY SHARE) go on."""
+    year = AssessmentYear.objects.select_for_update(no_key=True).get(pk=year.pk)
+    if not year.is_editable:
+        raise ValidationError(
+            _("The %(year)s assessment is %(status)s: nothing in it can change any more.")
+            % {"year": year.year, "status": year.get_status_display()}
+        )
     computed = _compute(year, _read_inputs(year))
     scores = [score for score, _items in computed]
     UnitScore.objects.filter(year=year).delete()
@@ -421,6 +432,7 @@ def scores_compute(*, year: AssessmentYear) -> list[UnitScore]:
             item.unit_score = score
             items.append(item)
     IndicatorScore.objects.bulk_create(items, batch_size=500)
+    year_changed(year.pk)
     return scores
 
 
@@ -453,4 +465,32 @@ def scores_request_recompute(year: AssessmentYear) -> None:
     (through Celery: inline without a broker, on a worker with one). However many inputs the
     transaction changes, the year is recomputed once."""
     if not recompute_requested(year.pk):
+        RecomputeRequest.objects.create(year=year)  # kept until a recompute has seen it
+        year_changed(year.pk)  # the cached dashboard and progress overview
         transaction.on_commit(_Recompute(year.pk))
+
+
+STALE_REQUEST = dt.timedelta(minutes=2)
+
+
+def scores_recompute_requested(*, year: AssessmentYear) -> int:
+    """The recompute task's body: recompute the year and forget the requests it saw (those
+    committed while it ran stay for the next one). Returns the number of units scored."""
+    seen = list(RecomputeRequest.objects.filter(year=year).values_list("pk", flat=True))
+    if not AssessmentYear.objects.get(pk=year.pk).is_editable:
+        RecomputeRequest.objects.filter(pk__in=seen).delete()
+        return 0  # closed since it was asked for: its scores are final
+    count = len(scores_compute(year=year))
+    RecomputeRequest.objects.filter(pk__in=seen).delete()
+    return count
+
+
+def scores_sweep_stale(*, older_than: dt.timedelta = STALE_REQUEST) -> int:
+    """The periodic sweep: queue a recompute for every year whose request is older than
+    ``older_than`` (its on-commit hand-off was lost, e.g. Redis was down). Returns how many."""
+    years = (
+        RecomputeRequest.objects.filter(requested_at__lte=timezone.now() - older_than)
+        .values_list("year_id", flat=True)
+        .distinct()
+    )
+    return sum(enqueue(RECOMPUTE_TASK, year_id) for year_id in sorted(set(years)))

@@ -29,6 +29,7 @@ from ..models import (
 )
 from ..selectors.corrections import snapshot
 from . import corrections
+from .catalog import year_require_open
 from .progress import evidence_check
 from .scoring import scores_request_recompute
 
@@ -71,6 +72,7 @@ def target_assign(
 ) -> Target:
     """Assign one indicator to one unit. The lead assessing department defaults to the
     indicator's."""
+    year_require_open(indicator.year)
     target = Target(
         year=indicator.year,
         indicator=indicator,
@@ -98,7 +100,7 @@ def targets_assign_bulk(
     deadline: dt.date | None = None,
 ) -> list[Target]:
     """Assign an indicator to every unit of a kind in the county that does not have it yet."""
-    year = indicator.year
+    year = year_require_open(indicator.year)
     units = Unit.objects.filter(
         kind=unit_kind, path__startswith=year.county.path, dissolved_on__isnull=True
     ).exclude(targets__indicator=indicator)
@@ -180,6 +182,7 @@ TARGET_EDITABLE = ("target_value", "measure", "deadline", "lead_department", "no
 
 @transaction.atomic
 def target_update(*, target: Target, **fields) -> Target:
+    year_require_open(target.year)
     model_update(instance=target, data=fields, fields=TARGET_EDITABLE, check=target_check)
     scores_request_recompute(target.year)
     return target
@@ -203,6 +206,7 @@ def milestones_check(planned: dict[int, Decimal | None]) -> dict[int, Decimal]:
 def milestones_set(*, target: Target, planned: dict[int, Decimal | None]) -> list[Milestone]:
     """Replace the target's monthly milestones ({month: cumulative value}; None drops a month).
     Milestones may not decrease from one month to the next."""
+    year_require_open(target.year)
     values = milestones_check(planned)
     target.milestones.all().delete()
     return Milestone.objects.bulk_create(
@@ -245,6 +249,7 @@ def decision_set(
     points: Decimal | None = None,
 ) -> Decision:
     """The reviewer's level (graded-level indicator) or points (manual) on a target."""
+    year_require_open(target.year)
     decision_check(target=target, level=level, points=points, reason=reason)
     method = target.indicator.method
     existing = Decision.objects.filter(target=target).select_related("target__year").first()
@@ -290,6 +295,7 @@ def midterm_set(
 ) -> MidtermReview:
     """The unit's mid-term review score. Changing a score already entered is a correction:
     it needs ``why`` and ``by`` and is recorded."""
+    year_require_open(year)
     if not unit.path.startswith(year.county.path):
         raise ValidationError({"unit": _("The unit is not in this county.")})
     if not 0 <= score <= 100:
@@ -377,6 +383,7 @@ def bonus_award(
     awarded_on: dt.date,
     by,
 ) -> BonusAward:
+    year_require_open(year)
     award = BonusAward(
         year=year,
         unit=unit,
@@ -406,6 +413,7 @@ def letter_create(
     file=None,
     targets=(),
 ) -> ResponsibilityLetter:
+    year_require_open(year)
     for u in (issuer, unit):
         if not u.path.startswith(year.county.path):
             raise ValidationError({"unit": _("The unit is not in this county.")})

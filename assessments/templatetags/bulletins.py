@@ -49,3 +49,37 @@ def lag_text(item: dict) -> str:
         "measure": item["measure"],
         "pct": pct(item["ratio"]),
     }
+
+
+@register.filter
+def outbox_waiting(message) -> str:
+    """Why an outbox message is not sent yet, in the office's words ("" once it is sent)."""
+    from django.utils import timezone
+
+    from ..models import OutboxMessage
+    from ..services.outbox import MAX_ATTEMPTS
+
+    status = OutboxMessage.Status
+    if message.status == status.QUEUED:
+        return _("Waiting for the mail queue (it is sent when Redis and the worker are up).")
+    if message.status == status.SENDING:
+        return _("Being sent now.")
+    if message.status == status.FAILED:
+        when = message.next_attempt_at
+        at = timezone.localtime(when).strftime("%H:%M") if when else ""
+        return _("Attempt %(n)s of %(max)s failed; next attempt at %(at)s.") % {
+            "n": message.attempts,
+            "max": MAX_ATTEMPTS,
+            "at": at or "—",
+        }
+    if message.status == status.HELD:
+        return _("%(n)s attempts failed: it waits for the office to press “Send what waits”.") % {
+            "n": message.attempts
+        }
+    if message.status == status.UNCONFIRMED:
+        return _(
+            "The sender stopped after handing it to the mail server: probably delivered, so it "
+            "is not sent again automatically. Ask the recipient; send again only if it is "
+            "missing."
+        )
+    return ""

@@ -1,13 +1,12 @@
 """Bulletins, early warnings and the outbox."""
 
-import datetime as dt
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -119,12 +118,18 @@ def bulletin_publish(request, pk):
 @role_required(*YEAR_READERS)
 def bulletin_pdf(request, pk):
     bulletin = get_for_user(request, select_bulletin, pk)
+    data = None
     if bulletin.pdf:
-        data = bulletin.pdf.open("rb").read()
-    else:
-        data = bulletin_services.render_bulletin_pdf(bulletin)
-        if data is None:
-            raise Http404
+        try:
+            with bulletin.pdf.open("rb") as stored:
+                data = stored.read()
+        except OSError:  # the file is gone (e.g. a database restored without its media)
+            data = None
+    if data is None:
+        data = bulletin_services.render_bulletin_pdf(bulletin)  # from the frozen content
+    if data is None:
+        messages.error(request, _("The bulletin's PDF file is missing and cannot be rebuilt."))
+        return redirect("assessments:bulletin_detail", pk=bulletin.pk)
     response = HttpResponse(data, content_type="application/pdf")
     name = f"{bulletin.year.year}-{bulletin.month:02d}.pdf"
     response["Content-Disposition"] = f'inline; filename="bulletin-{name}"'
@@ -134,9 +139,11 @@ def bulletin_pdf(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def outbox_resend(request, pk):
-    """Send again what is still queued or failed (never what was sent)."""
+    """Send again what waits: held, failed and queued messages (the unconfirmed ones only when
+    asked, since a recipient may then get them twice); never what was sent."""
     year = get_for_user(request, year_detail, pk, write=True)
-    count = outbox_services.outbox_flush(older_than=dt.timedelta(0), year=year)
+    unconfirmed = request.POST.get("unconfirmed") == "1"
+    count = outbox_services.outbox_resend(year=year, unconfirmed=unconfirmed)
     messages.info(request, _("%(count)s emails handed to the mail queue.") % {"count": count})
     bulletin = Bulletin.objects.filter(
         year=year, pk=int(request.POST["bulletin"]) if is_id(request.POST.get("bulletin")) else None

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cadres.models import Role
 from cadres.scope import STAFF_ROLES, ancestor_paths, get_for_user, role_of, role_required
+from kaohe.lib.cache import year_cached
 
 from ..models import AssessmentYear
 from ..selectors import years_for
@@ -64,7 +65,9 @@ def dashboard_page(request):
     year = _chosen_year(request, years)
     today = timezone.localdate()
     month = _choice(request, "month", MONTHS) or default_month(year, today)
-    dash = dashboard(year, month=month, today=today)
+    dash = year_cached(  # per year, month and day, until the year's inputs change
+        year.pk, ("dashboard", month, today), lambda: dashboard(year, month=month, today=today)
+    )
     return render(
         request,
         "assessments/dashboard.html",

@@ -6,9 +6,11 @@ string, so access logs never record it), the QR on a slip carries it in the URL 
 these views never log it."""
 
 import datetime as dt
+import logging
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import OperationalError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -30,6 +32,8 @@ from ..selectors import moral as selectors
 from ..selectors.catalog import year_detail
 from ..selectors.inspections import assessable_units
 from ..services import moral as services
+
+logger = logging.getLogger(__name__)
 
 
 def _ballot_url(request) -> str:
@@ -247,11 +251,23 @@ def ballot_enter(request):
             )
             % {"count": ballot.missing()},
         )
+    return _cast(request, form, code, ballot)
+
+
+def _cast(request, form, code, ballot):
+    """Cast the ballot; a refusal shows why, a busy database (SQLite's "database is locked"
+    when many raters submit at once) asks to submit again: nothing was saved."""
     try:
         services.ballot_cast(code=code.code, answers=ballot.answers())
     except ValidationError as error:
         form.add_error("code", error)
         return render(request, "ballot/enter.html", {"form": form})
+    except OperationalError:
+        logger.warning("ballot: the database was busy; the rater is asked to submit again")
+        busy = _(
+            "Many raters are submitting at this moment. Nothing was saved yet: press Submit again."
+        )
+        return _ballot_page(request, code, ballot, error=busy)
     return redirect("ballot:done")
 
 

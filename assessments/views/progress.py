@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.models import ASSESSED_KINDS, Role, Unit
 from cadres.scope import STAFF_ROLES, can_write, get_for_user, role_required, units_for
+from kaohe.lib.cache import year_cached
 from kaohe.lib.forms import apply_errors
 
 from .. import services
@@ -250,14 +251,13 @@ def _get_overview_for_user(
             lambda user: units_for(user).filter(path__startswith=year.county.path),
             request.GET["unit"],
         )
-    overview = pages.progress_overview(
-        year,
-        month=month,
-        today=today,
-        kind=kind,
-        category=category,
-        unit=unit.pk if unit else None,
-        sort=sort,
+    unit_id = unit.pk if unit else None
+    overview = year_cached(  # per year, month, day and filters, until the inputs change
+        year.pk,
+        ("progress", month, today, kind, category, unit_id, sort),
+        lambda: pages.progress_overview(
+            year, month=month, today=today, kind=kind, category=category, unit=unit_id, sort=sort
+        ),
     )
     filters = {"kind": kind, "category": category, "month": month, "sort": sort}
     return overview, filters, unit

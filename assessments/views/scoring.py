@@ -47,8 +47,12 @@ def rankings(request, pk):
 @role_required(Role.OFFICE, write=True)
 def scores_recompute(request, pk):
     year = get_for_user(request, score_years_for, pk, write=True)
-    count = len(services.scores_compute(year=year))
-    messages.success(request, _("Scores recomputed for %(count)s units.") % {"count": count})
+    try:
+        count = len(services.scores_compute(year=year))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Scores recomputed for %(count)s units.") % {"count": count})
     return redirect("assessments:rankings", pk=year.pk)
 
 

@@ -8,8 +8,29 @@ it: tasks call services, never the reverse, and the name is the task's contract.
 """
 
 import logging
+import time
 
 logger = logging.getLogger(__name__)
+
+# After the broker failed to take a task, this process stops trying for a while: a hung Redis
+# then costs one request one socket timeout, not one per task it queues. What was not handed
+# over is in the database (outbox rows, recompute requests) for the periodic flush and sweep.
+BREAKER_SECONDS = 30.0
+_broken_until = 0.0
+
+
+def reset_breaker() -> None:
+    """Try the broker again at the next enqueue (tests; a process that knows it is back)."""
+    global _broken_until
+    _broken_until = 0.0
+
+
+def _broker_trouble(error: BaseException) -> bool:
+    from kombu.exceptions import OperationalError
+
+    return isinstance(error, (OperationalError, OSError, ConnectionError, TimeoutError)) or (
+        type(error).__module__.startswith("redis")
+    )
 
 
 def task_named(name: str):
@@ -25,12 +46,20 @@ def enqueue(task, *args, **kwargs) -> bool:
     """Send ``task`` (a task, or its registered name) to the broker, or run it inline when
     there is none. Returns False, after logging, when that failed; the caller's data is
     already safe in the database."""
+    global _broken_until
     name = task if isinstance(task, str) else task.name
+    if time.monotonic() < _broken_until:
+        logger.warning("could not enqueue %s%r: the broker failed moments ago", name, args)
+        return False
     try:
         found = task_named(task) if isinstance(task, str) else task
         found.apply_async(args=args, kwargs=kwargs, retry=False)
-    except Exception:
+    except Exception as error:
         logger.exception("could not enqueue %s%r", name, args)
+        from kaohe.celery import app
+
+        if _broker_trouble(error) and not app.conf.task_always_eager:
+            _broken_until = time.monotonic() + BREAKER_SECONDS
         return False
     return True
 

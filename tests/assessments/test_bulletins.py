@@ -106,12 +106,13 @@ def test_sending_twice_delivers_once(xx, year, county):
     assert message.attempts == 1
 
 
-def test_a_failed_send_is_recorded_and_the_retry_sends_once(xx, year, county):
+def test_a_failed_send_is_recorded_and_the_retry_sends_once(xx, year, county, settings):
+    settings.OUTBOX_RETRY_DELAY = 0  # the retry is due at once
     message = _published(xx, year)[0]
     with (
         mock.patch(
-            "django.core.mail.EmailMultiAlternatives.send",
-            side_effect=OSError("connection refused"),
+            "django.core.mail.backends.locmem.EmailBackend.open",
+            side_effect=ConnectionRefusedError("connection refused"),
         ),
         pytest.raises(OSError),
     ):
@@ -119,6 +120,7 @@ def test_a_failed_send_is_recorded_and_the_retry_sends_once(xx, year, county):
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.FAILED
     assert "connection refused" in message.last_error
+    assert message.handed_at is None  # the server never saw it
     pending = OutboxMessage.objects.count()  # the failed one, and the rest still queued
     assert outbox.outbox_flush(older_than=dt.timedelta(0)) == pending
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}
@@ -126,14 +128,17 @@ def test_a_failed_send_is_recorded_and_the_retry_sends_once(xx, year, county):
     assert outbox.outbox_flush(older_than=dt.timedelta(0)) == 0
 
 
-def test_a_claim_left_by_a_dead_worker_is_taken_over_only_when_stale(xx, year, county):
+def test_a_claim_left_by_a_dead_worker_is_resolved_only_when_stale(xx, year, county):
     message = _published(xx, year)[0]
     assert outbox.outbox_claim(message.pk)
     assert not outbox.outbox_claim(message.pk)  # a live claim blocks a second sender
+    assert outbox.outbox_recover() == 0  # a live claim is not a dead one
     OutboxMessage.objects.filter(pk=message.pk).update(
         claimed_at=dt.datetime(2015, 1, 1, tzinfo=SH)
     )
-    assert outbox.outbox_claim(message.pk)
+    assert outbox.outbox_recover() == 1  # never handed over: queued again
+    assert outbox.outbox_send(message.pk) is True
+    assert len(mail.outbox) == 1
 
 
 def test_two_beat_ticks_on_the_last_day_send_one_bulletin_per_recipient(

@@ -32,6 +32,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from kaohe.celery import app as celery_app
+from kaohe.lib.queue import reset_breaker
 
 # Its own Redis database (not the development 0) and, below, its own queue per run.
 REDIS_URL = os.environ.get("KAOHE_ITEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -175,6 +176,7 @@ def reset_broker_connections() -> None:
     amqp = celery_app.__dict__.get("amqp")
     if amqp is not None:
         amqp._producer_pool = None
+    reset_breaker()
 
 
 class Worker:
@@ -305,23 +307,23 @@ CELERY_KEYS = (
 )
 
 
-@pytest.fixture(scope="module")
-def integration_worker(request, django_db_setup, smtp_server, tmp_path_factory):
-    """A real Celery worker on the test database, Redis and the loopback SMTP server; the
-    test process publishes to the same Redis, on a queue only this worker consumes."""
+@contextlib.contextmanager
+def running_worker(tmp_path_factory, *, smtp_port: int, extra_env: dict | None = None):
+    """A real Celery worker on the test database, Redis and an SMTP server at ``smtp_port``;
+    the test process publishes to the same Redis, on a queue only this worker consumes."""
     queue = f"kaohe-itest-{uuid.uuid4().hex[:12]}"
     media_root = tmp_path_factory.mktemp("itest-media")
     log_path = tmp_path_factory.mktemp("celery-worker") / "worker.log"
-    request.config.stash[_WORKER_LOG] = log_path
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "kaohe.settings",
         "DATABASE_URL": _database_url(),
         "REDIS_URL": REDIS_URL,
-        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
         "DEFAULT_FROM_EMAIL": f"考核办 <{FROM_ADDRESS}>",
         "MEDIA_ROOT": str(media_root),
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
     # pytest-django's settings fixture does not reach Celery once configured: change its conf.
     saved = {key: celery_app.conf[key] for key in CELERY_KEYS}
@@ -334,7 +336,6 @@ def integration_worker(request, django_db_setup, smtp_server, tmp_path_factory):
     reset_broker_connections()
     worker = Worker(queue=queue, env=env, cwd=django_settings.BASE_DIR, log_path=log_path)
     worker.media_root = media_root
-    worker.smtp = smtp_server
     try:
         worker.startup_seconds = worker.wait_ready()
         print(
@@ -347,6 +348,15 @@ def integration_worker(request, django_db_setup, smtp_server, tmp_path_factory):
         celery_app.conf.update(saved)
         reset_broker_connections()
         _cleanup_redis(queue, worker.node)
+
+
+@pytest.fixture(scope="module")
+def integration_worker(request, django_db_setup, smtp_server, tmp_path_factory):
+    """The module's worker, sending through the module's recording SMTP server."""
+    with running_worker(tmp_path_factory, smtp_port=smtp_server.port) as worker:
+        request.config.stash[_WORKER_LOG] = worker.log_path
+        worker.smtp = smtp_server
+        yield worker
 
 
 @pytest.hookimpl(wrapper=True)

@@ -2,12 +2,13 @@
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from assessments.models import AssessmentYear, Bulletin, OutboxMessage
 from assessments.services.bulletins import bulletin_build, bulletin_publish
-from assessments.services.outbox import outbox_send
+from assessments.services.outbox import outbox_requeue, outbox_send
 
 
 class Command(BaseCommand):
@@ -34,14 +35,22 @@ class Command(BaseCommand):
         for year in years:
             bulletin = Bulletin.objects.filter(year=year, month=first.month).first()
             if not resend_failed and (bulletin is None or bulletin.status == Bulletin.Status.DRAFT):
-                bulletin = bulletin_build(year=year, month=first.month)
-                bulletin_publish(bulletin=bulletin)
+                try:
+                    bulletin = bulletin_build(year=year, month=first.month)
+                    bulletin_publish(bulletin=bulletin)
+                except ValidationError as error:  # e.g. another run published it meanwhile
+                    self.stdout.write(f"{year.county.name}: {' '.join(error.messages)}")
+                    bulletin = Bulletin.objects.filter(year=year, month=first.month).first()
             if bulletin is None:
                 self.stdout.write(
                     _("%(county)s: no bulletin for that month.") % {"county": year.county}
                 )
                 continue
-            pending = bulletin.messages.exclude(status=OutboxMessage.Status.SENT)
+            if resend_failed:
+                outbox_requeue(messages=bulletin.messages.all())  # held and failed: go again
+            pending = bulletin.messages.filter(
+                status__in=[OutboxMessage.Status.QUEUED, OutboxMessage.Status.FAILED]
+            )
             sent = failed = 0
             for pk in pending.values_list("pk", flat=True):
                 try:

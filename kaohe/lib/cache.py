@@ -1,0 +1,122 @@
+"""A Redis cache that a Redis outage or hang cannot turn into a 500.
+
+Every call has the socket timeouts of ``CACHES["default"]["OPTIONS"]``; an error is logged and
+answered as a miss (reads) or a no-op (writes), and after one error this process leaves Redis
+alone for ``BREAKER_SECONDS``, so a hung server costs a request one timeout at most. What the
+cache holds is only ever a copy (counts, cached pages) or a slow-down (ratelimits).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger(__name__)
+
+BREAKER_SECONDS = 30.0
+
+
+class SafeRedisCache(RedisCache):
+    _broken_until = 0.0
+
+    def _guard(self, name, default, *args, **kwargs):
+        if time.monotonic() < SafeRedisCache._broken_until:
+            return default
+        try:
+            return getattr(super(), name)(*args, **kwargs)
+        except Exception as error:
+            if not (isinstance(error, OSError) or type(error).__module__.startswith("redis")):
+                raise
+            logger.warning("cache %s failed (%s): treated as a miss", name, error)
+            SafeRedisCache._broken_until = time.monotonic() + BREAKER_SECONDS
+            return default
+
+    def get(self, key, default=None, version=None):
+        return self._guard("get", default, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._guard("get_many", {}, keys, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._guard("set", None, key, value, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("set_many", [], data, timeout, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("add", True, key, value, timeout, version)  # as if stored
+
+    def delete(self, key, version=None):
+        return self._guard("delete", False, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self._guard("delete_many", None, keys, version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._guard("incr", delta, key, delta, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("touch", False, key, timeout, version)
+
+    def has_key(self, key, version=None):
+        return self._guard("has_key", False, key, version)
+
+    def clear(self):
+        return self._guard("clear", False)
+
+
+# -- pages computed per assessment year -------------------------------------------------------
+
+
+def _generation_key(year_id: int) -> str:
+    return f"kaohe:year:{year_id}:generation"
+
+
+def year_cached(year_id: int, parts: tuple, compute):
+    """``compute()``, cached per year and ``parts`` (e.g. the page, month, day and filters) until
+    the year's inputs change (``year_changed``) or ``settings.PAGE_CACHE_SECONDS`` pass (a
+    safety net; 0 turns the cache off). With the cache down it is simply computed."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    timeout = settings.PAGE_CACHE_SECONDS
+    if not timeout:
+        return compute()
+
+    generation = cache.get(_generation_key(year_id), 0)
+    key = "kaohe:year:%s:%s:%s" % (year_id, generation, ":".join(map(str, parts)))  # noqa: UP031
+    value = cache.get(key)
+    if value is not None:
+        return value
+    # One process computes; the others wait for its result a little (many users opening the
+    # dashboard at nine o'clock would otherwise all compute it at once).
+    if not cache.add(key + ":computing", 1, 60):
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            if (value := cache.get(key)) is not None:
+                return value
+    try:
+        value = compute()
+        cache.set(key, value, timeout)
+    finally:
+        cache.delete(key + ":computing")
+    return value
+
+
+def year_changed(year_id: int) -> None:
+    """Forget every cached page of the year: at once, and again when the current transaction
+    commits (a page computed meanwhile from the old rows is forgotten too)."""
+    import uuid
+
+    from django.core.cache import cache
+    from django.db import transaction
+
+    def bump():
+        cache.set(_generation_key(year_id), uuid.uuid4().hex, None)
+
+    bump()
+    transaction.on_commit(bump)
