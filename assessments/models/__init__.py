@@ -41,6 +41,14 @@ from .moral import (
 )
 from .outbox import OutboxMessage
 from .progress import Evidence, ProgressReport
+from .quarterly import (
+    QUARTERS,
+    PersonalSummary,
+    QuarterGradeChange,
+    QuarterRecord,
+    QuarterReview,
+    QuarterSettings,
+)
 from .schedules import ScheduleChange
 from .scoring import IndicatorScore, UnitScore
 from .targets import (
@@ -54,6 +62,12 @@ from .targets import (
 from .warnings import EarlyWarning
 
 __all__ = [
+    "QUARTERS",
+    "PersonalSummary",
+    "QuarterGradeChange",
+    "QuarterRecord",
+    "QuarterReview",
+    "QuarterSettings",
     "ScheduleChange",
     "Consequence",
     "EligibilityFlag",
