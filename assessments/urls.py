@@ -12,6 +12,7 @@ from .views import (
     moral,
     moral_template,
     progress,
+    quarterly,
     schedules,
     scoring,
     targets,
@@ -36,4 +37,5 @@ urlpatterns = [
     *eligibility.urlpatterns,
     *archive.urlpatterns,
     *schedules.urlpatterns,
+    *quarterly.urlpatterns,
 ]

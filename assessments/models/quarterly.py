@@ -186,6 +186,14 @@ class QuarterGradeChange(models.Model):
     def __str__(self):
         return f"{self.record}: {self.before or '-'} → {self.after}"
 
+    @property
+    def before_label(self) -> str:
+        return str(Level(self.before).label) if self.before else ""
+
+    @property
+    def after_label(self) -> str:
+        return str(Level(self.after).label)
+
 
 class QuarterReview(models.Model):
     """A cadre's one request for a review of a confirmed quarter grade, and its answer."""
