@@ -258,3 +258,18 @@ def summaries_missing(user, year: AssessmentYear) -> QuerySet[Cadre]:
         .select_related("unit")
         .order_by("unit__path", "number")
     )
+
+
+def registration_quarters(cadre: Cadre, year: AssessmentYear) -> dict:
+    """For the registration form: the personal summary and the confirmed quarter grades
+    (Q1–Q4, "" where none)."""
+    grades = dict(
+        QuarterRecord.objects.filter(
+            year=year, cadre=cadre, confirmed_at__isnull=False
+        ).values_list("quarter", "grade")
+    )
+    summary = PersonalSummary.objects.filter(year=year, cadre=cadre).first()
+    return {
+        "personal_summary": summary.text if summary else "",
+        "quarter_grades": [Level(grades[n]).label if n in grades else "" for n in QUARTERS],
+    }

@@ -173,3 +173,15 @@ def test_the_personal_summary_is_written_and_the_office_sees_who_has_not(client,
     client.force_login(xx.office)
     missing = client.get(reverse("assessments:summaries", args=[year.pk])).context["missing"]
     assert xx.other_cadre in missing and xx.cadre not in missing
+
+
+def test_the_registration_form_prints_the_summary_and_the_confirmed_quarters(client, xx, year):
+    PersonalSummary.objects.create(year=year, cadre=xx.cadre, text="一年来，围绕中心工作认真履职。")
+    _record(year, xx.cadre, xx.township, quarter=1, grade="good", confirmed_at=WHEN)
+    _record(year, xx.cadre, xx.township, quarter=2, grade="average", comment="一般")
+    client.force_login(xx.office)
+    response = client.get(reverse("assessments:cadre_registration", args=[xx.cadre.pk, 2015]))
+    assert "围绕中心工作认真履职" in response.content.decode()
+    assert [str(g) for g in response.context["quarter_grades"]][:2] == ["好", ""]
+    pdf = client.get(reverse("assessments:cadre_registration_pdf", args=[xx.cadre.pk, 2015]))
+    assert pdf.content.startswith(b"%PDF")
