@@ -22,25 +22,30 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypedDict
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import ASSESSED_KINDS, Cadre, Role, Unit
-from cadres.scope import account_of
+from cadres.scope import account_of, ancestor_paths
 from kaohe.lib.models import model_update
 
 from ..models import (
     AssessmentYear,
     Grade,
     Level,
+    OutboxMessage,
     PersonalSummary,
     QuarterGradeChange,
     QuarterRecord,
     QuarterReview,
     QuarterSettings,
 )
+from .outbox import outbox_queue
 from .progress import evidence_check
 
 Grader = QuarterSettings.PrincipalGrader
@@ -468,3 +473,100 @@ def summary_write(
     summary = summary or PersonalSummary(year=year, cadre=cadre)
     model_update(instance=summary, data={"text": text}, fields=["text"])
     return summary
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+
+def _queue_reminder(
+    *, year, unit, user, key: str, reason: str, subject: str, template: str, context
+):
+    name = user.get_full_name() or user.username
+    return outbox_queue(
+        kind=OutboxMessage.Kind.REMINDER, key=key, year=year, unit=unit,
+        recipient_email=user.email, recipient_name=name, reason=reason, subject=subject,
+        body_text=render_to_string(template, {**context, "name": name, "year": year}),
+    )  # fmt: skip
+
+
+def _cadre_reminders(year, settings, w: Window) -> list[OutboxMessage]:
+    written = QuarterRecord.objects.filter(year=year, quarter=w.quarter, cadre=OuterRef("pk"))
+    cadres = (
+        Cadre.objects.filter(
+            unit__path__startswith=year.county.path, unit__kind__in=ASSESSED_KINDS, is_active=True
+        )
+        .filter(~Exists(written), user__isnull=False)
+        .exclude(user__email="")
+        .select_related("unit", "user")
+    )
+    return [
+        _queue_reminder(
+            year=year, unit=c.unit, user=c.user, key=f"quarter:{year.pk}:{w.quarter}:write",
+            reason=_("you are in the quarterly assessment of %(unit)s") % {"unit": c.unit.name},
+            subject=_("Reminder: your work record of quarter %(q)s is due on %(date)s")
+            % {"q": w.quarter, "date": f"{w.due.month}月{w.due.day}日"},
+            template="emails/quarter_write.txt", context={"window": w},
+        )
+        for c in cadres
+    ]  # fmt: skip
+
+
+def _grader_reminders(year, settings, w: Window) -> list[OutboxMessage]:
+    waiting = defaultdict(list)
+    for record in QuarterRecord.objects.filter(
+        year=year, quarter=w.quarter, grade=""
+    ).select_related("cadre", "unit"):
+        waiting[record.unit_id].append(record)
+    principals = {
+        c.unit_id: c
+        for c in Cadre.objects.filter(unit__in=waiting, is_principal=True, is_active=True)
+        .exclude(user=None).exclude(user__email="").select_related("user")
+    }  # fmt: skip
+    role = Role.OFFICE if settings.principal_graded_by == Grader.OFFICE else Role.LEADER
+    staff = list(
+        get_user_model()
+        .objects.filter(
+            account__role=role, account__unit__path__in=ancestor_paths(year.county.path)
+        )
+        .exclude(email="")
+    )
+    queued = []
+    for unit_id, records in waiting.items():
+        unit = records[0].unit
+        by_grader = [(principals.get(unit_id), [r for r in records if not r.cadre.is_principal])]
+        by_grader += [(user, [r for r in records if r.cadre.is_principal]) for user in staff]
+        for grader, mine in by_grader:
+            if grader is None or not mine:
+                continue
+            user = getattr(grader, "user", grader)
+            queued.append(
+                _queue_reminder(
+                    year=year, unit=unit, user=user,
+                    key=f"quarter:{year.pk}:{w.quarter}:grade:{unit.pk}",
+                    reason=_("you grade quarters in %(unit)s") % {"unit": unit.name},
+                    subject=_("Reminder: %(n)s quarterly records of %(unit)s wait for your grade")
+                    % {"n": len(mine), "unit": unit.name},
+                    template="emails/quarter_grade.txt",
+                    context={"window": w, "unit": unit, "records": mine},
+                )
+            )  # fmt: skip
+    return queued
+
+
+@transaction.atomic
+def quarterly_reminders(*, on: dt.date | None = None) -> list[OutboxMessage]:
+    """Queue, once each (the outbox keeps one message per key and recipient): to cadres without
+    a record, the year's ``remind_days_before`` days before it is due; to graders, the day after
+    the window closes, when records wait for their grade."""
+    on = on or timezone.localdate()
+    queued: list[OutboxMessage | None] = []
+    years = AssessmentYear.objects.filter(status=AssessmentYear.Status.IN_PROGRESS)
+    for year in years.select_related("county"):
+        settings = settings_for(year)
+        for quarter in (1, 2, 3, 4):
+            w = window(settings, quarter)
+            if on >= w.opens and (w.due - on).days == settings.remind_days_before:
+                queued += _cadre_reminders(year, settings, w)
+            if on == w.due + dt.timedelta(days=1):
+                queued += _grader_reminders(year, settings, w)
+    return [m for m in queued if m is not None]

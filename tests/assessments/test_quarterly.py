@@ -237,3 +237,34 @@ def test_the_personal_summary_is_written_in_the_year_end_window(xx, year):
         q.summary_write(
             year=year, cadre=xx.cadre, text="x", by=xx.office, today=dt.date(2015, 12, 20)
         )
+
+
+def _emails(*users):
+    for n, user in enumerate(users):
+        user.email = f"u{n}@example.cn"
+        user.save()
+
+
+def test_cadres_without_a_record_are_reminded_once_before_it_is_due(xx, year, principal):
+    from assessments.models import OutboxMessage
+
+    other = cadre_with_login(xx.township, "王五")
+    _emails(xx.cadre_user, principal.user, other.user)
+    write(year, other)  # written: not reminded
+    assert q.quarterly_reminders(on=dt.date(2015, 10, 11)) == []  # 4 days before 10-15
+    queued = q.quarterly_reminders(on=dt.date(2015, 10, 12))  # 3 days before
+    assert sorted(m.recipient_email for m in queued) == ["u0@example.cn", "u1@example.cn"]
+    assert q.quarterly_reminders(on=dt.date(2015, 10, 12)) == []  # once
+    assert OutboxMessage.objects.count() == 2
+    assert "10月15日" in OutboxMessage.objects.first().subject
+
+
+def test_graders_are_reminded_once_when_records_wait_after_the_window(xx, year, principal):
+    _emails(xx.cadre_user, principal.user, xx.office)
+    write(year, xx.cadre)
+    write(year, principal)
+    assert q.quarterly_reminders(on=dt.date(2015, 10, 15)) == []
+    queued = q.quarterly_reminders(on=dt.date(2015, 10, 16))
+    assert sorted(m.recipient_email for m in queued) == ["u1@example.cn", "u2@example.cn"]
+    assert all(xx.township.name in m.subject for m in queued)
+    assert q.quarterly_reminders(on=dt.date(2015, 10, 16)) == []
