@@ -533,12 +533,16 @@ def _grader_reminders(year, settings, w: Window) -> list[OutboxMessage]:
     queued = []
     for unit_id, records in waiting.items():
         unit = records[0].unit
-        by_grader = [(principals.get(unit_id), [r for r in records if not r.cadre.is_principal])]
+        principal = principals.get(unit_id)
+        by_grader = (
+            [(principal.user, [r for r in records if not r.cadre.is_principal])]
+            if principal
+            else []
+        )
         by_grader += [(user, [r for r in records if r.cadre.is_principal]) for user in staff]
-        for grader, mine in by_grader:
-            if grader is None or not mine:
+        for user, mine in by_grader:
+            if not mine:
                 continue
-            user = getattr(grader, "user", grader)
             queued.append(
                 _queue_reminder(
                     year=year, unit=unit, user=user,
