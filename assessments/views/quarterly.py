@@ -251,7 +251,7 @@ def export(request, pk):
         filename=f"{year.year}年第{quarter}季度平时考核.xlsx",
         title=_("%(year)s quarter %(q)s daily assessment") % {"year": year.year, "q": quarter},
         subtitle=year.county.name,
-        columns=[(_("Unit"), 18), (_("Name"), 10), (_("Post"), 16), (_("Written at"), 16),
+        columns=[(_("Unit"), 18), (_("Full name"), 10), (_("Post"), 16), (_("Written at"), 16),
                  (_("Late"), 6), (_("Quarter grade"), 8), (_("Comment"), 24), (_("Work done"), 40),
                  (_("Key and urgent tasks"), 30), (_("Problems and plans"), 30)],
         rows=rows,
