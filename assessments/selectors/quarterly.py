@@ -273,3 +273,13 @@ def registration_quarters(cadre: Cadre, year: AssessmentYear) -> dict:
         "personal_summary": summary.text if summary else "",
         "quarter_grades": [Level(grades[n]).label if n in grades else "" for n in QUARTERS],
     }
+
+
+def confirmed_quarters(on: dt.date) -> QuerySet[QuarterRecord]:
+    """Confirmed quarter grades of the year of ``on`` and the year before (what the selection
+    list shows beside the flags: the cadre's 一贯表现)."""
+    return (
+        QuarterRecord.objects.filter(confirmed_at__isnull=False, year__year__gte=on.year - 1)
+        .select_related("year")
+        .order_by("year__year", "quarter")
+    )

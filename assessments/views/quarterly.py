@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.models import Cadre, Role
-from cadres.scope import STAFF_ROLES, get_for_user, role_required
+from cadres.scope import STAFF_ROLES, get_for_user, role_of, role_required
 from kaohe.lib.forms import apply_errors
 from kaohe.lib.xlsx import workbook_response
 
@@ -117,7 +117,7 @@ def record_detail(request, pk):
         "grade_form": GradeForm(initial={"grade": record.grade, "comment": record.comment}),
         "review": getattr(record, "review", None),
         "changes": record.changes.select_related("by") if not own or grader else [],
-        "office": request.user.account.role == Role.OFFICE,
+        "office": role_of(request.user) == Role.OFFICE,
     }
     return render(request, "assessments/quarterly/record_detail.html", context)
 
