@@ -17,6 +17,7 @@ from ..models import (
     Level,
     PersonalSummary,
     QuarterRecord,
+    QuarterReview,
     QuarterSettings,
 )
 from ..services.quarterly import (
@@ -232,7 +233,20 @@ def overview(user, year: AssessmentYear, quarter: int, today: dt.date) -> dict:
             "share": 100 * goods / n, "cap": good_cap(settings, n), "missing": missing[unit.pk],
         })  # fmt: skip
     w: Window = window(settings, quarter)
-    return {"rows": rows, "window": w, "overdue": today > w.due, "settings": settings}
+    reviews = (
+        QuarterReview.objects.filter(
+            record__year=year, record__unit__in=units, answered_at__isnull=True
+        )
+        .select_related("record__cadre", "record__unit")
+        .order_by("filed_at")
+    )
+    return {
+        "rows": rows,
+        "window": w,
+        "overdue": today > w.due,
+        "settings": settings,
+        "reviews": reviews,
+    }
 
 
 def export_rows(user, year: AssessmentYear, quarter: int) -> QuerySet[QuarterRecord]:

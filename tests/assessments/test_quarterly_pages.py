@@ -185,3 +185,19 @@ def test_the_registration_form_prints_the_summary_and_the_confirmed_quarters(cli
     assert [str(g) for g in response.context["quarter_grades"]][:2] == ["好", ""]
     pdf = client.get(reverse("assessments:cadre_registration_pdf", args=[xx.cadre.pk, 2015]))
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_the_office_sees_review_requests_waiting_and_answers_one(client, xx, year):
+    from assessments.models import QuarterReview
+
+    record = _record(year, xx.cadre, xx.township, grade="average", comment="慢", confirmed_at=WHEN)
+    review = QuarterReview.objects.create(record=record, reasons="请复核")
+    client.force_login(xx.office)
+    page = client.get(reverse("assessments:quarter_overview", args=[year.pk]) + "?quarter=3")
+    assert list(page.context["reviews"]) == [review]
+    answer = reverse("assessments:quarter_answer", args=[record.pk])
+    client.post(answer, {"answer": "维持原等次", "grade": ""})
+    review.refresh_from_db()
+    assert review.answered_by == xx.office and QuarterRecord.objects.get().grade == "average"
+    page = client.get(reverse("assessments:quarter_overview", args=[year.pk]) + "?quarter=3")
+    assert list(page.context["reviews"]) == []
