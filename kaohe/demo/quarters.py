@@ -15,6 +15,7 @@ import random
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from assessments.models import AssessmentYear, QuarterGradeChange, QuarterRecord
@@ -151,6 +152,8 @@ def load_quarters(year: AssessmentYear | None) -> dict[str, int]:
         ),
         batch_size=500,
     )
+    graded_at = QuarterRecord.objects.filter(pk=OuterRef("record_id")).values("graded_at")[:1]
+    QuarterGradeChange.objects.filter(record__year=year).update(at=Subquery(graded_at))
     counts["quarter_records"] = len(records)
     counts["quarter_late"] = sum(r.late for r in records)
     counts["quarter_good"] = sum(r.grade == "good" for r in records)
