@@ -201,3 +201,11 @@ def test_the_office_sees_review_requests_waiting_and_answers_one(client, xx, yea
     assert review.answered_by == xx.office and QuarterRecord.objects.get().grade == "average"
     page = client.get(reverse("assessments:quarter_overview", args=[year.pk]) + "?quarter=3")
     assert list(page.context["reviews"]) == []
+
+
+def test_my_assessment_shows_the_latest_years_quarters(client, xx, year):
+    _record(year, xx.cadre, xx.township, quarter=1, grade="fair", confirmed_at=WHEN)
+    client.force_login(xx.cadre_user)
+    page = client.get(reverse("assessments:me")).content.decode()
+    assert reverse("assessments:quarter_mine") in page
+    assert reverse("assessments:quarter_write", args=[year.pk]) + "?quarter=3" in page  # open
