@@ -93,6 +93,9 @@ def test_a_cadre_writes_q3_on_a_phone_the_principal_grades_the_cadre_sees_it(liv
         page.goto(f"{base}/assess/me/quarters/")
         mine = page.content()
         shot(page, "quarters-7-phone-grade-seen")
+        page.goto(f"{base}/assess/me/")
+        me = page.content()
+        shot(page, "quarters-7b-phone-my-assessment")
 
         office = page.context.browser.new_page(**DESKTOP)
         log_in(office, base, xx.office.username)
@@ -110,4 +113,5 @@ def test_a_cadre_writes_q3_on_a_phone_the_principal_grades_the_cadre_sees_it(liv
     assert re.findall(r"\d+", cap_after) == ["1", "1"]
     assert xx.township.name in confirmed_page
     assert "工作主动，成效明显。" in mine
+    assert "/assess/me/quarters/" in me
     assert "Q1" in proposal and ("较差" in proposal)
