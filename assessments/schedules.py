@@ -24,6 +24,14 @@ SCHEDULES = {
         {"minute": "0", "hour": "8"},
         _("Every day, 08:00: remind liaisons three days before the reporting deadline."),
     ),
+    "quarterly reminders": (
+        "assessments.quarterly_reminders",
+        {"minute": "30", "hour": "8"},
+        _(
+            "Every day, 08:30: remind cadres before their quarterly work record is due, and "
+            "graders when records wait for their grade."
+        ),
+    ),
     "outbox flush": (
         "assessments.flush_outbox",
         {"minute": "*/10"},
@@ -41,6 +49,7 @@ TITLES = {
     "month-end bulletin": _("Month-end bulletin"),
     "daily early warnings": _("Daily early warnings"),
     "reporting reminders": _("Reporting reminders"),
+    "quarterly reminders": _("Quarterly reminders"),
     "outbox flush": _("Outbox flush"),
     "stale scores sweep": _("Stale scores sweep"),
 }

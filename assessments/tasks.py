@@ -8,7 +8,7 @@ from celery import shared_task
 from kaohe.lib.cache import year_changed
 
 from .models import AssessmentYear
-from .services import bulletins, outbox, warnings
+from .services import bulletins, outbox, quarterly, warnings
 from .services.scoring import scores_recompute_requested, scores_sweep_stale
 
 
@@ -85,3 +85,10 @@ def send_reminders(on: str | None = None) -> int:
     """Remind liaisons a few days before the reporting deadline."""
     day = dt.date.fromisoformat(on) if on else None
     return len(warnings.reminders_queue(on=day))
+
+
+@shared_task(name="assessments.quarterly_reminders", soft_time_limit=300, time_limit=360)
+def quarterly_reminders(on: str | None = None) -> int:
+    """Remind cadres before a quarterly record is due and graders when records wait."""
+    day = dt.date.fromisoformat(on) if on else None
+    return len(quarterly.quarterly_reminders(on=day))

@@ -14,6 +14,7 @@ from .views import (
     moral,
     moral_template,
     progress,
+    quarterly,
     schedules,
     scoring,
     targets,
@@ -42,4 +43,5 @@ urlpatterns = [
     *schedules.urlpatterns,
     *leads.urlpatterns,
     *corrections.urlpatterns,
+    *quarterly.urlpatterns,
 ]

@@ -812,3 +812,33 @@ def test_the_lead_departments_have_logins_and_2015_sheets(first_run):
     assert sum(len(i.breakdown["inputs"]["entries"]) for i in p3) == 2
     returned = IndicatorScore.objects.filter(unit_score__year=year, indicator__code="T4")
     assert all(i.breakdown["inputs"]["entries"] == [] for i in returned)
+
+
+def test_the_quarters_of_2015_are_written_graded_and_within_the_cap(first_run):
+    from assessments.models import QuarterRecord
+    from assessments.services.quarterly import good_cap, settings_for
+
+    year = year_2015()
+    records = QuarterRecord.objects.filter(year=year)
+    assert first_run["quarter_records"] == records.count() > 1000
+    assert set(records.values_list("quarter", flat=True)) == {1, 2, 3}  # Q4 still open
+    assert not records.filter(confirmed_at__isnull=True).exists()
+    assert first_run["quarter_late"] == records.filter(late=True).count() > 0
+    assert first_run["quarter_missing"] > 0
+    assert set(records.values_list("grade", flat=True)) == set(Level.values)
+    assert records.values("work_done").distinct().count() > records.count() * 0.9  # varied
+    settings = settings_for(year)
+    sizes = Counter(
+        Cadre.objects.filter(unit__kind__in=ASSESSED_KINDS, is_active=True).values_list(
+            "unit", flat=True
+        )
+    )
+    goods = Counter(records.filter(grade="good").values_list("unit", "quarter"))
+    assert all(n <= good_cap(settings, sizes[unit]) for (unit, _q), n in goods.items())
+    # the daily part proposed the annual grades after the quarters: their rules show there
+    rules = {
+        c["rule"]
+        for caps in CadreResult.objects.filter(year=year).values_list("caps", flat=True)
+        for c in caps
+    }
+    assert "quarter_poor" in rules

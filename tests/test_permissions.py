@@ -15,12 +15,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 import tests.matrix
 from cadres.models import Role, Unit
 from tests.conftest import build_county
-from tests.factories import UnitFactory, WeightsFactory, YearFactory, make_user
+from tests.factories import CadreFactory, UnitFactory, WeightsFactory, YearFactory, make_user
 from tests.matrix.base import url_args
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-ROLES = ("anonymous", "office", "leader", "liaison", "cadre", "lead")
+# "lead": a lead department's scorer. "grader": the township's principal leader, a cadre whose
+# post holds a grading duty (the quarterly assessment); only the rows that name it are run for it.
+ROLES = ("anonymous", "office", "leader", "liaison", "cadre", "lead", "grader")
 AREAS = [
     importlib.import_module(f"tests.matrix.{m.name}")
     for m in pkgutil.iter_modules(tests.matrix.__path__)
@@ -86,11 +88,16 @@ def world(django_db_setup, django_db_blocker, media_root):
         year = YearFactory(county=xx.county, status="in_progress")
         for kind in ("committee", "township", "department"):
             WeightsFactory(year=year, unit_kind=kind)
+        principal = CadreFactory(
+            unit=xx.township, number="XX-0009", name="隰县王书记", title="党委书记",
+            is_leading=True, is_principal=True, post_kind="principal",
+        )  # fmt: skip
         world = {
             "xx": xx,
             "year": year,
             "unit": xx.township,
             "cadre": xx.cadre,
+            "principal": principal,
             "users": {
                 "office": xx.office,
                 "leader": xx.leader,
@@ -98,6 +105,7 @@ def world(django_db_setup, django_db_blocker, media_root):
                 "cadre": xx.cadre_user,
                 # A lead department's scorer (牵头部门评分员) of the county's department.
                 "lead": make_user(Role.LEAD, xx.department, username="lead-XX"),
+                "grader": make_user(Role.CADRE, xx.township, username="grader-XX", cadre=principal),
             },
         }
         for area in AREAS:
@@ -106,7 +114,12 @@ def world(django_db_setup, django_db_blocker, media_root):
         transaction.set_rollback(True)
 
 
-CASES = [(name, role) for name in MATRIX for role in ROLES]
+CASES = [
+    (name, role)
+    for name in MATRIX
+    for role in ROLES
+    if role != "grader" or "grader" in MATRIX[name][2]
+]
 
 
 def expected_status(expected: dict, role: str) -> int:

@@ -43,6 +43,14 @@ from .moral import (
 )
 from .outbox import OutboxMessage
 from .progress import Evidence, ProgressReport
+from .quarterly import (
+    QUARTERS,
+    PersonalSummary,
+    QuarterGradeChange,
+    QuarterRecord,
+    QuarterReview,
+    QuarterSettings,
+)
 from .schedules import ScheduleChange
 from .scoring import IndicatorScore, RecomputeRequest, UnitScore
 from .targets import (
@@ -57,6 +65,12 @@ from .warnings import EarlyWarning, WarningItem
 
 __all__ = [
     "InputChange",
+    "QUARTERS",
+    "PersonalSummary",
+    "QuarterGradeChange",
+    "QuarterRecord",
+    "QuarterReview",
+    "QuarterSettings",
     "ScheduleChange",
     "Consequence",
     "EligibilityFlag",

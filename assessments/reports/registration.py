@@ -11,6 +11,7 @@ from cadres.scope import ancestor_paths
 
 from ..models import AssessmentYear
 from ..selectors import archive as selectors
+from ..selectors.quarterly import registration_quarters
 
 
 def registration(cadre: Cadre, year: int | None) -> dict | None:
@@ -35,7 +36,13 @@ def registration(cadre: Cadre, year: int | None) -> dict | None:
         (p for p in archive["posts"] if p.started_on.year <= year),
         archive["posts"][-1] if archive["posts"] else None,
     )
-    return {"cadre": cadre, "year": assessment_year, "section": section, "post": post}
+    return {
+        "cadre": cadre,
+        "year": assessment_year,
+        "section": section,
+        "post": post,
+        **registration_quarters(cadre, assessment_year),
+    }
 
 
 def pdf_filename(form: dict) -> tuple[str, str]:

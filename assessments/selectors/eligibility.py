@@ -21,6 +21,7 @@ from cadres.models import Cadre, TrainingAssignment, Unit
 from cadres.scope import cadres_for
 
 from ..models import EligibilityFlag, EligibilityRules
+from .quarterly import confirmed_quarters
 
 Kind = EligibilityFlag.Kind
 
@@ -83,7 +84,8 @@ def selection_list(
     )
     flags = flags_valid_on(on).select_related("rules", "unit").order_by(order, "pk")
     return cadres.select_related("unit").prefetch_related(
-        Prefetch("flags", queryset=flags, to_attr="flags_on")
+        Prefetch("flags", queryset=flags, to_attr="flags_on"),
+        Prefetch("quarter_records", queryset=confirmed_quarters(on), to_attr="quarters_on"),
     )
 
 

@@ -48,6 +48,7 @@ from ..models import (
     UnitScore,
 )
 from .eligibility import flags_recompute
+from .quarterly import annual_effects
 
 HUNDRED = Decimal(100)
 Stage = GradingPolicy.Stage
@@ -71,6 +72,7 @@ class _Row(TypedDict):
     grade: str
     group: str
     unit_grade: str | None
+    first: bool  # ranks first among equal composites (the quarterly rules)
     rank: NotRequired[int]
 
 
@@ -230,6 +232,7 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
     sanctions = in_force(ids, year_end)
     violations = verified(ids, year.year)
     existing = {r.cadre_id: r for r in CadreResult.objects.filter(year=year)}
+    quarters = annual_effects(year, ids)
 
     rows: list[_Row] = []
     for cadre in cadres:
@@ -263,6 +266,8 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
             unit_grade=unit_grades.get(cadre.unit_id),
             moral_result=moral.get(cadre.pk),
         )
+        quarterly = quarters.get(cadre.pk)
+        caps += quarterly.caps if quarterly else []
         grade = band_grade(policy, composite)
         for cap in caps:
             grade = _worse(grade, cap["max"])
@@ -280,6 +285,7 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
                 "grade": grade,
                 "group": group,
                 "unit_grade": unit_grades.get(cadre.unit_id),
+                "first": bool(quarterly and quarterly.first_among_equals),
             }
         )
 
@@ -287,7 +293,7 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
     for row in rows:
         groups[row["group"]].append(row)
     for members in groups.values():
-        members.sort(key=lambda r: r["composite"], reverse=True)
+        members.sort(key=lambda r: (r["composite"], r["first"]), reverse=True)
         share = (
             policy.share_for(members[0]["unit_grade"])
             if policy.quota_group == GradingPolicy.QuotaGroup.UNIT
@@ -296,8 +302,8 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
         quota = math.floor(Decimal(share) * len(members) / HUNDRED)
         granted, previous, rank = 0, None, 0
         for position, row in enumerate(members, 1):
-            if row["composite"] != previous:
-                rank, previous = position, row["composite"]
+            if (row["composite"], row["first"]) != previous:
+                rank, previous = position, (row["composite"], row["first"])
             row["rank"] = rank
             if row["grade"] == Grade.EXCELLENT:
                 if granted < quota:

@@ -27,6 +27,7 @@ from .daily import daily_notes, load_daily
 from .history import history_notes, load_history
 from .leads import lead_notes
 from .progress import load_progress
+from .quarters import load_quarters
 from .warnings import WARNING_KEYS, load_warnings, warning_notes
 
 
@@ -483,6 +484,17 @@ def load_demo(*, stdout=None) -> dict[str, int]:
             office = get_user_model().objects.get(username="office")
             warning_counts = load_warnings(years[data.PROGRESS_YEAR], by=office)
             notes += warning_notes(warning_counts)
+        # Before the daily part: its proposed annual grades count the confirmed quarters.
+        quarter_counts = load_quarters(years.get(data.DAILY_YEAR))
+        if quarter_counts["quarter_records"]:
+            notes.append(
+                _(
+                    "Quarterly records of 2015 (quarters 1–3): %(quarter_records)d written, "
+                    "%(quarter_late)d late, %(quarter_missing)d missing; "
+                    "%(quarter_good)d graded 好."
+                )
+                % quarter_counts
+            )
         daily_counts = load_daily(plan, years.get(data.DAILY_YEAR))
         if daily_counts["moral_rounds"]:
             notes += daily_notes(daily_counts)
@@ -500,6 +512,7 @@ def load_demo(*, stdout=None) -> dict[str, int]:
         "accounts": accounts,
         **progress_counts,
         **warning_counts,
+        **quarter_counts,
         **daily_counts,
         **history_counts,
     }
