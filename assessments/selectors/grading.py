@@ -12,11 +12,14 @@ from .catalog import years_for
 
 
 def results_for(user) -> QuerySet[CadreResult]:
-    """The results of the cadres the user may open (a cadre: only their own), with what their
-    page shows."""
-    return CadreResult.objects.filter(cadre__in=cadres_for(user)).select_related(
-        "year", "year__county", "cadre", "unit", "review"
-    )
+    """The results of the cadres the user may open, with what their page shows. A cadre sees
+    only their own, and only once published (on notice or locked): before publication their
+    result does not exist for them (404), exactly as "my assessment" hides it."""
+    results = CadreResult.objects.filter(cadre__in=cadres_for(user))
+    account = account_of(user)
+    if account is not None and account.role == Role.CADRE:
+        results = results.filter(year__grading__stage__in=GradingPolicy.PUBLISHED)
+    return results.select_related("year", "year__county", "cadre", "unit", "review")
 
 
 def unit_results_for(user) -> QuerySet[UnitResult]:
