@@ -117,6 +117,17 @@ class GradingPolicy(models.Model):
         return self.excellent_share_good_unit if unit_grade == Level.GOOD else self.excellent_share
 
 
+def group_label(key: str, unit_names: dict[int, str]) -> str:
+    """A quota group's key ("unit:<id>" or "kind:<unit kind>") in words: the unit's name (from
+    ``unit_names``, id -> name), or "all <unit kind>s" for a group of one unit kind."""
+    by, _sep, value = key.partition(":")
+    if by == "unit" and value.isdigit() and int(value) in unit_names:
+        return unit_names[int(value)]
+    if by == "kind" and value in Unit.Kind.values:
+        return _("all of %(kind)s") % {"kind": Unit.Kind(value).label}
+    return key
+
+
 class ResultBase(models.Model):
     """What a cadre's and a unit's annual result share: a proposed grade, the grade, and the
     office's reason when they differ. ``subject`` is whom the result is about."""
@@ -256,6 +267,11 @@ class CadreResult(ResultBase):
     @property
     def subject(self) -> Cadre:
         return self.cadre
+
+    @property
+    def group_label(self) -> str:
+        """The quota group in words: the unit's name, or the unit kind's (reads ``unit``)."""
+        return group_label(self.quota_group, {self.unit_id: self.unit.name})
 
 
 class ReviewRequest(ReviewRequestBase):

@@ -38,7 +38,7 @@ def rules_applied(result: CadreResult) -> str:
 
 def _cadre_row(r: CadreResult) -> tuple:
     return (
-        r.quota_group,
+        r.group_label,
         r.rank,
         r.cadre.name,
         r.unit.name,

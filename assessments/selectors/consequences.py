@@ -94,7 +94,7 @@ def _bottom(results: list[CadreResult], quota_group: str | None) -> list[Bottom]
                 if r.rank == last:
                     rows.setdefault(r.pk, Bottom(r)).why.append(
                         _("last of %(n)s leading cadres in %(group)s")
-                        % {"n": len(members), "group": r.quota_group}
+                        % {"n": len(members), "group": r.group_label}
                     )
     return sorted(rows.values(), key=lambda b: (b.result.quota_group, b.result.rank))
 

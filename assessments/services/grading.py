@@ -46,6 +46,7 @@ from ..models import (
     UnitReviewRequest,
     UnitScore,
 )
+from ..models.grading import group_label
 from .eligibility import flags_recompute
 
 HUNDRED = Decimal(100)
@@ -348,15 +349,24 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
     return results
 
 
-def quota_status(year: AssessmentYear) -> list[dict]:
-    """Per quota group: number assessed, 优秀 cap, 优秀 given (after decisions)."""
+def quota_status(year: AssessmentYear, *, group: str | None = None) -> list[dict]:
+    """Per quota group (or only ``group``): its key and ``label`` (the unit's name or the unit
+    kind's), number assessed ``n``, the 优秀 ``share`` and ``cap``, 优秀 given (after decisions)
+    and whether it is ``over``; ordered by label."""
     policy = policy_for(year)
     unit_grades = dict(UnitResult.objects.filter(year=year).values_list("unit_id", "grade"))
+    rows = CadreResult.objects.filter(year=year)
+    if group is not None:
+        rows = rows.filter(quota_group=group)
     groups: dict[str, dict] = {}
-    for group, unit_id, grade in CadreResult.objects.filter(year=year).values_list(
-        "quota_group", "unit_id", "grade"
+    for key, unit_id, unit_name, grade in rows.values_list(
+        "quota_group", "unit_id", "unit__name", "grade"
     ):
-        g = groups.setdefault(group, {"group": group, "unit_id": unit_id, "n": 0, "excellent": 0})
+        g = groups.setdefault(
+            key,
+            {"group": key, "unit_id": unit_id, "names": {}, "n": 0, "excellent": 0},
+        )
+        g["names"][unit_id] = unit_name
         g["n"] += 1
         g["excellent"] += grade == Grade.EXCELLENT
     for g in groups.values():
@@ -365,10 +375,32 @@ def quota_status(year: AssessmentYear) -> list[dict]:
             if policy.quota_group == GradingPolicy.QuotaGroup.UNIT
             else policy.excellent_share
         )
+        g["label"] = group_label(g["group"], g.pop("names"))
         g["share"] = share
         g["cap"] = math.floor(Decimal(share) * g["n"] / HUNDRED)
         g["over"] = g["excellent"] > g["cap"]
-    return sorted(groups.values(), key=lambda g: g["group"])
+    return sorted(groups.values(), key=lambda g: (g["label"], g["group"]))
+
+
+def over_quota_text(groups: list[dict]) -> str:
+    """The groups over their 优秀 quota in words, each with its count and cap."""
+    return "；".join(
+        _("%(group)s: %(n)s 优秀 for a quota of %(cap)s")
+        % {"group": g["label"], "n": g["excellent"], "cap": g["cap"]}
+        for g in groups
+    )
+
+
+def _lock_group(result: CadreResult) -> None:
+    """Lock every result of the cadre's quota group (in id order, so two changes in one group
+    queue rather than deadlock): a change checked against the group's 优秀 quota holds the lock
+    until it commits, and the next one counts it."""
+    list(
+        CadreResult.objects.select_for_update()
+        .filter(year_id=result.year_id, quota_group=result.quota_group)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 @transaction.atomic
@@ -382,8 +414,8 @@ def results_publish(*, year: AssessmentYear, today: dt.date | None = None) -> Gr
     over = [g for g in quota_status(year) if g["over"]]
     if over:
         raise ValidationError(
-            _("%(count)s groups have more 优秀 than their quota; nothing was published.")
-            % {"count": len(over)}
+            _("More 优秀 than the quota allows, nothing was published: %(groups)s.")
+            % {"groups": over_quota_text(over)}
         )
     today = today or timezone.localdate()
     policy.stage = Stage.NOTICE
@@ -429,10 +461,17 @@ def _cadre_check(result: CadreResult, grade: str, *, review: bool = False) -> No
     for cap in result.caps:
         if cap["rule"] != "quota" and _better_than(grade, cap["max"]):
             raise ValidationError({"grade": cap["text"]})
-    if review and grade == Grade.EXCELLENT:
-        group = next(g for g in quota_status(result.year) if g["group"] == result.quota_group)
+    if review and grade == Grade.EXCELLENT and result.grade != Grade.EXCELLENT:
+        # The group is locked (_locked): the count includes every change committed before.
+        (group,) = quota_status(result.year, group=result.quota_group)
         if group["excellent"] + 1 > group["cap"]:
-            raise ValidationError({"grade": _("That would exceed the group's 优秀 quota.")})
+            group["excellent"] += 1
+            raise ValidationError(
+                {
+                    "grade": _("That would exceed the group's 优秀 quota (%(groups)s).")
+                    % {"groups": over_quota_text([group])}
+                }
+            )
 
 
 UNIT_LEVELS: Sequence[Level] = [Level.GOOD, Level.FAIR, Level.AVERAGE, Level.POOR]
@@ -482,6 +521,9 @@ def _change(result, *, kind: str, grade: str, reason: str, by, review: bool = Fa
 
 
 def _locked(result):
+    """The result, locked for the change; a cadre's with its whole quota group first."""
+    if isinstance(result, CadreResult):
+        _lock_group(result)
     return (
         type(result)
         .objects.select_for_update(of=("self",))
@@ -510,7 +552,9 @@ def result_correct(*, result, grade: str, reason: str, by):
         raise ValidationError(
             {"grade": _("The grade is already %(grade)s.") % {"grade": result.get_grade_display()}}
         )
-    result = _change(result, kind=GradeChange.Kind.CORRECTION, grade=grade, reason=reason, by=by)
+    result = _change(
+        result, kind=GradeChange.Kind.CORRECTION, grade=grade, reason=reason, by=by, review=True
+    )
     flags_recompute(county=result.year.county, on=timezone.localdate())
     return result
 
@@ -532,6 +576,8 @@ def _may_file(result, by) -> bool:
 def review_file(*, result, reasons: str, by, today: dt.date | None = None):
     """One review request per result, filed during the notice period by whom it concerns."""
     _log, requests, _check = PATHS[type(result)]
+    # Locked: a second request filed at the same moment (another browser) waits, then is told.
+    result = type(result).objects.select_for_update(of=("self",)).get(pk=result.pk)
     if not _may_file(result, by):
         raise ValidationError(_("Only whom the grade concerns may ask for its review."))
     policy = policy_for(result.year)
@@ -551,6 +597,8 @@ def review_file(*, result, reasons: str, by, today: dt.date | None = None):
 @transaction.atomic
 def review_answer(*, review, answer: str, by, grade: str | None = None):
     """The office answers a review: the grade is upheld, or changed (and recorded)."""
+    if isinstance(review, ReviewRequest):
+        _lock_group(review.result)
     review = (
         type(review)
         .objects.select_for_update(of=("self",))

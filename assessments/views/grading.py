@@ -77,7 +77,11 @@ def results(request, pk):
             "policy": policy,
             "page": page,
             "groups": groups,
-            "over": [g for g in groups if g["over"]],
+            # Over quota matters only before publication (publishing is refused then); after
+            # it, a change that would exceed a quota is refused.
+            "over": [g for g in groups if g["over"]]
+            if policy and policy.stage == GradingPolicy.Stage.PROPOSED
+            else [],
             "grades": Grade.choices,
             "grade": grade,
             "pending": pending,

@@ -409,7 +409,7 @@ def test_results_export_lists_every_cadre_of_every_page_and_the_unit_grades(
     assert cadres.max_row == 4 + len(results) == 4 + 5
     for offset, r in enumerate(results):
         values = row_values(cadres, 5 + offset)
-        assert values[:5] == [r.quota_group, r.rank, r.cadre.name, r.unit.name, r.cadre.title]
+        assert values[:5] == [r.unit.name, r.rank, r.cadre.name, r.unit.name, r.cadre.title]
         assert shown(values[9]) == points(r.composite)
         assert values[10:12] == [r.get_proposed_grade_display(), r.get_grade_display()]
         assert (values[12] or "") == "\n".join(c["text"] for c in r.caps)
