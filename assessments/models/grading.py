@@ -247,8 +247,12 @@ class CadreResult(ResultBase):
     unit_score = models.DecimalField(
         _("unit's score"), max_digits=9, decimal_places=4, null=True, blank=True
     )
-    composite = models.DecimalField(_("composite"), max_digits=9, decimal_places=4)
-    rank = models.PositiveIntegerField(_("rank in quota group"))
+    # Both empty while the composite is incomplete (no 德 result; a leading cadre without the
+    # unit's score): such a cadre is not ranked, and the others are ranked among themselves.
+    composite = models.DecimalField(
+        _("composite"), max_digits=9, decimal_places=4, null=True, blank=True
+    )
+    rank = models.PositiveIntegerField(_("rank in quota group"), null=True, blank=True)
     proposed_grade = models.CharField(_("proposed grade"), max_length=16, choices=Grade.choices)
     grade = models.CharField(_("grade"), max_length=16, choices=Grade.choices)
     caps = models.JSONField(_("rules applied"), default=list, blank=True)
@@ -256,7 +260,7 @@ class CadreResult(ResultBase):
     class Meta(ResultBase.Meta):
         verbose_name = _("annual result")
         verbose_name_plural = _("annual results")
-        ordering = ["year", "quota_group", "rank"]
+        ordering = ["year", "quota_group", F("rank").asc(nulls_last=True)]
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "cadre"], name="assessments_cadreresult_one_per_year"

@@ -43,7 +43,7 @@ def _cadre_row(r: CadreResult) -> tuple:
         r.cadre.name,
         r.unit.name,
         r.cadre.title,
-        shown(r.moral),
+        shown(r.moral) if r.moral is not None else _("no moral-assessment result"),
         shown(r.integrity),
         shown(r.performance),
         shown(r.unit_score),

@@ -1,9 +1,12 @@
 """Annual cadre grades.
 
-composite = Σ w × part / Σ w over the parts a cadre has: 德 (the latest closed round's moral
+composite = Σ w × part / Σ w over the parts of a cadre: 德 (the latest closed round's moral
 score), 廉 (100, less the year's deduction if a violation was verified), 绩 (100 plus the points
 of inspection findings naming the cadre and of the year's close-range ledger notes, within
-0–100) and, for leading cadres, their unit's total score.
+0–100) and, for leading cadres, their unit's total score. Without a 德 result (or a leading
+cadre without the unit's score) the composite is incomplete: none is shown and the cadre is not
+ranked (the others are ranked within the quota group among themselves); the proposed grade is
+the band of the parts there are, capped below 优秀.
 
 The proposed grade comes from the composite bands, then the capping rules (each recorded with
 its explanation), then the 优秀 quota of the cadre's group: floor(share × number assessed), the
@@ -66,12 +69,12 @@ class _Row(TypedDict):
 
     cadre: Cadre
     parts: dict[str, Decimal | None]
-    composite: Decimal
+    composite: Decimal | None
     caps: list[Cap]
     grade: str
     group: str
     unit_grade: str | None
-    rank: NotRequired[int]
+    rank: NotRequired[int | None]
 
 
 def _worse(a: str, b: str) -> str:
@@ -253,8 +256,12 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
         }
         # part -> (weight, value), for the parts the cadre has
         present = {k: (Decimal(weights[k]), v) for k, v in parts.items() if v is not None}
-        composite = sum((w * v for w, v in present.values()), Decimal(0)) / sum(
+        partial = sum((w * v for w, v in present.values()), Decimal(0)) / sum(
             (w for w, _v in present.values()), Decimal(0)
+        )
+        # Complete: every part the cadre is assessed on (the unit's only for a leading cadre).
+        complete = parts["moral"] is not None and (
+            not cadre.is_leading or parts["unit"] is not None
         )
         caps = _caps(
             cadre,
@@ -263,7 +270,18 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
             unit_grade=unit_grades.get(cadre.unit_id),
             moral_result=moral.get(cadre.pk),
         )
-        grade = band_grade(policy, composite)
+        if parts["moral"] is not None and not complete:
+            caps.append(
+                {
+                    "rule": "no_unit_score",
+                    "max": Grade.COMPETENT,
+                    "text": _(
+                        "No score of the unit this year: the composite is incomplete, not 优秀."
+                    ),
+                }
+            )
+        # The band of what the cadre has (the caps keep an incomplete one from 优秀).
+        grade = band_grade(policy, partial)
         for cap in caps:
             grade = _worse(grade, cap["max"])
         group = (
@@ -275,7 +293,7 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
             {
                 "cadre": cadre,
                 "parts": parts,
-                "composite": composite,
+                "composite": partial if complete else None,
                 "caps": caps,
                 "grade": grade,
                 "group": group,
@@ -287,7 +305,8 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
     for row in rows:
         groups[row["group"]].append(row)
     for members in groups.values():
-        members.sort(key=lambda r: r["composite"], reverse=True)
+        # The complete composites first, highest first; the incomplete ones are not ranked.
+        members.sort(key=lambda r: (r["composite"] is not None, r["composite"] or 0), reverse=True)
         share = (
             policy.share_for(members[0]["unit_grade"])
             if policy.quota_group == GradingPolicy.QuotaGroup.UNIT
@@ -296,9 +315,9 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
         quota = math.floor(Decimal(share) * len(members) / HUNDRED)
         granted, previous, rank = 0, None, 0
         for position, row in enumerate(members, 1):
-            if row["composite"] != previous:
+            if row["composite"] is not None and row["composite"] != previous:
                 rank, previous = position, row["composite"]
-            row["rank"] = rank
+            row["rank"] = rank if row["composite"] is not None else None
             if row["grade"] == Grade.EXCELLENT:
                 if granted < quota:
                     granted += 1

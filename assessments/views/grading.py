@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -44,7 +44,7 @@ def _cadre_results(request, year) -> tuple[QuerySet[CadreResult], str]:
     rows = (
         CadreResult.objects.filter(year=year)
         .select_related("cadre", "unit", "review")
-        .order_by("quota_group", "rank", "cadre__number")
+        .order_by("quota_group", F("rank").asc(nulls_last=True), "cadre__number")
     )
     if grade:
         rows = rows.filter(grade=grade)
