@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, PostKind, Unit
@@ -152,6 +153,7 @@ def moral_round_open(
     units = list(units)
     if not units or any(not u.path.startswith(year.county.path) for u in units):
         raise ValidationError({"units": _("Choose units of this county.")})
+    round_dates_check(year, opens_on, closes_on)
     round_ = MoralRound(
         year=year, name=name, opens_on=opens_on, closes_on=closes_on, leading_only=leading_only
     )
@@ -214,12 +216,33 @@ def ballot_for_code(code: str, *, today: dt.date | None = None) -> BallotCode:
     if found.used:
         raise ValidationError(_("This code has already been used."))
     round_ = found.round
-    if round_.status != MoralRound.Status.OPEN or not round_.opens_on <= today <= round_.closes_on:
+    if round_.status != MoralRound.Status.OPEN or today > round_.closes_on:
+        raise ValidationError(_("This round of assessment has ended."), code="closed")
+    if today < round_.opens_on:
         raise ValidationError(
-            _("This round takes ballots from %(start)s to %(end)s.")
-            % {"start": round_.opens_on, "end": round_.closes_on}
+            _("This round has not begun: it takes ballots from %(start)s to %(end)s.")
+            % {"start": _day(round_.opens_on), "end": _day(round_.closes_on)},
+            code="not_open",
         )
     return found
+
+
+def _day(day: dt.date) -> str:
+    return date_format(day, "Y年n月j日")
+
+
+def round_dates_check(year: AssessmentYear, opens_on: dt.date, closes_on: dt.date) -> None:
+    """A round's dates lie in the assessment year, or in the January after it (a year-end
+    round running into the new year)."""
+    first, last = dt.date(year.year, 1, 1), dt.date(year.year + 1, 1, 31)
+    for field, day in (("opens_on", opens_on), ("closes_on", closes_on)):
+        if not first <= day <= last:
+            raise ValidationError(
+                {
+                    field: _("The dates of a %(year)s round lie between %(first)s and %(last)s.")
+                    % {"year": year.year, "first": _day(first), "last": _day(last)}
+                }
+            )
 
 
 @transaction.atomic

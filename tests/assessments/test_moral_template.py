@@ -14,6 +14,7 @@ from django.utils import timezone
 from assessments.models import MoralDimension, MoralItem, MoralItemWeight, MoralTemplate
 from assessments.services import moral
 from tests.factories import CadreFactory, YearFactory
+from tests.moral_dates import working_year
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ WEIGHTS = {"weight_principal": 5, "weight_deputy": 4, "weight_middle": 2, "weigh
 
 @pytest.fixture
 def year(xx):
-    return YearFactory(county=xx.county, year=2015, status="in_progress")
+    return YearFactory(county=xx.county, year=working_year(), status="in_progress")
 
 
 @pytest.fixture
