@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from cadres.models import Cadre, Role
+from cadres.models import Cadre, Role, Unit
 from cadres.scope import account_of, cadres_for, units_for
 
-from ..models import CadreResult, GradingPolicy, UnitResult
+from ..models import CadreResult, GradingPolicy, ReviewRequest, UnitResult, UnitReviewRequest
 from .catalog import years_for
 
 
@@ -42,3 +42,18 @@ def published_results(cadre: Cadre) -> list[CadreResult]:
         .select_related("year", "year__grading", "review")
         .order_by("-year__year")
     )
+
+
+def pending_reviews(year) -> dict[str, int]:
+    """The year's review requests awaiting an answer: ``cadres``, ``units`` and ``total``."""
+    pending = ReviewRequest.Outcome.PENDING
+    cadres = ReviewRequest.objects.filter(result__year=year, outcome=pending).count()
+    units = UnitReviewRequest.objects.filter(result__year=year, outcome=pending).count()
+    return {"cadres": cadres, "units": units, "total": cadres + units}
+
+
+def result_units(year) -> QuerySet[Unit]:
+    """The units the year's cadres were assessed at (the results page's unit filter)."""
+    return Unit.objects.filter(
+        pk__in=CadreResult.objects.filter(year=year).values("unit_id")
+    ).order_by("path")

@@ -9,11 +9,13 @@ from django.db.models import F, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.models import Role
 from cadres.scope import STAFF_ROLES, account_of, get_for_user, role_required
+from kaohe.lib.forms import is_id
 
 from ..models import (
     CadreResult,
@@ -22,10 +24,9 @@ from ..models import (
     Level,
     ReviewRequest,
     UnitResult,
-    UnitReviewRequest,
 )
 from ..selectors.catalog import year_detail
-from ..selectors.grading import results_for, unit_results_for
+from ..selectors.grading import pending_reviews, result_units, results_for, unit_results_for
 from ..services import grading
 
 CADRE_DETAIL = "assessments:result_detail"
@@ -36,38 +37,44 @@ def _errors(request, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
 
-def _cadre_results(request, year) -> tuple[QuerySet[CadreResult], str]:
+# ?review= on the results page: which cadres' review requests to list.
+REVIEW_FILTERS = {
+    "pending": {"review__outcome": ReviewRequest.Outcome.PENDING},
+    "answered": {"review__isnull": False, "review__outcome__in": ["upheld", "changed"]},
+    "none": {"review__isnull": True},
+}
+
+
+def _cadre_results(request, year) -> tuple[QuerySet[CadreResult], dict]:
     """The year's cadre results as the results page lists them, by quota group and rank,
-    filtered by ?grade= and ?changed= (only those the office changed); with the grade asked
-    for. Shared by the page and its export."""
-    grade = request.GET.get("grade", "")
+    filtered by ?grade=, ?unit= (a unit id), ?review= (pending, answered, none) and ?changed=
+    (only those the office changed); with the filters asked for (unknown values are ignored).
+    Shared by the page and its export."""
+    get = request.GET
+    asked = {k: get.get(k, "") for k in ("grade", "unit", "review")}
     rows = (
         CadreResult.objects.filter(year=year)
         .select_related("cadre", "unit", "review")
         .order_by("quota_group", F("rank").asc(nulls_last=True), "cadre__number")
     )
-    if grade:
-        rows = rows.filter(grade=grade)
-    if request.GET.get("changed"):
+    if asked["grade"]:
+        rows = rows.filter(grade=asked["grade"])
+    if is_id(asked["unit"]):
+        rows = rows.filter(unit_id=asked["unit"])
+    if asked["review"] in REVIEW_FILTERS:
+        rows = rows.filter(**REVIEW_FILTERS[asked["review"]])
+    if get.get("changed"):
         rows = rows.exclude(override_reason="")
-    return rows, grade
+    return rows, asked
 
 
 @role_required(*STAFF_ROLES)
 def results(request, pk):
     year = get_for_user(request, year_detail, pk)
     policy = GradingPolicy.objects.filter(year=year).first()
-    rows, grade = _cadre_results(request, year)
+    rows, asked = _cadre_results(request, year)
     page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     groups = grading.quota_status(year) if policy else []
-    pending = (
-        ReviewRequest.objects.filter(
-            result__year=year, outcome=ReviewRequest.Outcome.PENDING
-        ).count()
-        + UnitReviewRequest.objects.filter(
-            result__year=year, outcome=ReviewRequest.Outcome.PENDING
-        ).count()
-    )
     unit_results = UnitResult.objects.filter(year=year).select_related("unit", "review")
     return render(
         request,
@@ -83,10 +90,11 @@ def results(request, pk):
             if policy and policy.stage == GradingPolicy.Stage.PROPOSED
             else [],
             "grades": Grade.choices,
-            "grade": grade,
-            "pending": pending,
+            "asked": asked,
+            "units": result_units(year),
+            "pending": pending_reviews(year),
             "unit_results": unit_results,
-            "query": f"grade={grade}",
+            "query": urlencode({k: v for k, v in asked.items() if v}),
         },
     )
 
