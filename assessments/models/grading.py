@@ -128,6 +128,43 @@ def group_label(key: str, unit_names: dict[int, str]) -> str:
     return key
 
 
+class GradingPolicyVersion(models.Model):
+    """One version of a year's grading policy: the settings as they were saved, who saved them
+    and when. Version 1 is the first policy of the year; each change adds the next."""
+
+    policy = models.ForeignKey(
+        GradingPolicy,
+        verbose_name=_("grading policy"),
+        on_delete=models.CASCADE,
+        related_name="versions",
+    )
+    number = models.PositiveIntegerField(_("version"))
+    values = models.JSONField(_("settings"))
+    changed_at = models.DateTimeField(_("saved at"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(_("what changed and why"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("grading policy version")
+        verbose_name_plural = _("grading policy versions")
+        ordering = ["policy", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "number"], name="assessments_gradingpolicyversion_one_number"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.policy} v{self.number}"
+
+
 class ResultBase(models.Model):
     """What a cadre's and a unit's annual result share: a proposed grade, the grade, and the
     office's reason when they differ. ``subject`` is whom the result is about."""

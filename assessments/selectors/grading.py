@@ -7,7 +7,14 @@ from django.db.models import QuerySet
 from cadres.models import Cadre, Role, Unit
 from cadres.scope import account_of, cadres_for, units_for
 
-from ..models import CadreResult, GradingPolicy, ReviewRequest, UnitResult, UnitReviewRequest
+from ..models import (
+    CadreResult,
+    GradingPolicy,
+    GradingPolicyVersion,
+    ReviewRequest,
+    UnitResult,
+    UnitReviewRequest,
+)
 from .catalog import years_for
 
 
@@ -57,3 +64,10 @@ def result_units(year) -> QuerySet[Unit]:
     return Unit.objects.filter(
         pk__in=CadreResult.objects.filter(year=year).values("unit_id")
     ).order_by("path")
+
+
+def grading_policy_versions(policy: GradingPolicy | None) -> list[GradingPolicyVersion]:
+    """The policy's versions, newest first, with who saved each (one query)."""
+    if policy is None:
+        return []
+    return list(policy.versions.select_related("changed_by").order_by("-number"))

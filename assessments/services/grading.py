@@ -40,6 +40,7 @@ from ..models import (
     Grade,
     GradeChange,
     GradingPolicy,
+    GradingPolicyVersion,
     Level,
     MoralResult,
     MoralRound,
@@ -127,12 +128,35 @@ POLICY_SETTINGS = (
 )
 
 
+def _snapshot(policy: GradingPolicy) -> dict[str, str | int]:
+    return {
+        name: str(value) if isinstance(value, Decimal) else value
+        for name in POLICY_SETTINGS
+        for value in [getattr(policy, name)]
+    }
+
+
 @transaction.atomic
-def policy_set(*, year: AssessmentYear, **settings) -> GradingPolicy:
-    policy = GradingPolicy.objects.filter(year=year).first() or GradingPolicy(year=year)
+def policy_set(*, year: AssessmentYear, by=None, note: str = "", **settings) -> GradingPolicy:
+    """Set the year's grading policy (the defaults for what is not given); editable until the
+    year's grades are published. Each save that changes something records the next version:
+    the settings as saved, who and when (``by`` None: set up by the system)."""
+    policy = GradingPolicy.objects.select_for_update().filter(year=year).first()
+    policy = policy or GradingPolicy(year=year)
     if policy.pk and policy.stage != Stage.PROPOSED:
         raise ValidationError(_("The grades are on notice or locked: the policy cannot change."))
-    model_update(instance=policy, data=settings, fields=POLICY_SETTINGS)
+    new = policy._state.adding
+    _policy, changed = model_update(instance=policy, data=settings, fields=POLICY_SETTINGS)
+    if new or changed:
+        last = policy.versions.order_by("-number").values_list("number", flat=True).first()
+        GradingPolicyVersion.objects.create(
+            policy=policy,
+            number=(last or 0) + 1,
+            values=_snapshot(policy),
+            changed_at=timezone.now(),
+            changed_by=by,
+            note=note.strip()[:200],
+        )
     return policy
 
 

@@ -3,7 +3,7 @@ review requests, the lock and corrections; and a cadre's review request from the
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import Http404
@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.models import Role
-from cadres.scope import STAFF_ROLES, account_of, get_for_user, role_required
-from kaohe.lib.forms import is_id
+from cadres.scope import STAFF_ROLES, account_of, can_write, get_for_user, role_required
+from kaohe.lib.forms import apply_errors, is_id
 
+from ..forms.grading import POLICY_FIELDS, GradingPolicyForm
 from ..models import (
     CadreResult,
     Grade,
@@ -26,7 +27,13 @@ from ..models import (
     UnitResult,
 )
 from ..selectors.catalog import year_detail
-from ..selectors.grading import pending_reviews, result_units, results_for, unit_results_for
+from ..selectors.grading import (
+    grading_policy_versions,
+    pending_reviews,
+    result_units,
+    results_for,
+    unit_results_for,
+)
 from ..services import grading
 
 CADRE_DETAIL = "assessments:result_detail"
@@ -265,7 +272,40 @@ def unit_review_answer(request, pk):
     return _answer(request, get_for_user(request, unit_results_for, pk, write=True), UNIT_DETAIL)
 
 
+@role_required(*STAFF_ROLES)
+def policy(request, pk):
+    """The year's grading policy beside the rules' explanation, with its versions; office
+    staff change it until the year's grades are published (a new version each time)."""
+    year = get_for_user(request, year_detail, pk)
+    current = GradingPolicy.objects.filter(year=year).first()
+    editable = current is None or current.stage == GradingPolicy.Stage.PROPOSED
+    if request.method == "POST" and not (can_write(request.user) and editable):
+        raise PermissionDenied
+    initial = {f: getattr(current or GradingPolicy(), f) for f in POLICY_FIELDS}
+    form = GradingPolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grading.policy_set(year=year, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Grading policy saved as a new version."))
+            return redirect("assessments:grading_policy", pk=year.pk)
+    return render(
+        request,
+        "assessments/grading/policy.html",
+        {
+            "year": year,
+            "policy": current or GradingPolicy(year=year),
+            "form": form,
+            "editable": editable and can_write(request.user),
+            "versions": grading_policy_versions(current),
+        },
+    )
+
+
 urlpatterns = [
+    path("years/<int:pk>/grading-policy/", policy, name="grading_policy"),
     path("unit-results/<int:pk>/", unit_result_detail, name="unit_result_detail"),
     path("unit-results/<int:pk>/decide/", unit_result_decide, name="unit_result_decide"),
     path("unit-results/<int:pk>/review/", unit_review_file, name="unit_review_file"),
