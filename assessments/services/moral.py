@@ -515,6 +515,44 @@ def dimension_save(
     return dimension
 
 
+class RowsRefused(ValidationError):
+    """Rows of the template's table that were refused: ``rows`` maps a row's key ("d<pk>" for
+    a dimension, "i<pk>" for an item) to its refusal. Nothing of the save was kept."""
+
+    def __init__(self, rows: dict[str, ValidationError]):
+        super().__init__([m for error in rows.values() for m in error.messages])
+        self.rows = rows
+
+
+@transaction.atomic
+def template_rows_save(
+    *,
+    template: MoralTemplate,
+    dimensions: list[tuple[MoralDimension, dict]],
+    items: list[tuple[MoralItem, dict]],
+) -> int:
+    """Save the table's rows in one go, all or nothing: each dimension's name and order, each
+    item's name, order and weights (as ``dimension_save`` and ``item_save`` take them).
+    Refused rows raise ``RowsRefused`` naming each; the rows saved before are rolled back.
+    Returns the number of rows saved."""
+    refused: dict[str, ValidationError] = {}
+    for dimension, data in dimensions:
+        try:
+            with transaction.atomic():
+                dimension_save(template=template, dimension=dimension, **data)
+        except ValidationError as error:
+            refused[f"d{dimension.pk}"] = error
+    for item, data in items:
+        try:
+            with transaction.atomic():
+                item_save(dimension=item.dimension, item=item, **data)
+        except ValidationError as error:
+            refused[f"i{item.pk}"] = error
+    if refused:
+        raise RowsRefused(refused)
+    return len(dimensions) + len(items)
+
+
 @transaction.atomic
 def dimension_delete(*, dimension: MoralDimension) -> None:
     """Delete a dimension with its items, unless they are the template's last items."""

@@ -114,8 +114,8 @@ def test_office_sees_the_whole_template_with_its_edit_forms(client, xx, template
         assert text in page.text
     assert _url("moral_template_settings", template) in page.text
     item = MoralItem.objects.get(dimension__template=template, code="P2")
-    assert _url("moral_item_update", item) in page.text
-    assert 'name="weight_principal" value="4"' in page.text  # P2 for a principal leader
+    assert _url("moral_rows_save", template) in page.text  # every row in one form
+    assert f'name="item{item.pk}-weight_principal" value="4"' in page.text  # P2, a principal
     assert 'id="locked"' not in page.text
 
 

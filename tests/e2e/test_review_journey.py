@@ -122,3 +122,28 @@ def test_the_policy_page_and_slips_with_a_long_title_print_in_full(live_server, 
     assert "floor(20%" in policy_text or "20%" in policy_text
     assert cut == 0
     assert inside, "a slip's text runs past its bottom edge"
+
+
+def test_the_template_table_saves_edits_in_two_rows_with_one_button(live_server, xx):
+    from assessments.models import MoralItem
+    from assessments.services import moral
+    from tests.moral_dates import working_year
+
+    year = YearFactory(county=xx.county, year=working_year(), status="in_progress")
+    template = moral.moral_template_create(year=year)
+    first, second = MoralItem.objects.filter(dimension__template=template).order_by("pk")[:2]
+    template_pk, first_pk, second_pk = template.pk, first.pk, second.pk
+    with_password(xx.office)
+    with browser_page() as page:
+        log_in(page, live_server.url, xx.office.username)
+        page.goto(f"{live_server.url}/assess/moral/templates/{template_pk}/")
+        page.fill(f"input[name=item{first_pk}-name]", "理想信念坚定，对党绝对忠诚")
+        page.fill(f"input[name=item{second_pk}-weight_staff]", "3")
+        shot(page, "template-1-two-rows-edited")
+        page.locator("form#rows button[type=submit]").click()
+        page.wait_for_load_state()
+        shot(page, "template-2-saved", full_page=False)
+
+    first.refresh_from_db()
+    assert first.name == "理想信念坚定，对党绝对忠诚"
+    assert second.weights.get(post_kind="staff").weight == 3
