@@ -147,3 +147,40 @@ def test_the_template_table_saves_edits_in_two_rows_with_one_button(live_server,
     first.refresh_from_db()
     assert first.name == "理想信念坚定，对党绝对忠诚"
     assert second.weights.get(post_kind="staff").weight == 3
+
+
+def test_who_reported_opens_only_on_demand_in_the_browser(live_server, xx):
+    from django.contrib.auth.models import Permission
+
+    from cadres.models import IntegrityReadLog
+    from cadres.services import integrity
+
+    entry = integrity.entry_record(
+        cadre=xx.cadre,
+        source="12380_phone",
+        received_on=dt.date(2015, 3, 2),
+        summary="反映其在项目验收中收受礼金。",
+        by=xx.office,
+        reporter_name="赵举报人",
+    )
+    codenames = ["read_integrity_archive", "read_integrity_reporter", "read_integrity_log"]
+    xx.office.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    entry_pk = entry.pk
+    with_password(xx.office)
+    with browser_page() as page:
+        log_in(page, live_server.url, xx.office.username)
+        page.goto(f"{live_server.url}/org/integrity/entries/{entry_pk}/")
+        before = page.content()
+        shot(page, "integrity-1-entry-reporter-hidden")
+        page.locator("a[href='?show=reporter#reporter']").click()
+        page.wait_for_load_state()
+        after = page.content()
+        shot(page, "integrity-2-reporter-shown")
+        page.locator("nav a[href$='/integrity/log/']").click()
+        page.wait_for_load_state()
+        shot(page, "integrity-3-read-log-from-the-menu")
+
+    assert "赵举报人" not in before
+    assert "赵举报人" in after
+    actions = list(IntegrityReadLog.objects.order_by("pk").values_list("action", flat=True))
+    assert actions == ["entry", "entry", "reporter"]
