@@ -34,6 +34,12 @@ def role(request):
         "Role": Role,
         "can_write": bool(account and account.role == Role.OFFICE),
         "nav": nav_section(match.url_name, match.app_name) if match else None,
+        # The integrity read log's menu item (the page itself checks the permission).
+        "reads_integrity_log": bool(
+            account
+            and account.role in (Role.OFFICE, Role.LEADER)
+            and (request.user.is_superuser or account.reads_integrity_log)
+        ),
     }
 
 

@@ -125,6 +125,56 @@ class GradingPolicy(models.Model):
         return self.excellent_share_good_unit if unit_grade == Level.GOOD else self.excellent_share
 
 
+def group_label(key: str, unit_names: dict[int, str]) -> str:
+    """A quota group's key ("unit:<id>" or "kind:<unit kind>") in words: the unit's name (from
+    ``unit_names``, id -> name), or "all <unit kind>s" for a group of one unit kind."""
+    by, _sep, value = key.partition(":")
+    if by == "unit" and value.isdigit() and int(value) in unit_names:
+        return unit_names[int(value)]
+    if by == "kind" and value in Unit.Kind.values:
+        return _("all of %(kind)s") % {"kind": Unit.Kind(value).label}
+    return key
+
+
+class GradingPolicyVersion(models.Model):
+    """One version of a year's grading policy: the settings as they were saved, who saved them
+    and when. Version 1 is the first policy of the year; each change adds the next."""
+
+    policy = models.ForeignKey(
+        GradingPolicy,
+        verbose_name=_("grading policy"),
+        on_delete=models.CASCADE,
+        related_name="versions",
+    )
+    number = models.PositiveIntegerField(_("version"))
+    values = models.JSONField(_("settings"))
+    changed_at = models.DateTimeField(_("saved at"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(_("what changed and why"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("grading policy version")
+        verbose_name_plural = _("grading policy versions")
+        ordering = ["policy", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "number"],
+                name="assessments_gradingpolicyversion_one_number",
+                violation_error_message=_("Each version of a grading policy has its own number."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.policy} v{self.number}"
+
+
 class ResultBase(models.Model):
     """What a cadre's and a unit's annual result share: a proposed grade, the grade, and the
     office's reason when they differ. ``subject`` is whom the result is about."""
@@ -250,8 +300,12 @@ class CadreResult(ResultBase):
     unit_score = models.DecimalField(
         _("unit's score"), max_digits=9, decimal_places=4, null=True, blank=True
     )
-    composite = models.DecimalField(_("composite"), max_digits=9, decimal_places=4)
-    rank = models.PositiveIntegerField(_("rank in quota group"))
+    # Both empty while the composite is incomplete (no 德 result; a leading cadre without the
+    # unit's score): such a cadre is not ranked, and the others are ranked among themselves.
+    composite = models.DecimalField(
+        _("composite"), max_digits=9, decimal_places=4, null=True, blank=True
+    )
+    rank = models.PositiveIntegerField(_("rank in quota group"), null=True, blank=True)
     proposed_grade = models.CharField(_("proposed grade"), max_length=16, choices=Grade.choices)
     grade = models.CharField(_("grade"), max_length=16, choices=Grade.choices)
     caps = models.JSONField(_("rules applied"), default=list, blank=True)
@@ -259,7 +313,7 @@ class CadreResult(ResultBase):
     class Meta(ResultBase.Meta):
         verbose_name = _("annual result")
         verbose_name_plural = _("annual results")
-        ordering = ["year", "quota_group", "rank"]
+        ordering = ["year", "quota_group", F("rank").asc(nulls_last=True)]
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "cadre"],
@@ -272,6 +326,11 @@ class CadreResult(ResultBase):
     @property
     def subject(self) -> Cadre:
         return self.cadre
+
+    @property
+    def group_label(self) -> str:
+        """The quota group in words: the unit's name, or the unit kind's (reads ``unit``)."""
+        return group_label(self.quota_group, {self.unit_id: self.unit.name})
 
 
 class ReviewRequest(ReviewRequestBase):

@@ -14,12 +14,14 @@ from ..selectors import archive as selectors
 from ..selectors.quarterly import registration_quarters
 
 
-def registration(cadre: Cadre, year: int | None) -> dict | None:
+def registration(cadre: Cadre, year: int | None, *, own: bool = False) -> dict | None:
     """The form of ``year`` (default: the latest year with a result, else the county's latest
     year): the cadre, the assessment year, the year's section of the archive and the post held
-    at the end of the year. None when the county has no such year."""
+    at the end of the year. None when the county has no such year.
+    ``own``: the cadre's own form, from the archive's own view (a result not yet published is
+    left out, so the form shows no score or grade for that year)."""
     years = AssessmentYear.objects.filter(county__path__in=ancestor_paths(cadre.unit.path))
-    archive = selectors.cadre_archive(cadre)
+    archive = selectors.cadre_archive(cadre, own=own)
     if year is None:
         year = next((y.year for y in archive["years"] if y.result), None)
         if year is None:

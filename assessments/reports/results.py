@@ -38,12 +38,12 @@ def rules_applied(result: CadreResult) -> str:
 
 def _cadre_row(r: CadreResult) -> tuple:
     return (
-        r.quota_group,
+        r.group_label,
         r.rank,
         r.cadre.name,
         r.unit.name,
         r.cadre.title,
-        shown(r.moral),
+        shown(r.moral) if r.moral is not None else _("no moral-assessment result"),
         shown(r.integrity),
         shown(r.performance),
         shown(r.unit_score),

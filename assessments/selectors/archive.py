@@ -7,9 +7,9 @@ Nothing here reads the integrity archive: a result's rules applied (``caps``) ma
 verified violation ruled 优秀 out, exactly as the grading pages say it, and nothing more.
 
 ``cadre_archive(cadre, own=True)`` is the cadre's own view: only grades that have been published
-(on notice or locked), no close-range ledger, no inspection findings, no moral results by rater
-group (a small group could point at its raters), no one else's names (who decided a change, who
-recorded a consequence or answered a review) and no rank in the quota group.
+(on notice or locked), no close-range ledger, no inspection findings, moral results (group and
+dimension means, never a ballot) only of closed rounds in published years, no one else's names
+(who decided a change, who recorded a consequence or answered a review) and no rank.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from assessments.models import (
     GradeChange,
     GradingPolicy,
     MoralResult,
+    MoralRound,
     RaterGroup,
     Rectification,
     TeamAnalysis,
@@ -118,8 +119,8 @@ def cadre_archive(cadre: Cadre, *, own: bool = False, today: dt.date | None = No
     """A cadre's archive: ``posts``, open ``flags``, ``trainings``, ``results`` (newest first)
     and ``years``: a ``CadreYear`` per calendar year with anything recorded, newest first.
 
-    Office view: 9 queries. Own view (``own=True``): 6 queries (no findings, moral results,
-    ledger or grade-change authors are read)."""
+    Office view: 9 queries. Own view (``own=True``): 7 queries (no findings, ledger or
+    grade-change authors are read; moral results only of closed rounds of published years)."""
     today = today or timezone.localdate()
     posts = list(
         Post.objects.filter(cadre=cadre).select_related("unit").order_by("-started_on", "-pk")
@@ -159,13 +160,17 @@ def cadre_archive(cadre: Cadre, *, own: bool = False, today: dt.date | None = No
     for training in trainings:
         year_of(training.started_on.year).trainings.append(training)
 
+    morals = MoralResult.objects.filter(cadre=cadre).select_related("round", "round__year")
+    if own:
+        # A closed round's group and dimension scores, once the year's grades are published
+        # (never a ballot: the result holds only the means).
+        morals = morals.filter(
+            round__status=MoralRound.Status.CLOSED,
+            round__year__grading__stage__in=GradingPolicy.PUBLISHED,
+        )
+    for moral in morals.order_by("round__opens_on", "pk"):
+        year_of(moral.round.year.year).moral.append(_moral_row(moral))
     if not own:
-        for moral in (
-            MoralResult.objects.filter(cadre=cadre)
-            .select_related("round", "round__year")
-            .order_by("round__opens_on", "pk")
-        ):
-            year_of(moral.round.year.year).moral.append(_moral_row(moral))
         for note in (
             LedgerNote.objects.filter(cadre=cadre)
             .select_related("recorded_by")

@@ -87,16 +87,20 @@ def _bottom(results: list[CadreResult], quota_group: str | None) -> list[Bottom]
         for r in leading:
             groups[r.quota_group].append(r)
         for members in groups.values():
-            if len(members) < 2:
+            ranks = [r.rank for r in members if r.rank is not None]
+            if len(ranks) < 2:
                 continue
-            last = max(r.rank for r in members)
+            last = max(ranks)
             for r in members:
                 if r.rank == last:
                     rows.setdefault(r.pk, Bottom(r)).why.append(
                         _("last of %(n)s leading cadres in %(group)s")
-                        % {"n": len(members), "group": r.quota_group}
+                        % {"n": len(members), "group": r.group_label}
                     )
-    return sorted(rows.values(), key=lambda b: (b.result.quota_group, b.result.rank))
+    return sorted(
+        rows.values(),
+        key=lambda b: (b.result.quota_group, b.result.rank is None, b.result.rank or 0),
+    )
 
 
 def results_use(year: AssessmentYear) -> ResultsUse:
@@ -123,7 +127,7 @@ def results_use(year: AssessmentYear) -> ResultsUse:
             CadreResult.objects.filter(year=year)
             .filter(Q(grade=Grade.EXCELLENT) | Q(cadre__is_leading=True))
             .select_related("cadre", "unit")
-            .order_by("quota_group", "rank", "cadre__number")
+            .order_by("quota_group", F("rank").asc(nulls_last=True), "cadre__number")
         )
         commendations = [
             r

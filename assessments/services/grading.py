@@ -1,9 +1,12 @@
 """Annual cadre grades.
 
-composite = Σ w × part / Σ w over the parts a cadre has: 德 (the latest closed round's moral
+composite = Σ w × part / Σ w over the parts of a cadre: 德 (the latest closed round's moral
 score), 廉 (100, less the year's deduction if a violation was verified), 绩 (100 plus the points
 of inspection findings naming the cadre and of the year's close-range ledger notes, within
-0–100) and, for leading cadres, their unit's total score.
+0–100) and, for leading cadres, their unit's total score. Without a 德 result (or a leading
+cadre without the unit's score) the composite is incomplete: none is shown and the cadre is not
+ranked (the others are ranked within the quota group among themselves); the proposed grade is
+the band of the parts there are, capped below 优秀.
 
 The proposed grade comes from the composite bands, then the capping rules (each recorded with
 its explanation), then the 优秀 quota of the cadre's group: floor(share × number assessed), the
@@ -38,6 +41,7 @@ from ..models import (
     Grade,
     GradeChange,
     GradingPolicy,
+    GradingPolicyVersion,
     Level,
     MoralResult,
     MoralRound,
@@ -47,6 +51,7 @@ from ..models import (
     UnitReviewRequest,
     UnitScore,
 )
+from ..models.grading import group_label
 from .eligibility import flags_recompute
 from .quarterly import annual_effects
 
@@ -67,13 +72,13 @@ class _Row(TypedDict):
 
     cadre: Cadre
     parts: dict[str, Decimal | None]
-    composite: Decimal
+    composite: Decimal | None
     caps: list[Cap]
     grade: str
     group: str
     unit_grade: str | None
     first: bool  # ranks first among equal composites (the quarterly rules)
-    rank: NotRequired[int]
+    rank: NotRequired[int | None]
 
 
 def _worse(a: str, b: str) -> str:
@@ -126,12 +131,35 @@ POLICY_SETTINGS = (
 )
 
 
+def _snapshot(policy: GradingPolicy) -> dict[str, str | int]:
+    return {
+        name: str(value) if isinstance(value, Decimal) else value
+        for name in POLICY_SETTINGS
+        for value in [getattr(policy, name)]
+    }
+
+
 @transaction.atomic
-def policy_set(*, year: AssessmentYear, **settings) -> GradingPolicy:
-    policy = GradingPolicy.objects.filter(year=year).first() or GradingPolicy(year=year)
+def policy_set(*, year: AssessmentYear, by=None, note: str = "", **settings) -> GradingPolicy:
+    """Set the year's grading policy (the defaults for what is not given); editable until the
+    year's grades are published. Each save that changes something records the next version:
+    the settings as saved, who and when (``by`` None: set up by the system)."""
+    policy = GradingPolicy.objects.select_for_update().filter(year=year).first()
+    policy = policy or GradingPolicy(year=year)
     if policy.pk and policy.stage != Stage.PROPOSED:
         raise ValidationError(_("The grades are on notice or locked: the policy cannot change."))
-    model_update(instance=policy, data=settings, fields=POLICY_SETTINGS)
+    new = policy._state.adding
+    _policy, changed = model_update(instance=policy, data=settings, fields=POLICY_SETTINGS)
+    if new or changed:
+        last = policy.versions.order_by("-number").values_list("number", flat=True).first()
+        GradingPolicyVersion.objects.create(
+            policy=policy,
+            number=(last or 0) + 1,
+            values=_snapshot(policy),
+            changed_at=timezone.now(),
+            changed_by=by,
+            note=note.strip()[:200],
+        )
     return policy
 
 
@@ -256,8 +284,12 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
         }
         # part -> (weight, value), for the parts the cadre has
         present = {k: (Decimal(weights[k]), v) for k, v in parts.items() if v is not None}
-        composite = sum((w * v for w, v in present.values()), Decimal(0)) / sum(
+        partial = sum((w * v for w, v in present.values()), Decimal(0)) / sum(
             (w for w, _v in present.values()), Decimal(0)
+        )
+        # Complete: every part the cadre is assessed on (the unit's only for a leading cadre).
+        complete = parts["moral"] is not None and (
+            not cadre.is_leading or parts["unit"] is not None
         )
         caps = _caps(
             cadre,
@@ -268,7 +300,18 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
         )
         quarterly = quarters.get(cadre.pk)
         caps += quarterly.caps if quarterly else []
-        grade = band_grade(policy, composite)
+        if parts["moral"] is not None and not complete:
+            caps.append(
+                {
+                    "rule": "no_unit_score",
+                    "max": Grade.COMPETENT,
+                    "text": _(
+                        "No score of the unit this year: the composite is incomplete, not 优秀."
+                    ),
+                }
+            )
+        # The band of what the cadre has (the caps keep an incomplete one from 优秀).
+        grade = band_grade(policy, partial)
         for cap in caps:
             grade = _worse(grade, cap["max"])
         group = (
@@ -280,7 +323,7 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
             {
                 "cadre": cadre,
                 "parts": parts,
-                "composite": composite,
+                "composite": partial if complete else None,
                 "caps": caps,
                 "grade": grade,
                 "group": group,
@@ -293,7 +336,12 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
     for row in rows:
         groups[row["group"]].append(row)
     for members in groups.values():
-        members.sort(key=lambda r: (r["composite"], r["first"]), reverse=True)
+        # The complete composites first, highest first (好 in every quarter first among equal
+        # ones); the incomplete ones are not ranked.
+        members.sort(
+            key=lambda r: (r["composite"] is not None, r["composite"] or 0, r["first"]),
+            reverse=True,
+        )
         share = (
             policy.share_for(members[0]["unit_grade"])
             if policy.quota_group == GradingPolicy.QuotaGroup.UNIT
@@ -302,9 +350,9 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
         quota = math.floor(Decimal(share) * len(members) / HUNDRED)
         granted, previous, rank = 0, None, 0
         for position, row in enumerate(members, 1):
-            if (row["composite"], row["first"]) != previous:
+            if row["composite"] is not None and (row["composite"], row["first"]) != previous:
                 rank, previous = position, (row["composite"], row["first"])
-            row["rank"] = rank
+            row["rank"] = rank if row["composite"] is not None else None
             if row["grade"] == Grade.EXCELLENT:
                 if granted < quota:
                     granted += 1
@@ -355,15 +403,24 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
     return results
 
 
-def quota_status(year: AssessmentYear) -> list[dict]:
-    """Per quota group: number assessed, 优秀 cap, 优秀 given (after decisions)."""
+def quota_status(year: AssessmentYear, *, group: str | None = None) -> list[dict]:
+    """Per quota group (or only ``group``): its key and ``label`` (the unit's name or the unit
+    kind's), number assessed ``n``, the 优秀 ``share`` and ``cap``, 优秀 given (after decisions)
+    and whether it is ``over``; ordered by label."""
     policy = policy_for(year)
     unit_grades = dict(UnitResult.objects.filter(year=year).values_list("unit_id", "grade"))
+    rows = CadreResult.objects.filter(year=year)
+    if group is not None:
+        rows = rows.filter(quota_group=group)
     groups: dict[str, dict] = {}
-    for group, unit_id, grade in CadreResult.objects.filter(year=year).values_list(
-        "quota_group", "unit_id", "grade"
+    for key, unit_id, unit_name, grade in rows.values_list(
+        "quota_group", "unit_id", "unit__name", "grade"
     ):
-        g = groups.setdefault(group, {"group": group, "unit_id": unit_id, "n": 0, "excellent": 0})
+        g = groups.setdefault(
+            key,
+            {"group": key, "unit_id": unit_id, "names": {}, "n": 0, "excellent": 0},
+        )
+        g["names"][unit_id] = unit_name
         g["n"] += 1
         g["excellent"] += grade == Grade.EXCELLENT
     for g in groups.values():
@@ -372,10 +429,32 @@ def quota_status(year: AssessmentYear) -> list[dict]:
             if policy.quota_group == GradingPolicy.QuotaGroup.UNIT
             else policy.excellent_share
         )
+        g["label"] = group_label(g["group"], g.pop("names"))
         g["share"] = share
         g["cap"] = math.floor(Decimal(share) * g["n"] / HUNDRED)
         g["over"] = g["excellent"] > g["cap"]
-    return sorted(groups.values(), key=lambda g: g["group"])
+    return sorted(groups.values(), key=lambda g: (g["label"], g["group"]))
+
+
+def over_quota_text(groups: list[dict]) -> str:
+    """The groups over their 优秀 quota in words, each with its count and cap."""
+    return "；".join(
+        _("%(group)s: %(n)s 优秀 for a quota of %(cap)s")
+        % {"group": g["label"], "n": g["excellent"], "cap": g["cap"]}
+        for g in groups
+    )
+
+
+def _lock_group(result: CadreResult) -> None:
+    """Lock every result of the cadre's quota group (in id order, so two changes in one group
+    queue rather than deadlock): a change checked against the group's 优秀 quota holds the lock
+    until it commits, and the next one counts it."""
+    list(
+        CadreResult.objects.select_for_update()
+        .filter(year_id=result.year_id, quota_group=result.quota_group)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 @transaction.atomic
@@ -389,8 +468,8 @@ def results_publish(*, year: AssessmentYear, today: dt.date | None = None) -> Gr
     over = [g for g in quota_status(year) if g["over"]]
     if over:
         raise ValidationError(
-            _("%(count)s groups have more 优秀 than their quota; nothing was published.")
-            % {"count": len(over)}
+            _("More 优秀 than the quota allows, nothing was published: %(groups)s.")
+            % {"groups": over_quota_text(over)}
         )
     today = today or timezone.localdate()
     policy.stage = Stage.NOTICE
@@ -436,10 +515,17 @@ def _cadre_check(result: CadreResult, grade: str, *, review: bool = False) -> No
     for cap in result.caps:
         if cap["rule"] != "quota" and _better_than(grade, cap["max"]):
             raise ValidationError({"grade": cap["text"]})
-    if review and grade == Grade.EXCELLENT:
-        group = next(g for g in quota_status(result.year) if g["group"] == result.quota_group)
+    if review and grade == Grade.EXCELLENT and result.grade != Grade.EXCELLENT:
+        # The group is locked (_locked): the count includes every change committed before.
+        (group,) = quota_status(result.year, group=result.quota_group)
         if group["excellent"] + 1 > group["cap"]:
-            raise ValidationError({"grade": _("That would exceed the group's 优秀 quota.")})
+            group["excellent"] += 1
+            raise ValidationError(
+                {
+                    "grade": _("That would exceed the group's 优秀 quota (%(groups)s).")
+                    % {"groups": over_quota_text([group])}
+                }
+            )
 
 
 UNIT_LEVELS: Sequence[Level] = [Level.GOOD, Level.FAIR, Level.AVERAGE, Level.POOR]
@@ -489,6 +575,9 @@ def _change(result, *, kind: str, grade: str, reason: str, by, review: bool = Fa
 
 
 def _locked(result):
+    """The result, locked for the change; a cadre's with its whole quota group first."""
+    if isinstance(result, CadreResult):
+        _lock_group(result)
     return (
         type(result)
         .objects.select_for_update(of=("self",))
@@ -517,7 +606,9 @@ def result_correct(*, result, grade: str, reason: str, by):
         raise ValidationError(
             {"grade": _("The grade is already %(grade)s.") % {"grade": result.get_grade_display()}}
         )
-    result = _change(result, kind=GradeChange.Kind.CORRECTION, grade=grade, reason=reason, by=by)
+    result = _change(
+        result, kind=GradeChange.Kind.CORRECTION, grade=grade, reason=reason, by=by, review=True
+    )
     flags_recompute(county=result.year.county, on=timezone.localdate())
     return result
 
@@ -539,6 +630,8 @@ def _may_file(result, by) -> bool:
 def review_file(*, result, reasons: str, by, today: dt.date | None = None):
     """One review request per result, filed during the notice period by whom it concerns."""
     _log, requests, _check = PATHS[type(result)]
+    # Locked: a second request filed at the same moment (another browser) waits, then is told.
+    result = type(result).objects.select_for_update(of=("self",)).get(pk=result.pk)
     if not _may_file(result, by):
         raise ValidationError(_("Only whom the grade concerns may ask for its review."))
     policy = policy_for(result.year)
@@ -558,6 +651,8 @@ def review_file(*, result, reasons: str, by, today: dt.date | None = None):
 @transaction.atomic
 def review_answer(*, review, answer: str, by, grade: str | None = None):
     """The office answers a review: the grade is upheld, or changed (and recorded)."""
+    if isinstance(review, ReviewRequest):
+        _lock_group(review.result)
     review = (
         type(review)
         .objects.select_for_update(of=("self",))

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, PostKind, Unit
@@ -153,6 +154,7 @@ def moral_round_open(
     units = list(units)
     if not units or any(not u.path.startswith(year.county.path) for u in units):
         raise ValidationError({"units": _("Choose units of this county.")})
+    round_dates_check(year, opens_on, closes_on)
     round_ = MoralRound(
         year=year, name=name, opens_on=opens_on, closes_on=closes_on, leading_only=leading_only
     )
@@ -215,12 +217,33 @@ def ballot_for_code(code: str, *, today: dt.date | None = None) -> BallotCode:
     if found.used:
         raise ValidationError(_("This code has already been used."))
     round_ = found.round
-    if round_.status != MoralRound.Status.OPEN or not round_.opens_on <= today <= round_.closes_on:
+    if round_.status != MoralRound.Status.OPEN or today > round_.closes_on:
+        raise ValidationError(_("This round of assessment has ended."), code="closed")
+    if today < round_.opens_on:
         raise ValidationError(
-            _("This round takes ballots from %(start)s to %(end)s.")
-            % {"start": cn_date(round_.opens_on), "end": cn_date(round_.closes_on)}
+            _("This round has not begun: it takes ballots from %(start)s to %(end)s.")
+            % {"start": cn_date(round_.opens_on), "end": cn_date(round_.closes_on)},
+            code="not_open",
         )
     return found
+
+
+def _day(day: dt.date) -> str:
+    return date_format(day, "Y年n月j日")
+
+
+def round_dates_check(year: AssessmentYear, opens_on: dt.date, closes_on: dt.date) -> None:
+    """A round's dates lie in the assessment year, or in the January after it (a year-end
+    round running into the new year)."""
+    first, last = dt.date(year.year, 1, 1), dt.date(year.year + 1, 1, 31)
+    for field, day in (("opens_on", opens_on), ("closes_on", closes_on)):
+        if not first <= day <= last:
+            raise ValidationError(
+                {
+                    field: _("The dates of a %(year)s round lie between %(first)s and %(last)s.")
+                    % {"year": year.year, "first": _day(first), "last": _day(last)}
+                }
+            )
 
 
 @transaction.atomic
@@ -491,6 +514,44 @@ def dimension_save(
     dimension.full_clean()
     dimension.save()
     return dimension
+
+
+class RowsRefused(ValidationError):
+    """Rows of the template's table that were refused: ``rows`` maps a row's key ("d<pk>" for
+    a dimension, "i<pk>" for an item) to its refusal. Nothing of the save was kept."""
+
+    def __init__(self, rows: dict[str, ValidationError]):
+        super().__init__([m for error in rows.values() for m in error.messages])
+        self.rows = rows
+
+
+@transaction.atomic
+def template_rows_save(
+    *,
+    template: MoralTemplate,
+    dimensions: list[tuple[MoralDimension, dict]],
+    items: list[tuple[MoralItem, dict]],
+) -> int:
+    """Save the table's rows in one go, all or nothing: each dimension's name and order, each
+    item's name, order and weights (as ``dimension_save`` and ``item_save`` take them).
+    Refused rows raise ``RowsRefused`` naming each; the rows saved before are rolled back.
+    Returns the number of rows saved."""
+    refused: dict[str, ValidationError] = {}
+    for dimension, data in dimensions:
+        try:
+            with transaction.atomic():
+                dimension_save(template=template, dimension=dimension, **data)
+        except ValidationError as error:
+            refused[f"d{dimension.pk}"] = error
+    for item, data in items:
+        try:
+            with transaction.atomic():
+                item_save(dimension=item.dimension, item=item, **data)
+        except ValidationError as error:
+            refused[f"i{item.pk}"] = error
+    if refused:
+        raise RowsRefused(refused)
+    return len(dimensions) + len(items)
 
 
 @transaction.atomic

@@ -3,9 +3,10 @@ the annual registration form (年度考核登记表), their PDF and Excel export
 analysis reports.
 
 Who: office staff and leaders read the archives of their scope; office staff write the team
-analysis reports (leaders get 403 there). Liaisons and cadres have no archive at all: every
-URL here answers them 404, a cadre's own archive included — a cadre reads "my assessment"
-(``assessments:me``), which shows their own records from the same selector.
+analysis reports (leaders get 403 there). A cadre opens their own archive and registration form
+(page and PDF) in the selector's own view (``own=True``: only published results, nothing about
+anyone else), linked from "my assessment" (``assessments:me``); every other URL here answers a
+cadre 404, and a liaison 404 everywhere.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import TeamAnalysis
 from cadres.models import Cadre, Role
-from cadres.scope import STAFF_ROLES, can_write, get_for_user, role_required
+from cadres.scope import STAFF_ROLES, can_write, get_for_user, role_of, role_required
 from kaohe.lib.downloads import content_disposition
 from kaohe.lib.forms import apply_errors
 from kaohe.lib.xlsx import sheets_response
@@ -34,6 +35,18 @@ from ..selectors import archive as selectors
 from ..services import archive as services
 
 ANY_ROLE = tuple(Role.values)
+# Who may open a cadre's archive page, its PDF and the registration form: a cadre only their own
+# (``cadres_for``), in the own view.
+OWN_ROLES = (*STAFF_ROLES, Role.CADRE)
+
+
+def _own(request) -> bool:
+    return role_of(request.user) == Role.CADRE
+
+
+def _archive_of(request, pk) -> tuple[Cadre, dict]:
+    cadre = get_for_user(request, selectors.archive_cadres_for, pk, roles=OWN_ROLES)
+    return cadre, selectors.cadre_archive(cadre, own=_own(request))
 
 
 def _pdf(request, template: str, context: dict, names: tuple[str, str]) -> HttpResponse:
@@ -52,15 +65,14 @@ def _pdf(request, template: str, context: dict, names: tuple[str, str]) -> HttpR
 
 @role_required(*ANY_ROLE)
 def cadre_archive(request, pk):
-    cadre = get_for_user(request, selectors.archive_cadres_for, pk, roles=STAFF_ROLES)
-    archive = selectors.cadre_archive(cadre)
+    cadre, archive = _archive_of(request, pk)
     return render(request, "assessments/archive/cadre.html", {"archive": archive, "cadre": cadre})
 
 
 @role_required(*ANY_ROLE)
 def cadre_archive_pdf(request, pk):
-    cadre = get_for_user(request, selectors.archive_cadres_for, pk, roles=STAFF_ROLES)
-    context = {"archive": selectors.cadre_archive(cadre), "cadre": cadre}
+    cadre, archive = _archive_of(request, pk)
+    context = {"archive": archive, "cadre": cadre}
     names = cadre_report.pdf_filename(cadre)
     return _pdf(request, "assessments/archive/cadre_pdf.html", context, names)
 
@@ -76,8 +88,8 @@ def cadre_archive_xlsx(request, pk):
 
 
 def _registration(request, pk, year) -> dict:
-    cadre = get_for_user(request, selectors.archive_cadres_for, pk, roles=STAFF_ROLES)
-    form = registration.registration(cadre, year)
+    cadre = get_for_user(request, selectors.archive_cadres_for, pk, roles=OWN_ROLES)
+    form = registration.registration(cadre, year, own=_own(request))
     if form is None:
         raise Http404
     return form

@@ -3,18 +3,21 @@ review requests, the lock and corrections; and a cadre's review request from the
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.models import Role
-from cadres.scope import STAFF_ROLES, account_of, get_for_user, role_required
+from cadres.scope import STAFF_ROLES, account_of, can_write, get_for_user, role_required
+from kaohe.lib.forms import apply_errors, is_id
 
+from ..forms.grading import POLICY_FIELDS, GradingPolicyForm
 from ..models import (
     CadreResult,
     Grade,
@@ -22,10 +25,15 @@ from ..models import (
     Level,
     ReviewRequest,
     UnitResult,
-    UnitReviewRequest,
 )
 from ..selectors.catalog import year_detail
-from ..selectors.grading import results_for, unit_results_for
+from ..selectors.grading import (
+    grading_policy_versions,
+    pending_reviews,
+    result_units,
+    results_for,
+    unit_results_for,
+)
 from ..services import grading
 
 CADRE_DETAIL = "assessments:result_detail"
@@ -36,38 +44,44 @@ def _errors(request, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
 
-def _cadre_results(request, year) -> tuple[QuerySet[CadreResult], str]:
+# ?review= on the results page: which cadres' review requests to list.
+REVIEW_FILTERS = {
+    "pending": {"review__outcome": ReviewRequest.Outcome.PENDING},
+    "answered": {"review__isnull": False, "review__outcome__in": ["upheld", "changed"]},
+    "none": {"review__isnull": True},
+}
+
+
+def _cadre_results(request, year) -> tuple[QuerySet[CadreResult], dict]:
     """The year's cadre results as the results page lists them, by quota group and rank,
-    filtered by ?grade= and ?changed= (only those the office changed); with the grade asked
-    for. Shared by the page and its export."""
-    grade = request.GET.get("grade", "")
+    filtered by ?grade=, ?unit= (a unit id), ?review= (pending, answered, none) and ?changed=
+    (only those the office changed); with the filters asked for (unknown values are ignored).
+    Shared by the page and its export."""
+    get = request.GET
+    asked = {k: get.get(k, "") for k in ("grade", "unit", "review")}
     rows = (
         CadreResult.objects.filter(year=year)
         .select_related("cadre", "unit", "review")
-        .order_by("quota_group", "rank", "cadre__number")
+        .order_by("quota_group", F("rank").asc(nulls_last=True), "cadre__number")
     )
-    if grade:
-        rows = rows.filter(grade=grade)
-    if request.GET.get("changed"):
+    if asked["grade"]:
+        rows = rows.filter(grade=asked["grade"])
+    if is_id(asked["unit"]):
+        rows = rows.filter(unit_id=asked["unit"])
+    if asked["review"] in REVIEW_FILTERS:
+        rows = rows.filter(**REVIEW_FILTERS[asked["review"]])
+    if get.get("changed"):
         rows = rows.exclude(override_reason="")
-    return rows, grade
+    return rows, asked
 
 
 @role_required(*STAFF_ROLES)
 def results(request, pk):
     year = get_for_user(request, year_detail, pk)
     policy = GradingPolicy.objects.filter(year=year).first()
-    rows, grade = _cadre_results(request, year)
+    rows, asked = _cadre_results(request, year)
     page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     groups = grading.quota_status(year) if policy else []
-    pending = (
-        ReviewRequest.objects.filter(
-            result__year=year, outcome=ReviewRequest.Outcome.PENDING
-        ).count()
-        + UnitReviewRequest.objects.filter(
-            result__year=year, outcome=ReviewRequest.Outcome.PENDING
-        ).count()
-    )
     unit_results = UnitResult.objects.filter(year=year).select_related("unit", "review")
     return render(
         request,
@@ -77,12 +91,17 @@ def results(request, pk):
             "policy": policy,
             "page": page,
             "groups": groups,
-            "over": [g for g in groups if g["over"]],
+            # Over quota matters only before publication (publishing is refused then); after
+            # it, a change that would exceed a quota is refused.
+            "over": [g for g in groups if g["over"]]
+            if policy and policy.stage == GradingPolicy.Stage.PROPOSED
+            else [],
             "grades": Grade.choices,
-            "grade": grade,
-            "pending": pending,
+            "asked": asked,
+            "units": result_units(year),
+            "pending": pending_reviews(year),
             "unit_results": unit_results,
-            "query": f"grade={grade}",
+            "query": urlencode({k: v for k, v in asked.items() if v}),
         },
     )
 
@@ -253,7 +272,40 @@ def unit_review_answer(request, pk):
     return _answer(request, get_for_user(request, unit_results_for, pk, write=True), UNIT_DETAIL)
 
 
+@role_required(*STAFF_ROLES)
+def policy(request, pk):
+    """The year's grading policy beside the rules' explanation, with its versions; office
+    staff change it until the year's grades are published (a new version each time)."""
+    year = get_for_user(request, year_detail, pk)
+    current = GradingPolicy.objects.filter(year=year).first()
+    editable = current is None or current.stage == GradingPolicy.Stage.PROPOSED
+    if request.method == "POST" and not (can_write(request.user) and editable):
+        raise PermissionDenied
+    initial = {f: getattr(current or GradingPolicy(), f) for f in POLICY_FIELDS}
+    form = GradingPolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grading.policy_set(year=year, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Grading policy saved as a new version."))
+            return redirect("assessments:grading_policy", pk=year.pk)
+    return render(
+        request,
+        "assessments/grading/policy.html",
+        {
+            "year": year,
+            "policy": current or GradingPolicy(year=year),
+            "form": form,
+            "editable": editable and can_write(request.user),
+            "versions": grading_policy_versions(current),
+        },
+    )
+
+
 urlpatterns = [
+    path("years/<int:pk>/grading-policy/", policy, name="grading_policy"),
     path("unit-results/<int:pk>/", unit_result_detail, name="unit_result_detail"),
     path("unit-results/<int:pk>/decide/", unit_result_decide, name="unit_result_decide"),
     path("unit-results/<int:pk>/review/", unit_review_file, name="unit_review_file"),

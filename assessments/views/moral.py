@@ -216,8 +216,16 @@ def _code_or_refusal(request, form: CodeForm):
         return services.ballot_for_code(form.cleaned_data["code"])
     except ValidationError as error:
         BALLOT_GUESSES.hit(address)
-        form.add_error("code", error)
-        return render(request, "ballot/enter.html", {"form": form})
+        return _refused(request, form, error)
+
+
+def _refused(request, form: CodeForm, error: ValidationError):
+    """The code page with why the code was refused; a filled-in ballot is told that its
+    answers were not kept (nothing of it has been saved)."""
+    form.add_error("code", error)
+    if "cast" in request.POST:
+        form.add_error("code", _("The answers you filled in have not been saved."))
+    return render(request, "ballot/enter.html", {"form": form})
 
 
 @never_cache
@@ -260,8 +268,7 @@ def _cast(request, form, code, ballot):
     try:
         services.ballot_cast(code=code.code, answers=ballot.answers())
     except ValidationError as error:
-        form.add_error("code", error)
-        return render(request, "ballot/enter.html", {"form": form})
+        return _refused(request, form, error)
     except OperationalError:
         logger.warning("ballot: the database was busy; the rater is asked to submit again")
         busy = _(

@@ -1,8 +1,10 @@
 """The year's moral-assessment template (量化考德模板): level scores, rater-group weights, the
 不称职 threshold, and the dimensions with their items weighted per post kind.
 
-Office staff change it until the first ballot of the year is cast; leaders read it. Every
-section posts its own small form; a refused form is shown again on the page with its errors."""
+Office staff change it until the first ballot of the year is cast; leaders read it. The
+settings, a new dimension and a new item post their own small forms; the table's rows (every
+dimension's and item's name, order and weights) are saved together by one form, all or
+nothing. A refused form is shown again on the page with its errors."""
 
 from __future__ import annotations
 
@@ -44,6 +46,12 @@ def _row_form(form_class, name: str, pk: int | None = None, data=None, **kwargs)
     else:
         html_form, auto_id = f"{name}-{pk}", f"{name}{pk}_%s"
     return form_class(data, html_form=html_form, auto_id=auto_id, **kwargs)
+
+
+def _table_form(form_class, name: str, pk: int, data=None, **kwargs):
+    """A row of the table: its inputs belong to the one ``<form id="rows">`` that saves every
+    row at once, named with the row's prefix (``item12-name``)."""
+    return form_class(data, html_form="rows", prefix=f"{name}{pk}", **kwargs)
 
 
 def _new_item_form(dimension_pk: int, data=None, **kwargs) -> ItemForm:
@@ -92,7 +100,7 @@ def _delete(request, delete, *, template_pk: int, anchor: str, done: str, anchor
 
 def _item_row(row, form) -> dict:
     def make():
-        return _row_form(ItemForm, "item", row.item.pk, initial=initial)
+        return _table_form(ItemForm, "item", row.item.pk, initial=initial)
 
     initial = ItemForm.initial_for(row.item, row.weights)
     return {"item": row.item, "weights": row.weights, "form": form("item", row.item.pk, make)}
@@ -113,7 +121,7 @@ def _sections(view, form) -> list[dict]:
                 "form": form(
                     "dimension",
                     dim.pk,
-                    lambda dim=dim, i=initial: _row_form(DimensionForm, "dim", dim.pk, initial=i),
+                    lambda dim=dim, i=initial: _table_form(DimensionForm, "dim", dim.pk, initial=i),
                 ),
                 "new_item": form(
                     "new_item",
@@ -133,8 +141,8 @@ def _totals(view) -> list:
     ]
 
 
-def _render(request, template: MoralTemplate, bound: Bound | None = None):
-    """The whole template; with the edit forms for office staff while it is not in use."""
+def _render(request, template: MoralTemplate, bound: Bound | None = None, rows=None):
+    """The template, with edit forms while it is not in use; ``bound``/``rows``: as posted."""
     view = selectors.template_detail(template.year)
     locked = services.template_in_use(template)
     editable = can_write(request.user) and not locked
@@ -143,12 +151,12 @@ def _render(request, template: MoralTemplate, bound: Bound | None = None):
         # carry the errors, so they go above it.
         errors = bound[2].errors
         messages.error(request, " ".join(str(e) for field in errors.values() for e in field))
-        bound = None
+        bound = rows = None
+
+    posted = {**(rows or {}), **({bound[:2]: bound[2]} if bound else {})}
 
     def form(what: str, pk: int | None, make):
-        if bound is not None and bound[0] == what and bound[1] == pk:
-            return bound[2]
-        return make() if editable else None
+        return posted[(what, pk)] if (what, pk) in posted else make() if editable else None
 
     sections = _sections(view, form)
     next_dimension = _next_order(d.dimension.sort_order for d in view.dimensions)
@@ -191,6 +199,65 @@ def moral_template_settings(request, pk):
         messages.success(request, _("Scores, weights and threshold saved."))
         return redirect(_page_url(template.pk, "settings"))
     return _render(request, template, ("settings", None, form))
+
+
+def _posted_rows(view, data) -> dict[tuple[str, int], tuple[object, forms.Form]]:
+    """The table's rows present in the posted form, by (what, pk): (the object, its form)."""
+    rows: dict[tuple[str, int], tuple[object, forms.Form]] = {}
+    for d in view.dimensions:
+        if f"dim{d.dimension.pk}-name" in data:
+            form = _table_form(DimensionForm, "dim", d.dimension.pk, data)
+            rows[("dimension", d.dimension.pk)] = (d.dimension, form)
+        for row in d.items:
+            row.item.dimension = d.dimension  # the service reads it: no query per row
+            if f"item{row.item.pk}-name" in data:
+                form = _table_form(ItemForm, "item", row.item.pk, data)
+                rows[("item", row.item.pk)] = (row.item, form)
+    return rows
+
+
+def _rows_save(template, rows) -> bool:
+    """Save the valid posted rows; a refusal goes on the rows it names."""
+    if not all(form.is_valid() for _obj, form in rows.values()):
+        return False
+    kinds = {"d": "dimension", "i": "item"}
+    try:
+        services.template_rows_save(
+            template=template,
+            dimensions=[(o, f.cleaned_data) for (w, _p), (o, f) in rows.items() if w != "item"],
+            items=[
+                (
+                    o,
+                    {
+                        "name": f.cleaned_data["name"],
+                        "sort_order": f.cleaned_data["sort_order"],
+                        "weights": f.weights(),
+                    },
+                )
+                for (w, _p), (o, f) in rows.items()
+                if w == "item"
+            ],
+        )
+    except services.RowsRefused as refused:
+        for key, error in refused.rows.items():
+            apply_errors(rows[(kinds[key[0]], int(key[1:]))][1], error)
+        return False
+    return True
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def moral_rows_save(request, pk):
+    """Every row of the table in one form: saved together, all or nothing; refused, the page
+    comes back with every row as typed and the errors on the rows refused."""
+    template = get_for_user(request, selectors.templates_for, pk, write=True)
+    rows = _posted_rows(selectors.template_detail(template.year), request.POST)
+    if _rows_save(template, rows):
+        messages.success(request, _("Every row of the template saved."))
+        return redirect(_page_url(template.pk, "dimensions"))
+    posted = {key: form for key, (_o, form) in rows.items()}
+    refused = next((form for form in posted.values() if form.errors), None)
+    return _render(request, template, ("rows", None, refused) if refused else None, rows=posted)
 
 
 @require_POST
@@ -286,6 +353,7 @@ urlpatterns = [
         moral_template_settings,
         name="moral_template_settings",
     ),
+    path("moral/templates/<int:pk>/rows/", moral_rows_save, name="moral_rows_save"),
     path(
         "moral/templates/<int:pk>/dimensions/new/",
         moral_dimension_create,

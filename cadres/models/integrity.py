@@ -225,9 +225,12 @@ class IntegrityReadLog(models.Model):
     """One read of a cadre's integrity archive: who, whose, what, when, from where."""
 
     class Action(models.TextChoices):
-        ARCHIVE = "archive", _("Archive")
-        ENTRY = "entry", _("Entry")
-        REPORTER = "reporter", _("Reporter")
+        # Labelled by what the page showed: the archive's list, one entry, who reported it
+        # (opened on demand), the entries the sanction form offers to link.
+        ARCHIVE = "archive", _("The archive's list of entries and sanctions")
+        ENTRY = "entry", _("One entry (without who reported)")
+        REPORTER = "reporter", _("Who reported an entry (opened on demand)")
+        SANCTION_FORM = "sanction_form", _("The entries listed by the sanction form")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -259,7 +262,7 @@ class IntegrityReadLog(models.Model):
         ordering = ["-at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(action="archive") | Q(entry__isnull=False),
+                condition=Q(action__in=["archive", "sanction_form"]) | Q(entry__isnull=False),
                 name="cadres_integrityreadlog_entry_read_names_entry",
                 violation_error_message=_("A read of an entry must name the entry."),
             ),

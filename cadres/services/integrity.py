@@ -62,11 +62,12 @@ def archive_read(
     entry: IntegrityEntry | None = None,
     ip: str | None = None,
 ) -> IntegrityReadLog:
-    """Log one read of the cadre's archive (``action``: archive, entry or reporter; the two
-    last name the entry)."""
+    """Log one read of the cadre's archive (``action``: the archive's list, the sanction
+    form's list of entries, an entry or its reporter; the two last name the entry)."""
     if action not in IntegrityReadLog.Action.values:
         raise ValueError(f"unknown read: {action}")
-    if entry is None and action != IntegrityReadLog.Action.ARCHIVE:
+    lists = (IntegrityReadLog.Action.ARCHIVE, IntegrityReadLog.Action.SANCTION_FORM)
+    if entry is None and action not in lists:
         raise ValueError(f"a read of {action} names the entry")
     if entry is not None and entry.cadre_id != cadre.pk:
         raise ValueError("the entry belongs to another cadre")

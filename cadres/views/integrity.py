@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kaohe.lib.forms import apply_errors
@@ -46,9 +47,11 @@ Action = IntegrityReadLog.Action
 
 def integrity_required(*perms: str, write: bool = False):
     """Login, a staff role (office or leader; with ``write``, office only) and every one of
-    ``perms``; otherwise 403. Liaisons and cadres never pass, whatever they were granted."""
+    ``perms``; otherwise 403. Liaisons and cadres never pass, whatever they were granted.
+    No integrity page is ever stored by a browser or a proxy (``Cache-Control: no-store``)."""
 
     def decorator(view):
+        @never_cache
         @role_required(*STAFF_ROLES, write=write)
         @wraps(view)
         def wrapped(request, *args, **kwargs):
@@ -86,9 +89,12 @@ def archive(request, pk):
     )
 
 
-def _render_entry(request, entry, *, status_form=None, reporter_form=None, status=200):
-    """The entry page. Logs the read of the entry and, for holders of the reporter
-    permission, the read of who reported."""
+def _render_entry(
+    request, entry, *, status_form=None, reporter_form=None, status=200, reveal=False
+):
+    """The entry page; logs the read of the entry. Who reported is shown only when asked for
+    (``reveal``: 查看举报人, or a correction of it) to a holder of the reporter permission, and
+    that read is logged on its own."""
     user = request.user
     services.archive_read(
         user, entry.cadre, action=Action.ENTRY, entry=entry, ip=client_ip(request)
@@ -97,7 +103,8 @@ def _render_entry(request, entry, *, status_form=None, reporter_form=None, statu
     context = {"entry": entry, "cadre": entry.cadre, "sanctions": entry.sanctions.all()}
     if writer and services.STATUS_FLOW[entry.status]:
         context["status_form"] = status_form or EntryStatusForm(entry=entry)
-    if user.has_perm(READ_REPORTER):
+    context["may_reveal"] = user.has_perm(READ_REPORTER)
+    if context["may_reveal"] and reveal:
         reporter = selectors.entry_reporter(entry)
         services.archive_read(
             user, entry.cadre, action=Action.REPORTER, entry=entry, ip=client_ip(request)
@@ -117,7 +124,7 @@ def _render_entry(request, entry, *, status_form=None, reporter_form=None, statu
 def entry_detail(request, pk):
     entry = get_for_user(request, selectors.entry_detail, pk)
     _not_own(request, entry.cadre)
-    return _render_entry(request, entry)
+    return _render_entry(request, entry, reveal=request.GET.get("show") == "reporter")
 
 
 @integrity_required(READ_ARCHIVE, write=True)
@@ -186,13 +193,16 @@ def reporter_set(request, pk):
         else:
             messages.success(request, _("Reporter saved."))
             return redirect("cadres:integrity_entry_detail", pk=entry.pk)
-    return _render_entry(request, entry, reporter_form=form)
+    return _render_entry(request, entry, reporter_form=form, reveal=True)
 
 
 @integrity_required(READ_ARCHIVE, write=True)
 def sanction_create(request, pk):
     cadre = get_for_user(request, selectors.archive_cadre, pk, write=True)
     _not_own(request, cadre)
+    # The form lists the cadre's verified entries to link: a read of the archive.
+    ip = client_ip(request)
+    services.archive_read(request.user, cadre, action=Action.SANCTION_FORM, ip=ip)
     form = SanctionForm(request.POST or None, cadre=cadre)
     if request.method == "POST" and form.is_valid():
         try:

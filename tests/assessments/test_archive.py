@@ -306,7 +306,7 @@ def test_the_cadre_archive_takes_the_same_queries_for_one_year_and_for_three(
     assert len(one) == len(three)
     with django_assert_num_queries(9):
         selectors_archive.cadre_archive(xx.cadre)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         selectors_archive.cadre_archive(xx.cadre, own=True)
 
 
@@ -488,11 +488,16 @@ def test_a_leader_reads_the_team_archive_but_cannot_write_a_report(client, xx, h
 # Who may not -------------------------------------------------------------------------------------
 
 
+# A cadre's own archive page and PDF, and their registration form (page and PDF): the own view.
+OWN_URLS = {0, 1, 3, 4, 5, 6}
+
+
 @pytest.mark.parametrize("role", ["cadre_user", "liaison"])
-def test_cadres_and_liaisons_reach_no_archive_url_not_even_their_own(client, xx, history, role):
+def test_cadres_and_liaisons_reach_no_archive_url_but_a_cadre_their_own(client, xx, history, role):
     client.force_login(getattr(xx, role))
-    for url in archive_urls(xx):
-        assert client.get(url).status_code == 404, url
+    for i, url in enumerate(archive_urls(xx)):
+        expected = 200 if role == "cadre_user" and i in OWN_URLS else 404
+        assert client.get(url).status_code == expected, url
     other = reverse("assessments:cadre_archive", args=[xx.other_cadre.pk])
     assert client.get(other).status_code == 404
     post = client.post(
@@ -563,7 +568,10 @@ def test_my_assessment_shows_my_grades_flags_training_and_rectifications(
         "data-print",  # the print button
     ):
         assert text in page, text
-    # Nothing about anyone else, nothing office-only, nothing from the integrity archive.
+    # Nothing about anyone else, nothing office-only, nothing from the integrity archive: on
+    # my assessment, nor on my own archive it links to.
+    assert reverse("assessments:cadre_archive", args=[xx.cadre.pk]) in page
+    own = client.get(reverse("assessments:cadre_archive", args=[xx.cadre.pk])).content.decode()
     for text in (
         xx.other_cadre.name,
         "不得提拔：李四2015年度基本称职",
@@ -575,9 +583,9 @@ def test_my_assessment_shows_my_grades_flags_training_and_rectifications(
         SECRET_REPORTER,
         "经核查属实",
         "12380",
-        reverse("assessments:cadre_archive", args=[xx.cadre.pk]),
     ):
         assert text not in page, text
+        assert text not in own, text
 
 
 def test_my_assessment_shows_only_published_grades(client, xx, head):

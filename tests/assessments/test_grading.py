@@ -80,7 +80,7 @@ def test_composite_is_the_weighted_mean_of_the_parts_a_cadre_has(xx, year, eight
     # 德 90 (30), 廉 100 (20), 绩 100 (30); no unit part for a non-leading cadre (20):
     # (30×90 + 20×100 + 30×100) / 80 = 96.25
     assert mine.composite == D("96.25")
-    assert results[xx.other_cadre.pk].composite == D(100)  # no moral result: 廉 and 绩 only
+    assert results[xx.other_cadre.pk].composite is None  # no moral result: incomplete
 
 
 def test_the_excellent_quota_is_a_fifth_of_the_group_raised_for_a_unit_graded_good(xx, year, eight):
@@ -218,7 +218,7 @@ def test_a_cadre_nobody_rated_on_morality_cannot_be_excellent(xx, year, eight):
     _moral(year, {xx.cadre: "88"})
     results = {r.cadre_id: r for r in grading.results_propose(year=year)}
     unrated = results[xx.other_cadre.pk]
-    assert unrated.composite == D(100)
+    assert (unrated.composite, unrated.rank) == (None, None)
     assert unrated.grade == "competent"
     assert [c["rule"] for c in unrated.caps] == ["no_ballots"]
     assert results[xx.cadre.pk].grade == "excellent"  # (30×88 + 20×100 + 30×100) / 80 = 95.5

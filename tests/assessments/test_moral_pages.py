@@ -24,6 +24,7 @@ from assessments.services import moral
 from cadres.models import Unit
 from tests.conftest import build_county
 from tests.factories import CadreFactory, UnitFactory, YearFactory
+from tests.moral_dates import working_year
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ BALLOT = "/ballot/"
 
 @pytest.fixture
 def year(xx):
-    return YearFactory(county=xx.county, year=2015, status="in_progress")
+    return YearFactory(county=xx.county, year=working_year(), status="in_progress")
 
 
 @pytest.fixture
@@ -482,7 +483,7 @@ def _world(city, code, n, *, close):
     """A county whose township has ``n`` leading cadres, in two rounds over three units, each
     with codes issued and three ballots cast; the first round is closed if ``close``."""
     county = build_county(city, code, code)
-    year = YearFactory(county=county.county, year=2015, status="in_progress")
+    year = YearFactory(county=county.county, year=working_year(), status="in_progress")
     cadres = [
         CadreFactory(unit=county.township, is_leading=True, post_kind="deputy") for _ in range(n)
     ]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from assessments.models import MoralDimension, MoralItem, MoralItemWeight, MoralTemplate
 from assessments.services import moral
 from tests.factories import CadreFactory, YearFactory
+from tests.moral_dates import working_year
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ WEIGHTS = {"weight_principal": 5, "weight_deputy": 4, "weight_middle": 2, "weigh
 
 @pytest.fixture
 def year(xx):
-    return YearFactory(county=xx.county, year=2015, status="in_progress")
+    return YearFactory(county=xx.county, year=working_year(), status="in_progress")
 
 
 @pytest.fixture
@@ -113,8 +114,8 @@ def test_office_sees_the_whole_template_with_its_edit_forms(client, xx, template
         assert text in page.text
     assert _url("moral_template_settings", template) in page.text
     item = MoralItem.objects.get(dimension__template=template, code="P2")
-    assert _url("moral_item_update", item) in page.text
-    assert 'name="weight_principal" value="4"' in page.text  # P2 for a principal leader
+    assert _url("moral_rows_save", template) in page.text  # every row in one form
+    assert f'name="item{item.pk}-weight_principal" value="4"' in page.text  # P2, a principal
     assert 'id="locked"' not in page.text
 
 

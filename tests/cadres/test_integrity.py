@@ -188,10 +188,16 @@ def test_reporter_is_absent_from_the_entry_page_without_the_reporter_permission(
     assert not IntegrityReadLog.objects.filter(action="reporter").exists()
 
 
-def test_reporter_is_shown_with_the_reporter_permission_and_that_read_is_logged(client, xx, entry):
+def test_reporter_is_shown_only_on_demand_and_that_read_is_logged(client, xx, entry):
     grant(xx.office, ARCHIVE, REPORTER)
     client.force_login(xx.office)
-    html = client.get(reverse("cadres:integrity_entry_detail", args=[entry.pk])).content.decode()
+    url = reverse("cadres:integrity_entry_detail", args=[entry.pk])
+    plain = client.get(url).content.decode()
+    assert REPORTER_NAME not in plain
+    assert "?show=reporter" in plain  # 查看举报人
+    assert list(IntegrityReadLog.objects.values_list("action", flat=True)) == ["entry"]
+    IntegrityReadLog.objects.all().delete()
+    html = client.get(url, {"show": "reporter"}).content.decode()
     assert REPORTER_NAME in html
     assert REPORTER_PHONE in html
     actions = sorted(IntegrityReadLog.objects.values_list("action", flat=True))
@@ -204,7 +210,8 @@ def test_anonymous_report_has_no_reporter_record(client, xx):
     assert not IntegrityReporter.objects.filter(entry=entry).exists()
     grant(xx.office, ARCHIVE, REPORTER)
     client.force_login(xx.office)
-    response = client.get(reverse("cadres:integrity_entry_detail", args=[entry.pk]))
+    url = reverse("cadres:integrity_entry_detail", args=[entry.pk])
+    response = client.get(url, {"show": "reporter"})
     assert response.status_code == 200
     assert response.context["reporter"] is None
 
@@ -230,7 +237,9 @@ def test_leader_with_the_permission_reads_but_cannot_write(client, xx, entry):
     assert page.status_code == 200
     html = page.content.decode()
     assert reverse("cadres:integrity_entry_create", args=[xx.cadre.pk]) not in html
-    detail = client.get(reverse("cadres:integrity_entry_detail", args=[entry.pk]))
+    detail = client.get(
+        reverse("cadres:integrity_entry_detail", args=[entry.pk]), {"show": "reporter"}
+    )
     assert detail.status_code == 200
     assert REPORTER_NAME in detail.content.decode()
     assert "status_form" not in detail.context
@@ -300,7 +309,7 @@ def test_read_log_lists_reads_newest_first_with_who_whose_and_what(client, xx, e
     grant(xx.leader, ARCHIVE, REPORTER)
     client.force_login(xx.leader)
     client.get(reverse("cadres:integrity_archive", args=[xx.cadre.pk]))
-    client.get(reverse("cadres:integrity_entry_detail", args=[entry.pk]))
+    client.get(reverse("cadres:integrity_entry_detail", args=[entry.pk]), {"show": "reporter"})
     grant(xx.office, LOG)
     client.force_login(xx.office)
     response = client.get(reverse("cadres:integrity_log"))
@@ -677,7 +686,8 @@ def test_entry_page_query_count_is_pinned_and_the_same_for_1_and_10_sanctions(cl
     grant(xx.office, ARCHIVE, REPORTER)
     client.force_login(xx.office)
     counts = [
-        _count(client, reverse("cadres:integrity_entry_detail", args=[e.pk])) for e in (few, many)
+        _count(client, reverse("cadres:integrity_entry_detail", args=[e.pk]) + "?show=reporter")
+        for e in (few, many)
     ]
     assert counts == [ENTRY_QUERIES, ENTRY_QUERIES], counts
 

@@ -11,6 +11,7 @@ from assessments.models import Ballot, BallotAnswer, BallotCode, MoralItem
 from assessments.services import moral
 from tests.e2e.browser import SCREENSHOTS, browser_page
 from tests.factories import CadreFactory, YearFactory
+from tests.moral_dates import working_year
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -25,7 +26,7 @@ PHONE = {
 @pytest.fixture
 def ballot_code(xx):
     """An open round over Xi County's township, whose two leaders are rated; one code."""
-    year = YearFactory(county=xx.county, year=2015, status="in_progress")
+    year = YearFactory(county=xx.county, year=working_year(), status="in_progress")
     moral.moral_template_create(year=year)
     today = timezone.localdate()
     round_ = moral.moral_round_open(

@@ -2,18 +2,20 @@
 and the team analysis reports.
 
 Office staff and leaders read; office staff write the team analysis reports (leaders 403).
-Liaisons and cadres have no archive: 404 everywhere, the cadre's own record included (the
-world's cadre is the cadre user's own record).
+Liaisons have no archive: 404 everywhere. A cadre opens their own archive (page and PDF) and
+registration form (page and PDF), in the own view (the world's cadre is the cadre user's own
+record); the rest is 404 for them.
 """
 
 READ = {"office": 200, "leader": 200, "liaison": 404, "cadre": 404}
+OWN = {"office": 200, "leader": 200, "liaison": 404, "cadre": 200}
 
 ROWS = {
-    "assessments:cadre_archive": ("get", "cadre", READ, {}),
-    "assessments:cadre_archive_pdf": ("get", "cadre", READ, {}),
+    "assessments:cadre_archive": ("get", "cadre", OWN, {}),
+    "assessments:cadre_archive_pdf": ("get", "cadre", OWN, {}),
     "assessments:cadre_archive_xlsx": ("get", "cadre", READ, {}),
-    "assessments:cadre_registration": ("get", "cadre", READ, {}),
-    "assessments:cadre_registration_pdf": ("get", "cadre", READ, {}),
+    "assessments:cadre_registration": ("get", "cadre", OWN, {}),
+    "assessments:cadre_registration_pdf": ("get", "cadre", OWN, {}),
     "assessments:unit_archive": ("get", "unit", READ, {}),
     "assessments:unit_archive_pdf": ("get", "unit", READ, {}),
     "assessments:unit_archive_xlsx": ("get", "unit", READ, {}),
