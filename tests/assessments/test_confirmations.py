@@ -79,21 +79,24 @@ def test_the_review_request_says_it_is_the_only_one_on_both_pages(client, xx, ye
 
 
 def test_closing_and_publishing_a_year_ask_first(client, xx, in_english):
+    """The catalog's buttons open the confirmation page (years' status page) instead of
+    posting at once; publishing says it is final."""
     year = YearFactory(county=xx.county, year=2016, status="draft")
     for kind in ("committee", "township", "department"):
         WeightsFactory(year=year, unit_kind=kind)
     year_set_status(year=year, status="in_progress")
     client.force_login(xx.office)
     action = reverse("assessments:year_status", args=[year.pk])
+    confirm = reverse("assessments:year_status_confirm", args=[year.pk])
     page = client.get(reverse("assessments:catalog", args=[year.pk])).content.decode()
-    assert "Close the 2016 year?" in _confirm(page, action)
+    assert f'action="{action}"' not in page  # no button changes the status in one click
+    assert f"{confirm}?status=closed" in page
+    asked = client.get(confirm, {"status": "closed"}).content.decode()
+    assert "Close the year 2016 for reporting?" in asked and f'action="{action}"' in asked
     year_set_status(year=year, status="closed")
-    page = client.get(reverse("assessments:catalog", args=[year.pk])).content.decode()
-    texts = [
-        html.unescape(t)
-        for t in re.findall(rf'<form[^>]*action="{action}"[^>]*data-confirm="([^"]*)"', page)
-    ]
-    assert any("Publish the 2016 year?" in t and "cannot be undone" in t for t in texts), texts
+    asked = client.get(confirm, {"status": "published"}).content.decode()
+    assert "Publish the year 2016?" in asked
+    assert "can no longer be reopened" in asked
 
 
 # The pending-review banner and the filters -----------------------------------------------------
