@@ -39,7 +39,9 @@ def switch_url(request, year, other) -> str:
     if "pk" not in match.kwargs:
         query["year"] = other.pk
         return f"{request.path}?{query.urlencode()}"
-    if "years/<int:pk>/" in match.route and str(match.kwargs["pk"]) == str(year.pk):
+    same_page = match.url_name not in OBJECT_TO_LIST  # a scorecard of the year and a unit too:
+    # the other year may have no score of that unit, so its rankings open instead
+    if same_page and "years/<int:pk>/" in match.route and str(match.kwargs["pk"]) == str(year.pk):
         name, kwargs = match.view_name, {**match.kwargs, "pk": other.pk}
     else:
         name = f"{match.namespace}:{OBJECT_TO_LIST.get(match.url_name, 'catalog')}"

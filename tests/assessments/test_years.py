@@ -217,5 +217,6 @@ def test_a_scorecard_switches_to_the_rankings_of_another_year(client, xx, years)
         computed_at=DEC_2015,
     )
     client.force_login(xx.office)
-    html = client.get(reverse("assessments:scorecard", args=[score.pk])).content.decode()
+    url = reverse("assessments:scorecard", args=[score.year_id, score.unit.code])
+    html = client.get(url).content.decode()
     assert f'href="{reverse("assessments:rankings", args=[years[2016].pk])}"' in html

@@ -8,7 +8,8 @@ record); the rest is 404 for them.
 """
 
 READ = {"office": 200, "leader": 200, "liaison": 404, "cadre": 404}
-OWN = {"office": 200, "leader": 200, "liaison": 404, "cadre": 200}
+# A lead department sees no cadre: 404 like a liaison.
+OWN = {"office": 200, "leader": 200, "liaison": 404, "cadre": 200, "lead": 404}
 
 ROWS = {
     "assessments:cadre_archive": ("get", "cadre", OWN, {}),
