@@ -132,8 +132,10 @@ def test_one_ballot_code_cast_twice_at_once_counts_once(xx):
     from assessments.services import moral
     from tests.assessments.test_moral_pages import _issue, _open_round
     from tests.factories import CadreFactory
+    from tests.moral_dates import working_year
 
-    year = YearFactory(county=xx.county, year=2015, status="in_progress")
+    # A live round opens around today: its year is the one whose rounds may run now.
+    year = YearFactory(county=xx.county, year=working_year(), status="in_progress")
     cadres = [CadreFactory(unit=xx.township, is_leading=True, post_kind="deputy") for _ in range(2)]
     round_ = _open_round(year, [xx.township])
     (code,) = _issue(round_, xx.township)
