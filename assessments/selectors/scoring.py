@@ -47,11 +47,14 @@ def scorecards_for(user) -> QuerySet[UnitScore]:
     return unit_scores_for(user).select_related("year", "year__county", "unit")
 
 
+UNIT_CODE_MAX = 32  # Unit.code's max_length
+
+
 def scorecard_at(user, year_id: int, unit_code: str) -> UnitScore | None:
     """The unit score of a year and unit, by the unit's code: the scorecard's address, which
     survives a recompute (the score's own id does not). None outside the user's scope, and for
     a code no unit can have (too long, or with a NUL byte PostgreSQL refuses to compare)."""
-    if len(unit_code) > Unit._meta.get_field("code").max_length or "\x00" in unit_code:
+    if len(unit_code) > UNIT_CODE_MAX or "\x00" in unit_code:
         return None
     return scorecards_for(user).filter(year_id=year_id, unit__code=unit_code).first()
 

@@ -241,3 +241,10 @@ def test_score_pages_use_the_same_queries_for_3_and_30_units(client, city, name,
         args = [year.pk, scores[0].unit.code] if name == "assessments:scorecard" else [year.pk]
         counts.append(_count(client, reverse(name, args=args)))
     assert counts == [pinned, pinned], counts
+
+
+def test_the_scorecard_addresses_bound_is_the_unit_codes_length():
+    from assessments.selectors.scoring import UNIT_CODE_MAX
+    from cadres.models import Unit
+
+    assert Unit._meta.get_field("code").max_length == UNIT_CODE_MAX
