@@ -94,8 +94,8 @@ def _fan_out(task, ids: list[int], day: dt.date) -> int:
     The day is fixed here, once, so a county task that runs late still does that day's work.
     Returns how many were started."""
     if ids:
-        group(task.si(pk, day.isoformat()) for pk in ids).apply_async()
-    logger.info("%s: started %d, for %s", task.name, len(ids), day.isoformat())
+        group([task.si(pk, day.isoformat()) for pk in ids]).apply_async()
+    logger.info("started %d %s tasks for %s", len(ids), task.name, day.isoformat())
     return len(ids)
 
 
