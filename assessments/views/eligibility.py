@@ -163,9 +163,9 @@ def selection_export(request):
             "\n".join(str(flag.get_kind_display()) for flag in cadre.flags_on),
             "\n".join(flag.reason for flag in cadre.flags_on),
         )
-        for number, cadre in enumerate(cadres, 1)
+        for number, cadre in enumerate(cadres.iterator(chunk_size=500), 1)
     )
-    return workbook_response(
+    return workbook_response(  # streamed: the whole scope's list at the root
         filename=_("Selection reference list %(date)s.xlsx") % {"date": cn_date(on)},
         title=_("Selection reference list"),
         subtitle=" · ".join(filters),
@@ -179,6 +179,7 @@ def selection_export(request):
             (_("Reasons"), 60),
         ],
         rows=rows,
+        stream=True,
     )
 
 

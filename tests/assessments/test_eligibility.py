@@ -598,7 +598,7 @@ def test_the_export_holds_the_filtered_list(client, xx):
     response = client.get(reverse("assessments:selection_export"), {"kind": "priority"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(BytesIO(response.content)).active
+    sheet = load_workbook(BytesIO(response.getvalue())).active
     assert sheet["A1"].value == "Selection reference list"
     assert "Priority for promotion" in sheet["A2"].value
     assert [c.value for c in sheet[3]] == [
@@ -622,4 +622,4 @@ def test_the_export_holds_the_filtered_list(client, xx):
         "Key training target: 2015 Excellent (优秀) (rules v1)",
     ]
     empty = client.get(reverse("assessments:selection_export"), {"kind": "adjustment"})
-    assert load_workbook(BytesIO(empty.content)).active.max_row == 3
+    assert load_workbook(BytesIO(empty.getvalue())).active.max_row == 3
