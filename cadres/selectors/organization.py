@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from ..models import Cadre, Post, Unit
-from ..scope import cadres_for, units_for
+from ..scope import account_of, cadres_for, units_for
 
 
 def unit_list(user, *, kind: str = "", q: str = "") -> QuerySet[Unit]:
@@ -20,6 +20,29 @@ def unit_list(user, *, kind: str = "", q: str = "") -> QuerySet[Unit]:
     if q:
         units = units.filter(Q(name__icontains=q) | Q(code__icontains=q))
     return units.order_by("path")
+
+
+def _tree_rows(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """Units as rows of the tree: with their number of cadres in service and whether they have
+    children (the row can be expanded), in tree order."""
+    return units.annotate(
+        cadre_count=Count("cadres", filter=Q(cadres__is_active=True)),
+        has_children=Exists(Unit.objects.filter(parent=OuterRef("pk"))),
+    ).order_by("path")
+
+
+def unit_tree_top(user) -> QuerySet[Unit]:
+    """The top of the user's tree: their unit and its children (the rest loads on expand,
+    ``unit_children``), so the page costs the same at the root of a province as in a county."""
+    account = account_of(user)
+    if account is None:
+        return Unit.objects.none()
+    return _tree_rows(units_for(user).filter(depth__lte=account.unit.depth + 1))
+
+
+def unit_children(user, parent: Unit) -> QuerySet[Unit]:
+    """The children of ``parent`` (a unit in the user's scope) as rows of the tree."""
+    return _tree_rows(units_for(user).filter(parent=parent))
 
 
 def unit_detail(user) -> QuerySet[Unit]:
