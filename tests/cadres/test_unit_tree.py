@@ -24,9 +24,7 @@ def _children_url(unit):
     return reverse("cadres:unit_children", args=[unit.pk])
 
 
-def test_the_tree_shows_the_users_unit_and_its_children_with_a_button_for_deeper_units(
-    client, xx
-):
+def test_the_tree_shows_the_users_unit_and_its_children_with_a_button_for_deeper_units(client, xx):
     client.force_login(xx.office)
     response, _ = _get(client, reverse("cadres:unit_list"))
     page = response.content.decode()
