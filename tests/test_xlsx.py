@@ -313,7 +313,7 @@ def _peak_of_streaming(n: int) -> int:
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    response.close()
+    response.file_to_stream.close()
     return peak
 
 

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from ..models import Cadre, Post, Unit
 from ..scope import account_of, cadres_for, units_for
 
 
+def _cadre_count():
+    """The number of cadres in service of the unit: a subquery, so a page of units in tree order
+    reads the path index and counts for its own rows only (a join and GROUP BY would count
+    every unit of a province first)."""
+    in_service = Cadre.objects.filter(unit=OuterRef("pk"), is_active=True).order_by()
+    return Coalesce(Subquery(in_service.values("unit").annotate(n=Count("pk")).values("n")), 0)
+
+
 def unit_list(user, *, kind: str = "", q: str = "") -> QuerySet[Unit]:
     """Units in scope, in tree order, each with its parent and number of cadres in service."""
-    units = (
-        units_for(user)
-        .select_related("parent")
-        .annotate(cadre_count=Count("cadres", filter=Q(cadres__is_active=True)))
-    )
+    units = units_for(user).select_related("parent").annotate(cadre_count=_cadre_count())
     if kind:
         units = units.filter(kind=kind)
     if q:
@@ -26,7 +31,7 @@ def _tree_rows(units: QuerySet[Unit]) -> QuerySet[Unit]:
     """Units as rows of the tree: with their number of cadres in service and whether they have
     children (the row can be expanded), in tree order."""
     return units.annotate(
-        cadre_count=Count("cadres", filter=Q(cadres__is_active=True)),
+        cadre_count=_cadre_count(),
         has_children=Exists(Unit.objects.filter(parent=OuterRef("pk"))),
     ).order_by("path")
 
