@@ -12,7 +12,8 @@ from django.urls import reverse
 from assessments.services import progress
 from tests.factories import WeightsFactory, YearFactory, bulletin_towns
 
-pytestmark = pytest.mark.django_db
+# Writes commit between the views, as in production (a year is forgotten once per transaction).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -139,3 +140,34 @@ def test_with_the_shared_cache_down_every_view_computes(xx, year, monkeypatch):
     for _ in range(2):
         year_cached(year.pk, ("down",), lambda: calls.append(1) or "x")
     assert len(calls) == 2  # no stale copy served from this process
+
+
+def test_a_year_is_forgotten_once_per_transaction_however_many_rows_change(xx, monkeypatch):
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from kaohe.lib.cache import year_changed
+
+    writes = []
+    real_set = cache.set
+    monkeypatch.setattr(
+        cache, "set", lambda key, *a, **k: writes.append(key) or real_set(key, *a, **k)
+    )
+    with transaction.atomic():
+        for _ in range(100):
+            year_changed(7)
+        year_changed(8)
+        assert len(writes) == 2  # at once: each year once
+    assert len(writes) == 4  # and again at commit
+    with transaction.atomic():
+        year_changed(7)  # a new transaction forgets it again
+    assert writes[-2:] == ["kaohe:year:7:generation"] * 2
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                year_changed(9)
+                raise ValueError
+        except ValueError:
+            pass  # the savepoint's commit hook went with it
+        year_changed(9)
+    assert writes[-3:] == ["kaohe:year:9:generation"] * 3

@@ -154,14 +154,30 @@ def year_cached(year_id: int, parts: tuple, compute):
     return value
 
 
+_changed = threading.local()
+
+
 def year_changed(year_id: int) -> None:
     """Forget every cached page of the year: at once, and again when the current transaction
-    commits (a page computed meanwhile from the old rows is forgotten too)."""
+    commits (a page computed meanwhile from the old rows is forgotten too). Within one
+    transaction a year is forgotten once however many of its rows are saved: an import of a
+    thousand targets does not write two thousand keys, and the bump at commit covers every
+    write before it."""
     from django.core.cache import cache
-    from django.db import transaction
+    from django.db import connection, transaction
 
     def bump():
         cache.set(_generation_key(year_id), uuid.uuid4().hex, None)
 
+    if connection.in_atomic_block:
+        # run_on_commit is a new list after each commit or rollback (of a savepoint too, which
+        # drops its callbacks): the years noted against the current list are still pending.
+        noted: tuple[list, set[int]] | None = getattr(_changed, "noted", None)
+        if noted is None or noted[0] is not connection.run_on_commit:
+            noted = (connection.run_on_commit, set())
+            _changed.noted = noted  # per thread, like the connection
+        if year_id in noted[1]:
+            return
+        noted[1].add(year_id)
     bump()
     transaction.on_commit(bump)
