@@ -12,7 +12,8 @@ from django.urls import reverse
 from assessments.services import progress
 from tests.factories import WeightsFactory, YearFactory, bulletin_towns
 
-pytestmark = pytest.mark.django_db
+# Writes commit between the views, as in production (a year is forgotten once per transaction).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -75,3 +76,98 @@ def test_with_the_cache_off_every_view_computes(client, xx, year, settings):
     client.force_login(xx.office)
     url = reverse("assessments:dashboard") + f"?year={year.pk}&month=10"
     assert _queries(client, url)[0] == _queries(client, url)[0]
+
+
+def _island(html: str) -> dict:
+    import json
+    import re
+
+    match = re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', html)
+    return json.loads(match.group(1))
+
+
+def test_a_warm_view_reads_only_the_session_the_user_and_the_years(client, xx, year):
+    client.force_login(xx.office)
+    dashboard = reverse("assessments:dashboard") + f"?year={year.pk}&month=10"
+    overview = reverse("assessments:progress_overview", args=[year.pk]) + "?month=10"
+    _queries(client, dashboard)
+    _queries(client, overview)
+    # session, user, account; the dashboard: the years of the county (switcher and year in
+    # one); the overview: the year, then the switcher's years
+    assert _queries(client, dashboard)[0] == 4
+    assert _queries(client, overview)[0] == 5
+
+
+def test_a_write_no_service_names_still_refreshes_the_dashboard(client, xx, year):
+    """A target's value changed through ``target_update`` (which does not call
+    ``year_changed``): the saved row's signal forgets the cached figures."""
+    from assessments.services.targets import target_update
+
+    client.force_login(xx.office)
+    url = reverse("assessments:dashboard") + f"?year={year.pk}&month=10"
+    before = _island(_queries(client, url)[1])["statuses"]["total"]
+    lagging = year.targets.get(unit__code="XX-T2")  # 300 of 1200 mu: red
+    target_update(target=lagging, target_value=D(300))  # now on plan
+    after = _island(_queries(client, url)[1])["statuses"]["total"]
+    assert after != before, (before, after)
+    assert sum(after) == sum(before)  # the same targets, one of them in a better colour
+
+
+def test_a_warm_value_is_kept_in_the_process_until_the_year_changes(xx, year):
+    from kaohe.lib.cache import year_cached, year_changed
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"figures": [1, 2, 3]}
+
+    first = year_cached(year.pk, ("test",), compute)
+    assert year_cached(year.pk, ("test",), compute) is first  # not even unpickled again
+    assert len(calls) == 1
+    year_changed(year.pk)
+    assert year_cached(year.pk, ("test",), compute) is not first
+    assert len(calls) == 2
+
+
+def test_with_the_shared_cache_down_every_view_computes(xx, year, monkeypatch):
+    from django.core.cache import cache
+
+    from kaohe.lib.cache import year_cached
+
+    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: None)  # what a down Redis answers
+    calls = []
+    for _ in range(2):
+        year_cached(year.pk, ("down",), lambda: calls.append(1) or "x")
+    assert len(calls) == 2  # no stale copy served from this process
+
+
+def test_a_year_is_forgotten_once_per_transaction_however_many_rows_change(xx, monkeypatch):
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from kaohe.lib.cache import year_changed
+
+    writes = []
+    real_set = cache.set
+    monkeypatch.setattr(
+        cache, "set", lambda key, *a, **k: writes.append(key) or real_set(key, *a, **k)
+    )
+    with transaction.atomic():
+        for _ in range(100):
+            year_changed(7)
+        year_changed(8)
+        assert len(writes) == 2  # at once: each year once
+    assert len(writes) == 4  # and again at commit
+    with transaction.atomic():
+        year_changed(7)  # a new transaction forgets it again
+    assert writes[-2:] == ["kaohe:year:7:generation"] * 2
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                year_changed(9)
+                raise ValueError
+        except ValueError:
+            pass  # the savepoint's commit hook went with it
+        year_changed(9)
+    assert writes[-3:] == ["kaohe:year:9:generation"] * 3

@@ -47,7 +47,7 @@ PAGES = {
     "cadres:cadre_list": 5,
     "cadres:unit_detail": 6,
     "assessments:overview": 6,
-    "assessments:year_list": 4,
+    "assessments:year_list": 5,  # with the pagination's count
     "assessments:catalog": 7,  # with the year switcher
 }
 

@@ -209,3 +209,115 @@ def _saved(wb):
     wb.save(buffer)
     buffer.seek(0)
     return buffer
+
+
+# -- streamed (write-only) exports ------------------------------------------------------------
+
+
+def _layout(wb) -> list:
+    """Everything a reader sees of each sheet: cells with their styles (a merged range shows
+    its first cell), merges, widths, row heights, panes and print settings."""
+    sheets = []
+    for ws in wb.worksheets:
+        hidden = {
+            (row, col)
+            for merged in ws.merged_cells.ranges
+            for row, col in merged.cells
+            if (row, col) != (merged.min_row, merged.min_col)
+        }
+        cells = [
+            (
+                c.coordinate,
+                c.value,
+                c.data_type,
+                c.number_format,
+                c.font.b,
+                c.font.sz,
+                c.font.name,
+                c.border.left.style,
+                c.fill.fgColor.rgb,
+                c.alignment.horizontal,
+                c.alignment.wrap_text,
+            )
+            for row in ws.iter_rows()
+            for c in row
+            if (c.value is not None or c.has_style) and (c.row, c.column) not in hidden
+        ]
+        sheets.append(
+            {
+                "title": ws.title,
+                "cells": cells,
+                "merged": sorted(str(r) for r in ws.merged_cells.ranges),
+                "widths": {k: d.width for k, d in ws.column_dimensions.items() if d.width},
+                "heights": {k: d.height for k, d in ws.row_dimensions.items() if d.height},
+                "panes": ws.freeze_panes,
+                "titles": ws.print_title_rows,
+                "area": ws.print_area,
+                "orientation": ws.page_setup.orientation,
+                "fit": ws.sheet_properties.pageSetUpPr.fitToPage,
+            }
+        )
+    return sheets
+
+
+def _export_sheets(n: int):
+    from kaohe.lib.xlsx import Sheet
+
+    rows = (
+        (
+            i,
+            f"单位{i}",
+            Decimal("95.5") + i,
+            datetime.date(2026, 1, i % 28 + 1),
+            "=x" if i == 2 else "备",
+        )
+        for i in range(1, n + 1)
+    )
+    columns = [("No.", 6), ("Unit", 24), ("Score", 10, "0.0"), ("On", 14), ("Notes", 8)]
+    return [
+        Sheet(
+            title="2026年度 名单",
+            subtitle="截至 2026年11月29日",
+            columns=columns,
+            rows=rows,
+            header_groups=[("", 2), ("Figures", 2), ("", 1)],
+        ),
+        Sheet(title="Second", columns=COLUMNS, rows=[strong_row((1, "总计" * 30, Decimal(3)))]),
+    ]
+
+
+def test_a_streamed_export_reads_exactly_like_the_ordinary_one():
+    from kaohe.lib.xlsx import sheets_response
+
+    ordinary = _open(sheets_response(_export_sheets(30), filename="a.xlsx"))
+    streamed = sheets_response(_export_sheets(30), filename="名单.xlsx", stream=True)
+    assert streamed["Content-Type"] == CONTENT_TYPE
+    assert unquote(streamed["Content-Disposition"].split("''", 1)[1]) == "名单.xlsx"
+    opened = load_workbook(BytesIO(b"".join(streamed.streaming_content)))
+    assert _layout(opened) == _layout(ordinary)
+    ws = opened.worksheets[0]
+    assert ws["B5"].value == "单位1"
+    assert ws["E6"].value == "=x" and ws["E6"].data_type == "s"  # never a formula
+    assert ws["C5"].number_format == "0.0"
+    assert ws.freeze_panes == "A5"
+
+
+def _peak_of_streaming(n: int) -> int:
+    import tracemalloc
+
+    from kaohe.lib.xlsx import sheets_response
+
+    tracemalloc.start()
+    try:
+        response = sheets_response(_export_sheets(n)[:1], filename="a.xlsx", stream=True)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    response.file_to_stream.close()
+    return peak
+
+
+def test_a_streamed_export_takes_no_more_memory_for_ten_times_the_rows():
+    _peak_of_streaming(10)  # warm up: imports and caches
+    small, large = _peak_of_streaming(300), _peak_of_streaming(3000)
+    assert large < small * 1.3, (small, large)

@@ -48,6 +48,32 @@ def year_switch_options(user, year: AssessmentYear) -> list[AssessmentYear]:
     return list(years.order_by("-year"))
 
 
+def county_years_of(user, pk: int) -> list[AssessmentYear]:
+    """The years the user may see of the county of their year ``pk``, newest first, each with
+    its county and grading: what a page with a year switcher needs, bounded by one county
+    however many counties are in scope. Empty when ``pk`` is not one of the user's years.
+    One query."""
+    mine = years_for(user)
+    return list(
+        mine.filter(county__in=mine.filter(pk=pk).values("county_id"))
+        .select_related("county", "grading")
+        .order_by("-year")
+    )
+
+
+def default_year_pk(user, *, today: dt.date) -> int | None:
+    """The pk of ``pick_default_year`` among the user's years, read as narrow rows (a province
+    has hundreds of years): one query."""
+    years = list(
+        years_for(user)
+        .select_related("grading")
+        .only("pk", "year", "status", "county_id", "grading__stage")
+        .order_by("-year", "county__path")
+    )
+    year = pick_default_year(years, role=role_of(user), today=today)
+    return year.pk if year else None
+
+
 def _reporting_begun(year: AssessmentYear, today: dt.date) -> bool:
     """A year's reporting has begun once it is started and its first month has come."""
     return year.status != AssessmentYear.Status.DRAFT and year.year <= today.year

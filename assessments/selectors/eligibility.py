@@ -17,8 +17,8 @@ from django.db.models import (
 )
 from django.db.models import Value as V
 
-from cadres.models import Cadre, TrainingAssignment, Unit
-from cadres.scope import cadres_for
+from cadres.models import ASSESSED_KINDS, Cadre, TrainingAssignment, Unit
+from cadres.scope import account_of, cadres_for, units_for
 
 from ..models import EligibilityFlag, EligibilityRules
 from .quarterly import confirmed_quarters
@@ -87,6 +87,25 @@ def selection_list(
         Prefetch("flags", queryset=flags, to_attr="flags_on"),
         Prefetch("quarter_records", queryset=confirmed_quarters(on), to_attr="quarters_on"),
     )
+
+
+FILTER_KINDS = (*ASSESSED_KINDS, Unit.Kind.COUNTY, Unit.Kind.CITY)
+FILTER_LEVELS = 2  # levels below the user's unit the unit filter offers
+
+
+def selection_filter_units(user, wanted: str = "") -> list[Unit]:
+    """The units the selection list's unit filter offers: the assessed units, counties and
+    cities at most ``FILTER_LEVELS`` below the user's unit (a whole county's units, a
+    province's cities and counties: not every unit of a province), and the unit ``wanted``
+    (an id from the address) if it is in scope below them. In tree order; one or two queries."""
+    account = account_of(user)
+    if account is None:
+        return []
+    scope = units_for(user).filter(kind__in=FILTER_KINDS).only("pk", "name", "kind", "path")
+    units = list(scope.filter(depth__lte=account.unit.depth + FILTER_LEVELS).order_by("path"))
+    if wanted.isdigit() and all(u.pk != int(wanted) for u in units):
+        units += list(scope.filter(pk=int(wanted)))
+    return units
 
 
 def training_candidates(user) -> QuerySet[EligibilityFlag]:

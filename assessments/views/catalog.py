@@ -1,7 +1,9 @@
 """Assessment years and the indicator catalog."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -37,9 +39,11 @@ def overview(request):
 
 @role_required(*STAFF_ROLES)
 def year_list(request):
-    return render(
-        request, "assessments/year_list.html", {"years": selectors.year_list(request.user)}
+    """The years in scope, a page at a time (a province has hundreds)."""
+    page = Paginator(selectors.year_list(request.user), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
+    return render(request, "assessments/year_list.html", {"years": page, "page": page})
 
 
 def _counties_for(user):

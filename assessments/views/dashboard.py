@@ -14,10 +14,11 @@ from django.utils import timezone
 from cadres.models import Role
 from cadres.scope import STAFF_ROLES, ancestor_paths, get_for_user, role_of, role_required
 from kaohe.lib.cache import year_cached
+from kaohe.lib.forms import is_id
 
 from ..models import AssessmentYear
 from ..selectors import years_for
-from ..selectors.catalog import pick_default_year
+from ..selectors.catalog import county_years_of, default_year_pk, pick_default_year
 from ..selectors.dashboard import (
     chart_data,
     dashboard,
@@ -51,18 +52,31 @@ def _chosen_year(request, years: list[AssessmentYear]) -> AssessmentYear:
     return next(y for y in years if y.pk == wanted)
 
 
+def _dashboard_year(request) -> tuple[AssessmentYear | None, list[AssessmentYear]]:
+    """The year asked for by ?year= (404 unless it is one of the user's), else the year the
+    user works in (None without any), and the years of its county for the switcher: never
+    every year in scope (a province has hundreds). One query, two without ?year=."""
+    wanted = request.GET.get("year")
+    if wanted is None:
+        wanted = default_year_pk(request.user, today=timezone.localdate())
+        if wanted is None:
+            return None, []
+    elif not is_id(wanted):
+        raise Http404
+    years = county_years_of(request.user, int(wanted))
+    year = next((y for y in years if y.pk == int(wanted)), None)
+    if year is None:
+        raise Http404
+    return year, years
+
+
 @role_required(*STAFF_ROLES)
 def dashboard_page(request):
     """The county at a glance for a year and month: completion, rankings, trend, status,
     warnings and inspections."""
-    years = list(
-        years_for(request.user)
-        .select_related("county", "grading")
-        .order_by("-year", "county__path")
-    )
-    if not years and "year" not in request.GET:
+    year, years = _dashboard_year(request)
+    if year is None:
         return render(request, "assessments/dashboard.html", {"year": None})
-    year = _chosen_year(request, years)
     today = timezone.localdate()
     month = _choice(request, "month", MONTHS) or default_month(year, today)
     dash = year_cached(  # per year, month and day, until the year's inputs change

@@ -15,14 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.forms.training import TrainingEndForm
-from cadres.models import ASSESSED_KINDS, Role, TrainingAssignment, Unit
+from cadres.models import Role, TrainingAssignment, Unit
 from cadres.scope import (
     STAFF_ROLES,
     cadres_for,
     counties_for,
     get_for_user,
     role_required,
-    units_for,
 )
 from cadres.selectors import training
 from cadres.services.training import training_assign
@@ -99,19 +98,14 @@ def recompute(request, pk):
 
 def _selection(request):
     """The filtered selection list (a queryset), the filter form and what the page shows."""
-    units = list(
-        units_for(request.user)
-        .filter(kind__in=[*ASSESSED_KINDS, Unit.Kind.COUNTY])
-        .only("pk", "name", "kind", "path")
-    )
-    assessed = [u for u in units if u.kind in ASSESSED_KINDS]
-    form = SelectionFilterForm(request.GET or None, units=assessed)
+    units = selectors.selection_filter_units(request.user, request.GET.get("unit", ""))
+    form = SelectionFilterForm(request.GET or None, units=units)
     data = {}
     if form.is_bound:
         form.is_valid()  # a bad value drops that filter only: the others still apply
         data = form.cleaned_data
     on = data.get("on") or timezone.localdate()
-    unit = next((u for u in assessed if u.pk == data.get("unit")), None)
+    unit = next((u for u in units if u.pk == data.get("unit")), None)
     cadres = selectors.selection_list(
         request.user,
         on=on,
@@ -163,9 +157,9 @@ def selection_export(request):
             "\n".join(str(flag.get_kind_display()) for flag in cadre.flags_on),
             "\n".join(flag.reason for flag in cadre.flags_on),
         )
-        for number, cadre in enumerate(cadres, 1)
+        for number, cadre in enumerate(cadres.iterator(chunk_size=500), 1)
     )
-    return workbook_response(
+    return workbook_response(  # streamed: the whole scope's list at the root
         filename=_("Selection reference list %(date)s.xlsx") % {"date": cn_date(on)},
         title=_("Selection reference list"),
         subtitle=" · ".join(filters),
@@ -179,6 +173,7 @@ def selection_export(request):
             (_("Reasons"), 60),
         ],
         rows=rows,
+        stream=True,
     )
 
 

@@ -42,7 +42,7 @@ def scorecards_xlsx(request, pk):
     """Every unit's scorecard of the year, one sheet per unit, in ranking order."""
     year = get_for_user(request, score_years_for, pk)
     sheets = scorecard.year_sheets(year, year_scorecards(year))
-    return sheets_response(sheets, filename=scorecard.year_filename(year))
+    return sheets_response(sheets, filename=scorecard.year_filename(year), stream=True)
 
 
 @role_required(*STAFF_ROLES)
@@ -63,7 +63,7 @@ def results_xlsx(request, pk):
     rows, _grade = _cadre_results(request, year)
     units = list(UnitResult.objects.filter(year=year).select_related("unit", "review"))
     sheets = results.sheets(year, policy, rows, units)
-    return sheets_response(sheets, filename=results.filename(year))
+    return sheets_response(sheets, filename=results.filename(year), stream=True)
 
 
 urlpatterns = [

@@ -26,18 +26,38 @@ from ..scope import (
 
 @role_required(*STAFF_ROLES)
 def unit_list(request):
+    """The tree, its top levels only (deeper levels load on expand: ``unit_children``), or with
+    ?view=list or a filter a paginated list of every unit in scope."""
     kind = request.GET.get("kind", "")
     q = request.GET.get("q", "").strip()
-    view = "list" if (request.GET.get("view") == "list" or kind or q) else "tree"
-    units = list(selectors.unit_list(request.user, kind=kind, q=q))
-    base_depth = min((u.depth for u in units), default=0)
+    context = {"kind": kind, "q": q, "kinds": Unit.Kind.choices}
+    if request.GET.get("view") == "list" or kind or q:
+        units = selectors.unit_list(request.user, kind=kind, q=q)
+        page = Paginator(units, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context |= {"view": "list", "units": page, "page": page, "query": query.urlencode()}
+    else:
+        context |= {"view": "tree", "units": _indented(request, selectors.unit_tree_top)}
+    return render(request, "cadres/unit_list.html", context)
+
+
+def _indented(request, rows, *args) -> list[Unit]:
+    """``rows(user, *args)`` with each unit's ``indent``: its depth below the user's unit."""
+    base = account_of(request.user).unit.depth
+    units = list(rows(request.user, *args))
     for unit in units:
-        unit.indent = unit.depth - base_depth
-    return render(
-        request,
-        "cadres/unit_list.html",
-        {"units": units, "view": view, "kind": kind, "q": q, "kinds": Unit.Kind.choices},
-    )
+        unit.indent = unit.depth - base
+    return units
+
+
+@role_required(*STAFF_ROLES)
+def unit_children(request, pk):
+    """The rows of a unit's children in the tree (a fragment the tree page inserts when the
+    unit is expanded); 404 for a unit outside the user's scope."""
+    parent = get_for_user(request, units_for, pk)
+    units = _indented(request, selectors.unit_children, parent)
+    return render(request, "cadres/_unit_rows.html", {"units": units, "view": "tree"})
 
 
 @role_required(Role.OFFICE, Role.LEADER, Role.LIAISON)
@@ -174,6 +194,7 @@ urlpatterns = [
     path("units/", unit_list, name="unit_list"),
     path("units/new/", unit_create, name="unit_create"),
     path("units/<int:pk>/", unit_detail, name="unit_detail"),
+    path("units/<int:pk>/children/", unit_children, name="unit_children"),
     path("units/<int:pk>/edit/", unit_edit, name="unit_edit"),
     path("cadres/", cadre_list, name="cadre_list"),
     path("cadres/new/", cadre_create, name="cadre_create"),

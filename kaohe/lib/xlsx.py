@@ -17,7 +17,10 @@ an empty label leaves its columns ungrouped, their headers taking both header ro
 
 A multi-sheet export builds the workbook with ``build_workbook`` and ``add_sheet`` and hands it to
 ``xlsx_response``, or describes each sheet as a ``Sheet`` and hands the list to
-``sheets_response``. A row wrapped in ``strong_row(...)`` prints bold (subtotals, totals).
+``sheets_response``. An export of a whole scope passes ``stream=True`` to ``sheets_response`` or
+``workbook_response`` (``stream_response``): the same workbook, written by a write-only workbook
+row by row to a temporary file, so memory stays flat in the number of rows.
+A row wrapped in ``strong_row(...)`` prints bold (subtotals, totals).
 
 Cells: ``Decimal`` and ``float`` are numbers shown with 2 decimals, ``int`` whole numbers,
 ``date`` / ``datetime`` Excel dates (aware datetimes in local time), ``None`` an empty cell,
@@ -28,6 +31,7 @@ starts with "=" is never written as a formula.
 import datetime
 import math
 import re
+import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from copy import copy
@@ -35,13 +39,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .downloads import content_disposition
@@ -132,68 +139,98 @@ def add_sheet(
             f"header groups span {sum(span for _, span in header_groups)} columns, not {width}"
         )
     ws = wb.create_sheet(title=_sheet_name(wb, sheet_title or title))
-
-    row = 1
+    styles = _styles(wb)
     chars = sum(column[1] for column in columns)
-    _merged_line(ws, row, chars, width, str(title), _TITLE_FONT, line_height=24)
-    if subtitle:
-        row += 1
-        _merged_line(ws, row, chars, width, str(subtitle), _SUBTITLE_FONT, line_height=16)
-    header_top = row + 1
-
-    group_row = None
-    if header_groups:
-        row += 1
-        group_row = row
-    row += 1
-    formats = []
+    formats = [column[2] if len(column) > 2 else None for column in columns]
     for index, column in enumerate(columns, start=1):
-        header, chars = column[0], column[1]
-        formats.append(column[2] if len(column) > 2 else None)
-        _header_cell(ws, row, index, header)
-        ws.column_dimensions[get_column_letter(index)].width = chars
-    header_lines = max(_lines(column[0], column[1]) for column in columns)
-    if header_lines > 1:
-        ws.row_dimensions[row].height = _LINE_HEIGHT * header_lines + 4
-    header_bottom = row
+        ws.column_dimensions[get_column_letter(index)].width = column[1]
+    lines = [(str(title), _TITLE_FONT, 24)]
+    if subtitle:
+        lines.append((str(subtitle), _SUBTITLE_FONT, 16))
+    header_top = len(lines) + 1
+    header_bottom = header_top + (1 if header_groups else 0)
+    # Rows are appended top to bottom, each with its height set first, and the page set up
+    # before the first: a write-only sheet writes them as they come (``stream_response``).
+    _print_setup(ws, header_top, header_bottom, landscape)
 
-    if group_row is not None:
+    row = 0
+    merges = []  # (first row, first column, last row, last column), made once the rows are in
+    for text, font, line_height in lines:
+        row += 1
+        if width > 1:
+            merges.append((row, 1, row, width))
+        scale = font.sz / _BODY_FONT.sz
+        _append(
+            ws,
+            row,
+            [_styled(ws, text, font, _CENTER)],
+            line_height * _lines(text, chars, scale) + 6,
+        )
+
+    header_lines = max(_lines(column[0], column[1]) for column in columns)
+    header_height = _LINE_HEIGHT * header_lines + 4 if header_lines > 1 else None
+    headers: list[str | None] = [column[0] for column in columns]
+    if header_groups:
+        group_labels: list = []
         col = 1
         for label, span in header_groups:
             last = col + span - 1
             if not label:
                 # No group: each column's header takes both rows.
                 for c in range(col, last + 1):
-                    _header_cell(ws, group_row, c, ws.cell(row=row, column=c).value)
-                    ws.cell(row=row, column=c).value = None
-                    ws.merge_cells(start_row=group_row, start_column=c, end_row=row, end_column=c)
+                    group_labels.append(headers[c - 1])
+                    headers[c - 1] = None
+                    merges.append((header_top, c, header_bottom, c))
             else:
-                for c in range(col, last + 1):
-                    _header_cell(ws, group_row, c, label if c == col else None)
+                group_labels += [label] + [None] * (span - 1)
                 if span > 1:
-                    ws.merge_cells(
-                        start_row=group_row, start_column=col, end_row=group_row, end_column=last
-                    )
+                    merges.append((header_top, col, header_top, last))
             col = last + 1
+        row += 1
+        _append(ws, row, [_header_cell(ws, label) for label in group_labels], None)
+    row += 1
+    _append(ws, row, [_header_cell(ws, label) for label in headers], header_height)
 
-    styles = _styles(wb)
     for values in rows:
         font = _STRONG_FONT if isinstance(values, strong_row) else _BODY_FONT
         values = tuple(values)
         if len(values) != width:
             raise ValueError(f"row has {len(values)} cells for {width} columns: {values!r}")
         row += 1
-        lines = 1
+        cells, lines_needed = [], 1
         for index, value in enumerate(values, start=1):
-            cell = _data_cell(ws, row, index, value, font, formats[index - 1], styles)
+            cell = _data_cell(ws, value, font, formats[index - 1], styles)
             if cell.data_type == "s" and cell.value:
-                lines = max(lines, _lines(cell.value, columns[index - 1][1]))
-        if lines > 1:
-            # Not every spreadsheet program grows a row for wrapped text when it opens a file.
-            ws.row_dimensions[row].height = _LINE_HEIGHT * lines + 4
+                lines_needed = max(lines_needed, _lines(cell.value, columns[index - 1][1]))
+            cells.append(cell)
+        # Not every spreadsheet program grows a row for wrapped text when it opens a file.
+        _append(ws, row, cells, _LINE_HEIGHT * lines_needed + 4 if lines_needed > 1 else None)
 
-    _print_setup(ws, header_top, header_bottom, width, landscape)
+    for merge in merges:
+        _merge(ws, *merge)
+    ws.print_area = f"A1:{get_column_letter(width)}{row}"
     return ws
+
+
+def _append(ws, row: int, cells: list, height: float | None) -> None:
+    """Append ``cells`` as row ``row`` of ``ws``, ``height`` points tall if given. A write-only
+    sheet writes the row out at once, so its height is forgotten again (memory stays flat)."""
+    if height is not None:
+        ws.row_dimensions[row].height = height
+    ws.append(cells)
+    if isinstance(ws, WriteOnlyWorksheet) and height is not None:
+        del ws.row_dimensions[row]
+
+
+def _merge(ws, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+    if isinstance(ws, WriteOnlyWorksheet):  # merges are written after the rows
+        ws.merged_cells.add(
+            CellRange(min_col=first_col, min_row=first_row, max_col=last_col, max_row=last_row)
+        )
+    else:
+        ws.merge_cells(
+            start_row=first_row, start_column=first_col, end_row=last_row, end_column=last_col
+        )
 
 
 def xlsx_response(wb: Workbook, *, filename: str) -> HttpResponse:
@@ -207,12 +244,35 @@ def xlsx_response(wb: Workbook, *, filename: str) -> HttpResponse:
     return response
 
 
-def sheets_response(sheets: Iterable[Sheet], *, filename: str) -> HttpResponse:
-    """The sheets, in order, as one workbook to download named ``filename``."""
+def sheets_response(
+    sheets: Iterable[Sheet], *, filename: str, stream: bool = False
+) -> HttpResponse | FileResponse:
+    """The sheets, in order, as one workbook to download named ``filename``; with ``stream``
+    written row by row (``stream_response``)."""
+    if stream:
+        return stream_response(sheets, filename=filename)
     wb = new_workbook()
     for sheet in sheets:
         add_sheet(wb, **vars(sheet))
     return xlsx_response(wb, filename=filename)
+
+
+def stream_response(sheets: Iterable[Sheet], *, filename: str) -> FileResponse:
+    """The sheets as one workbook to download, for exports of a whole scope: a write-only
+    workbook writes each row to a temporary file as it comes, so memory does not grow with the
+    number of rows (give the rows as an iterator, e.g. ``queryset.iterator()``), and the file
+    is sent in chunks. Same layout, widths, formats and styles as ``xlsx_response``."""
+    if not filename.lower().endswith(".xlsx"):
+        filename += ".xlsx"
+    wb = Workbook(write_only=True)
+    for sheet in sheets:
+        add_sheet(wb, **vars(sheet))
+    file = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+    wb.save(file)
+    file.seek(0)
+    response = FileResponse(file, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(filename)
+    return response
 
 
 def workbook_response(
@@ -224,8 +284,13 @@ def workbook_response(
     subtitle: str = "",
     header_groups: list[tuple[str, int]] | None = None,
     landscape: bool = True,
-) -> HttpResponse:
-    """A one-sheet export as a download: the usual way a view returns a table as Excel."""
+    stream: bool = False,
+) -> HttpResponse | FileResponse:
+    """A one-sheet export as a download: the usual way a view returns a table as Excel. With
+    ``stream`` (a whole scope's rows), written row by row (``stream_response``)."""
+    if stream:
+        sheet = Sheet(title, columns, rows, subtitle, header_groups, landscape)
+        return stream_response([sheet], filename=filename)
     wb = build_workbook(
         title=title,
         columns=columns,
@@ -249,18 +314,12 @@ def _sheet_name(wb: Workbook, wanted: str) -> str:
     return name
 
 
-def _merged_line(
-    ws: Worksheet, row: int, chars: int, width: int, text: str, font: Font, *, line_height: float
-):
-    """A line merged across the table, tall enough for its text to wrap (Excel does not grow
-    merged rows by itself)."""
-    cell = ws.cell(row=row, column=1, value=text)
+def _styled(ws, text: str, font: Font, alignment: Alignment) -> Cell:
+    cell = WriteOnlyCell(ws, value=text)
     _never_formula(cell)
     cell.font = font
-    cell.alignment = _CENTER
-    if width > 1:
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-    ws.row_dimensions[row].height = line_height * _lines(text, chars, font.sz / _BODY_FONT.sz) + 6
+    cell.alignment = alignment
+    return cell
 
 
 def _lines(text: str, chars: int, scale: float = 1.0) -> int:
@@ -285,24 +344,25 @@ def _styles(wb: Workbook) -> dict:
     return wb._kaohe_styles
 
 
-def _header_cell(ws: Worksheet, row: int, col: int, label) -> None:
-    cell = ws.cell(row=row, column=col, value=None if label is None else str(label))
+def _header_cell(ws, label) -> Cell:
+    cell = WriteOnlyCell(ws, value=None if label is None else str(label))
     _never_formula(cell)
     styles = _styles(ws.parent)
     if "header" in styles:
         cell._style = copy(styles["header"])
-        return
+        return cell
     cell.font = _HEADER_FONT
     cell.alignment = _CENTER
     cell.border = _BORDER
     cell.fill = _HEADER_FILL
     styles["header"] = copy(cell._style)
+    return cell
 
 
-def _data_cell(ws: Worksheet, row: int, col: int, value, font: Font, number_format, styles):
-    """Write one data cell, its style from ``styles`` once set up (see ``_styles``)."""
+def _data_cell(ws, value, font: Font, number_format, styles) -> Cell:
+    """One data cell, its style from ``styles`` once set up (see ``_styles``)."""
     value, default_format = _cell_value(value)
-    cell = ws.cell(row=row, column=col, value=value)
+    cell = WriteOnlyCell(ws, value=value)
     if default_format is None:
         _never_formula(cell)
         key = (id(font), None)
@@ -354,9 +414,11 @@ def _cell_value(value):
     return str(value), None
 
 
-def _print_setup(ws: Worksheet, header_top: int, header_bottom: int, width: int, landscape: bool):
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
+def _print_setup(ws, header_top: int, header_bottom: int, landscape: bool):
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.orientation = (
+        Worksheet.ORIENTATION_LANDSCAPE if landscape else Worksheet.ORIENTATION_PORTRAIT
+    )
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages tall as it takes
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -364,8 +426,6 @@ def _print_setup(ws: Worksheet, header_top: int, header_bottom: int, width: int,
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.print_title_rows = f"{header_top}:{header_bottom}"
-    ws.freeze_panes = ws.cell(row=header_bottom + 1, column=1)
+    ws.freeze_panes = f"A{header_bottom + 1}"
     ws.oddFooter.center.text = "&P / &N"
     ws.oddFooter.center.size = 9
-    last = get_column_letter(width)
-    ws.print_area = f"A1:{last}{max(ws.max_row, header_bottom)}"

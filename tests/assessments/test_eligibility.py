@@ -21,8 +21,8 @@ from assessments.models import (
 )
 from assessments.services import grading
 from assessments.services.eligibility import flags_recompute, rules_create, rules_in_force
-from cadres.models import Unit
-from tests.factories import CadreFactory, YearFactory
+from cadres.models import Role, Unit
+from tests.factories import CadreFactory, YearFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -598,7 +598,7 @@ def test_the_export_holds_the_filtered_list(client, xx):
     response = client.get(reverse("assessments:selection_export"), {"kind": "priority"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(BytesIO(response.content)).active
+    sheet = load_workbook(BytesIO(response.getvalue())).active
     assert sheet["A1"].value == "Selection reference list"
     assert "Priority for promotion" in sheet["A2"].value
     assert [c.value for c in sheet[3]] == [
@@ -622,4 +622,27 @@ def test_the_export_holds_the_filtered_list(client, xx):
         "Key training target: 2015 Excellent (优秀) (rules v1)",
     ]
     empty = client.get(reverse("assessments:selection_export"), {"kind": "adjustment"})
-    assert load_workbook(BytesIO(empty.content)).active.max_row == 3
+    assert load_workbook(BytesIO(empty.getvalue())).active.max_row == 3
+
+
+def test_the_unit_filter_offers_two_levels_below_the_user_and_still_takes_a_deeper_unit(
+    client, xx, pq, city
+):
+    head = principal(xx.department, name="王五")
+    for year in (2013, 2014, 2015):
+        lock_year(xx.county, year, {xx.cadre: "excellent"}, units={xx.department: "poor"})
+    flags_recompute(county=xx.county, on=ON)
+    client.force_login(make_user(Role.OFFICE, city, username="city-office"))
+    url = reverse("assessments:selection")
+    page = client.get(url)
+    offered = {pk for pk, _label in page.context["form"].fields["unit"].choices if pk}
+    assert {xx.county.pk, pq.county.pk, xx.township.pk, xx.committee.pk} <= offered
+    assert xx.department.pk not in offered  # three levels below the city: not loaded
+    deeper = client.get(url, {"unit": xx.department.pk})
+    assert [c.name for c in deeper.context["page"]] == [head.name]
+    county = client.get(url, {"unit": xx.county.pk})
+    assert {c.name for c in county.context["page"]} == {head.name, xx.cadre.name}
+    client.force_login(xx.office)
+    other = client.get(url, {"unit": pq.township.pk})  # out of scope: the filter is dropped
+    assert pq.township.pk not in {pk for pk, _ in other.context["form"].fields["unit"].choices}
+    assert other.context["unit"] is None

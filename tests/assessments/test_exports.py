@@ -116,7 +116,7 @@ def score_county(county, year, n, *, indicators=1):
 def workbook(response):
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"] == CONTENT_TYPE
-    return load_workbook(BytesIO(response.content))
+    return load_workbook(BytesIO(response.getvalue()))
 
 
 def merged(ws) -> set[str]:

@@ -18,6 +18,7 @@ ROWS = {
         {"office": 200, "leader": 200, "liaison": 200, "cadre": 403},
         {},
     ),
+    "cadres:unit_children": ("get", "unit", STAFF_READ, {}),
     "cadres:unit_edit": ("get", "unit", OFFICE_ONLY, {}),
     "cadres:cadre_list": ("get", None, STAFF_READ, {}),
     "cadres:cadre_create": ("get", None, OFFICE_ONLY, {}),
