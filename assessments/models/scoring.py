@@ -89,7 +89,10 @@ class IndicatorScore(models.Model):
 class RecomputeRequest(models.Model):
     """A year's scores were asked to be recomputed (written with the change that asks). The
     recompute deletes the requests it saw; the periodic sweep queues a recompute for any left
-    behind (e.g. by a broker outage), so a requested recompute is never lost."""
+    behind (e.g. by a broker outage), so a requested recompute is never lost.
+
+    ``unit_ids``: the units whose inputs changed (their scores are recomputed, then the year is
+    re-ranked); null for a change that may touch every unit (the whole year is recomputed)."""
 
     year = models.ForeignKey(
         AssessmentYear,
@@ -98,6 +101,7 @@ class RecomputeRequest(models.Model):
         related_name="recompute_requests",
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    unit_ids = models.JSONField(_("units"), null=True, blank=True, default=None)
 
     class Meta:
         verbose_name = _("score recompute request")
