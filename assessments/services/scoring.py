@@ -18,7 +18,7 @@ from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,13 +100,35 @@ class DeductionRow(TypedDict):
     entered_by__account__unit__name: str | None
 
 
+@dataclass(slots=True)
+class TargetRow:
+    """The fields of a target the scores read, with its indicator and unit."""
+
+    pk: int
+    unit_id: int
+    indicator: Indicator
+    unit: Unit
+    target_value: Decimal | None
+    measure: str
+
+
+@dataclass(slots=True)
+class DecisionRow:
+    """The fields of a target's decision (level or manual points) the scores read."""
+
+    pk: int
+    level: str
+    points: Decimal | None
+    reason: str
+
+
 @dataclass
 class Inputs:
     """Everything the year's scores depend on, read in a fixed number of queries."""
 
-    targets: list[Target]
+    targets: list[TargetRow]
     latest_report: dict[int, ReportRow]  # target id -> latest approved report
-    decisions: dict[int, Decision]  # target id -> decision
+    decisions: dict[int, DecisionRow]  # target id -> decision
     midterm: dict[int, MidtermReview]  # unit id -> review
     findings: dict[tuple[int, int], list[FindingRow]]  # (unit id, indicator id) -> findings
     awards: dict[int, list[BonusAward]]  # unit id -> awards
@@ -120,21 +142,29 @@ def _read_inputs(year: AssessmentYear, unit_ids: Collection[int] | None = None) 
     def of_units(queryset, path: str = "unit_id"):
         return queryset if unit_ids is None else queryset.filter(**{f"{path}__in": unit_ids})
 
-    targets = list(
-        of_units(Target.objects.filter(year=year))
-        .select_related("indicator", "unit")
-        .exclude(indicator__method=Method.BONUS)
+    indicators = {i.pk: i for i in year.indicators.exclude(method=Method.BONUS)}
+    rows = list(
+        of_units(Target.objects.filter(year=year, indicator__in=list(indicators)))
+        .order_by()
+        .values_list("pk", "unit_id", "indicator_id", "target_value", "measure")
     )
-    latest: dict[int, ReportRow] = {}
-    for report in (
-        of_units(
-            ProgressReport.objects.filter(target__year=year, status=ProgressReport.Status.APPROVED),
-            "target__unit_id",
-        )
-        .order_by("target_id", "month")
+    units = {u.pk: u for u in Unit.objects.filter(pk__in={row[1] for row in rows})}
+    targets = sorted(  # the year's indicators and units, each read once; in Target's order
+        (
+            TargetRow(pk, unit_id, indicators[indicator_id], units[unit_id], value, measure)
+            for pk, unit_id, indicator_id, value, measure in rows
+        ),
+        key=lambda t: (t.unit.path, t.indicator.sort_order, t.indicator.code),
+    )
+    approved = ProgressReport.objects.filter(status=ProgressReport.Status.APPROVED)
+    later = approved.filter(target_id=OuterRef("target_id"), month__gt=OuterRef("month"))
+    latest: dict[int, ReportRow] = {
+        report["target_id"]: report  # the latest approved report of each target
+        for report in of_units(approved.filter(target__year=year), "target__unit_id")
+        .filter(~Exists(later))
+        .order_by()
         .values("id", "target_id", "month", "actual_value")
-    ):
-        latest[report["target_id"]] = report  # ordered by month: the last one wins
+    }
     findings: dict[tuple[int, int], list[FindingRow]] = defaultdict(list)
     for f in (
         of_units(Finding.objects.filter(inspection__year=year, indicator__isnull=False))
@@ -171,10 +201,16 @@ def _read_inputs(year: AssessmentYear, unit_ids: Collection[int] | None = None) 
         targets=targets,
         latest_report=latest,
         decisions={
-            d.target_id: d
-            for d in of_units(Decision.objects.filter(target__year=year), "target__unit_id")
+            target_id: DecisionRow(pk, level, points, reason)
+            for pk, target_id, level, points, reason in of_units(
+                Decision.objects.filter(target__year=year), "target__unit_id"
+            )
+            .order_by()
+            .values_list("pk", "target_id", "level", "points", "reason")
         },
-        midterm={m.unit_id: m for m in of_units(MidtermReview.objects.filter(year=year))},
+        midterm={
+            m.unit_id: m for m in of_units(MidtermReview.objects.filter(year=year)).order_by()
+        },
         findings=findings,
         awards=awards,
         deductions=deductions,
@@ -184,7 +220,7 @@ def _read_inputs(year: AssessmentYear, unit_ids: Collection[int] | None = None) 
     )
 
 
-def base_points(year: AssessmentYear, target: Target, inputs: Inputs) -> tuple[Decimal, dict]:
+def base_points(year: AssessmentYear, target: TargetRow, inputs: Inputs) -> tuple[Decimal, dict]:
     """Points by the indicator's method, before inspection adjustments, and their inputs."""
     indicator = target.indicator
     m = indicator.max_points
@@ -281,11 +317,48 @@ def veto_events(indicator: Indicator, found: list[FindingRow], detail: dict) -> 
     return sorted(events, key=lambda e: e["date"])
 
 
+@dataclass(slots=True)
+class Item:
+    """One computed indicator score (an IndicatorScore's values, built only to be written)."""
+
+    indicator: Indicator
+    target_id: int | None
+    max_points: Decimal
+    base_points: Decimal
+    adjustment: Decimal
+    points: Decimal
+    breakdown: dict
+
+    def stored(self) -> tuple:
+        """The values as the row keeps them (``ITEM_FIELDS`` order), to compare with it."""
+        return (
+            self.target_id,
+            _stored(self.max_points),
+            _stored(self.base_points),
+            _stored(self.adjustment),
+            _stored(self.points),
+            self.breakdown,
+        )
+
+    def row(self, unit_score_id: int, pk: int | None = None) -> IndicatorScore:
+        return IndicatorScore(
+            pk=pk,
+            unit_score_id=unit_score_id,
+            indicator_id=self.indicator.pk,
+            target_id=self.target_id,
+            max_points=self.max_points,
+            base_points=self.base_points,
+            adjustment=self.adjustment,
+            points=self.points,
+            breakdown=self.breakdown,
+        )
+
+
 @dataclass
 class UnitResult:
     unit: Unit
     kind: str
-    items: list[IndicatorScore] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
     sums: dict[str, list[Decimal]] = field(
         default_factory=lambda: {c: [ZERO, ZERO] for c in THREE_THIRDS}
     )  # category -> [Σp, Σm]
@@ -293,7 +366,7 @@ class UnitResult:
     veto_failed: bool = False
 
 
-def _compute(year: AssessmentYear, inputs: Inputs) -> list[tuple[UnitScore, list[IndicatorScore]]]:
+def _compute(year: AssessmentYear, inputs: Inputs) -> list[tuple[UnitScore, list[Item]]]:
     """Every unit's score (not saved, not ranked), with its indicator scores to save once it
     is."""
     results: dict[int, UnitResult] = {}
@@ -315,8 +388,8 @@ def _compute(year: AssessmentYear, inputs: Inputs) -> list[tuple[UnitScore, list
         sums[0] += points
         sums[1] += m
         result.items.append(
-            IndicatorScore(
-                target=target,
+            Item(
+                target_id=target.pk,
                 indicator=indicator,
                 max_points=m,
                 base_points=base,
@@ -356,8 +429,9 @@ def _compute(year: AssessmentYear, inputs: Inputs) -> list[tuple[UnitScore, list
             points = min(raw, indicator.max_points)
             result.bonus_raw += points
             result.items.append(
-                IndicatorScore(
+                Item(
                     indicator=indicator,
+                    target_id=None,
                     max_points=indicator.max_points,
                     base_points=raw,
                     adjustment=ZERO,
@@ -444,17 +518,6 @@ def _score_changed(new: UnitScore, old: UnitScore) -> bool:
     )
 
 
-def _item_key(item: IndicatorScore) -> tuple:
-    return (
-        item.target_id,
-        _stored(item.max_points),
-        _stored(item.base_points),
-        _stored(item.adjustment),
-        _stored(item.points),
-        item.breakdown,
-    )
-
-
 def _upsert(model, rows: list, fields: Iterable[str]) -> None:
     """Write rows: new ones inserted (ids set), existing ones (with their id) updated in place
     by one INSERT … ON CONFLICT (id) DO UPDATE per batch, on PostgreSQL and SQLite alike."""
@@ -474,7 +537,7 @@ def _upsert(model, rows: list, fields: Iterable[str]) -> None:
 
 def _write(
     year: AssessmentYear,
-    computed: list[tuple[UnitScore, list[IndicatorScore]]],
+    computed: list[tuple[UnitScore, list[Item]]],
     stored: dict[int, UnitScore],
     unit_ids: Collection[int] | None,
 ) -> None:
@@ -488,9 +551,11 @@ def _write(
     old_items: dict[int, dict[int, tuple]] = defaultdict(dict)  # score -> indicator -> row
     recomputed = [stored[u].pk for u in fresh if u in stored]
     if recomputed:
-        for pk, score_id, indicator_id, *values in IndicatorScore.objects.filter(
-            unit_score_id__in=recomputed
-        ).values_list("pk", "unit_score_id", "indicator_id", "target_id", *ITEM_FIELDS[1:]):
+        for pk, score_id, indicator_id, *values in (
+            IndicatorScore.objects.filter(unit_score_id__in=recomputed)
+            .order_by()
+            .values_list("pk", "unit_score_id", "indicator_id", "target_id", *ITEM_FIELDS[1:])
+        ):
             old_items[score_id][indicator_id] = (pk, *values)
     # Rank the year: the recomputed units by their exact totals, the others by their stored ones.
     was_ranked = {u: score.rank for u, score in stored.items()}
@@ -519,14 +584,11 @@ def _write(
     for score, items in computed:
         previous_items = old_items.pop(score.pk, {})
         for item in items:
-            item.unit_score = score
-            previous = previous_items.pop(item.indicator_id, None)
+            previous = previous_items.pop(item.indicator.pk, None)
             if previous is None:
-                item_writes.append(item)
-                continue
-            item.pk = previous[0]
-            if _item_key(item) != tuple(previous[1:]):
-                item_writes.append(item)
+                item_writes.append(item.row(score.pk))
+            elif item.stored() != previous[1:]:
+                item_writes.append(item.row(score.pk, previous[0]))
         stale_items += [row[0] for row in previous_items.values()]  # no longer assigned
     if stale_items:
         IndicatorScore.objects.filter(pk__in=stale_items).delete()
@@ -548,7 +610,7 @@ def scores_compute(
             _("The %(year)s assessment is %(status)s: nothing in it can change any more.")
             % {"year": year.year, "status": year.get_status_display()}
         )
-    stored = {s.unit_id: s for s in UnitScore.objects.filter(year=year)}
+    stored = {s.unit_id: s for s in UnitScore.objects.filter(year=year).order_by()}
     if not stored:
         unit_ids = None  # nothing to rank against: the whole year
     elif unit_ids is not None:
