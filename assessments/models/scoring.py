@@ -1,5 +1,5 @@
-"""Computed unit scores. Rebuilt by the scoring service from their inputs; each row keeps the
-breakdown that explains it."""
+"""Computed unit scores. Kept up to date by the scoring service from their inputs (a row is
+updated in place when its values change); each row keeps the breakdown that explains it."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +29,7 @@ class UnitScore(models.Model):
     rank = models.PositiveIntegerField(_("rank within kind"))
     veto_failed = models.BooleanField(_("veto failed"), default=False)
     proposed_grade = models.CharField(_("proposed grade"), max_length=16, choices=Level.choices)
-    computed_at = models.DateTimeField(_("computed at"))
+    computed_at = models.DateTimeField(_("computed at"))  # when its values last changed
 
     class Meta:
         verbose_name = _("unit score")

@@ -245,7 +245,7 @@ def _row(result: Model, fields: Sequence[str]) -> tuple:
     values = []
     for name in fields:
         field = result._meta.get_field(name)
-        value = getattr(result, field.attname)
+        value = result.serializable_value(name)  # a foreign key's id
         if isinstance(field, DecimalField) and value is not None:
             value = Decimal(value).quantize(Decimal(1).scaleb(-field.decimal_places), ROUND_HALF_UP)
         values.append(value)

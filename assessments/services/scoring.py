@@ -2,8 +2,11 @@
 adjustments, one-vote veto, capped bonus, the three thirds scaled to the year's weights, total,
 rank within unit kind and a proposed grade.
 
-Set-based: a handful of queries for the whole year, whatever the number of units, then one bulk
-write. Every indicator score keeps a breakdown (method → inputs → points) that explains it.
+Set-based: a handful of queries for the whole year (or for the units an input change touched),
+whatever the number of units. The score rows are stable: each unit's and indicator's row keeps
+its id, is compared with what was computed and written only when it changed (deleted only when
+it no longer applies); a recompute of some units then re-ranks the year, writing the ranks that
+moved. Every indicator score keeps a breakdown (method → inputs → points) that explains it.
 Exact decimals throughout; ranks use the exact totals.
 """
 
