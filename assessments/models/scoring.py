@@ -30,6 +30,10 @@ class UnitScore(models.Model):
     veto_failed = models.BooleanField(_("veto failed"), default=False)
     proposed_grade = models.CharField(_("proposed grade"), max_length=16, choices=Level.choices)
     computed_at = models.DateTimeField(_("computed at"))  # when its values last changed
+    # A fingerprint of the year's settings the score was computed with (weights, bands,
+    # factors, bonus cap, indicators): a recompute of some units only is a whole year's when
+    # the settings changed since.
+    basis = models.CharField(_("settings fingerprint"), max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = _("unit score")

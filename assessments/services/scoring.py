@@ -13,6 +13,8 @@ Exact decimals throughout; ranks use the exact totals.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -139,13 +141,57 @@ class Inputs:
     deductions: dict[int, list[DeductionRow]] = field(default_factory=dict)  # target id -> entries
 
 
-def _read_inputs(year: AssessmentYear, unit_ids: Collection[int] | None = None) -> Inputs:
+@dataclass
+class Settings:
+    """The year's settings the scores depend on besides the year's own fields."""
+
+    indicators: dict[int, Indicator]  # the year's indicators by id
+    weights: dict[str, dict[str, int]]  # unit kind -> category -> weight
+
+    @classmethod
+    def of(cls, year: AssessmentYear) -> Settings:
+        return cls(
+            indicators={i.pk: i for i in year.indicators.order_by()},
+            weights={
+                w.unit_kind: {c: w.weight_of(c) for c in THREE_THIRDS}
+                for w in year.weights.order_by()
+            },
+        )
+
+    def basis(self, year: AssessmentYear) -> str:
+        """A fingerprint of every setting a score depends on (UnitScore.basis)."""
+        values = [
+            [str(getattr(year, f)) for f in BASIS_YEAR_FIELDS],
+            sorted(
+                [i.pk, i.category, i.method, str(i.max_points), i.is_veto]
+                for i in self.indicators.values()
+            ),
+            sorted([kind, *w.values()] for kind, w in self.weights.items()),
+        ]
+        return hashlib.sha256(json.dumps(values).encode()).hexdigest()[:16]
+
+
+BASIS_YEAR_FIELDS = (
+    "bonus_cap",
+    "grade_good_min",
+    "grade_fair_min",
+    "grade_average_min",
+    *(f"factor_{level}" for level in LEVEL_ORDER),
+)
+
+
+def _read_inputs(
+    year: AssessmentYear,
+    unit_ids: Collection[int] | None = None,
+    settings: Settings | None = None,
+) -> Inputs:
     """The year's inputs, or only those of ``unit_ids`` (the same queries either way)."""
 
     def of_units(queryset, path: str = "unit_id"):
         return queryset if unit_ids is None else queryset.filter(**{f"{path}__in": unit_ids})
 
-    indicators = {i.pk: i for i in year.indicators.exclude(method=Method.BONUS)}
+    settings = settings or Settings.of(year)
+    indicators = {k: i for k, i in settings.indicators.items() if i.method != Method.BONUS}
     rows = list(
         of_units(Target.objects.filter(year=year, indicator__in=list(indicators)))
         .order_by()
@@ -217,9 +263,7 @@ def _read_inputs(year: AssessmentYear, unit_ids: Collection[int] | None = None) 
         findings=findings,
         awards=awards,
         deductions=deductions,
-        weights={
-            w.unit_kind: {c: w.weight_of(c) for c in THREE_THIRDS} for w in year.weights.all()
-        },
+        weights=settings.weights,
     )
 
 
@@ -504,7 +548,16 @@ def assign_ranks(scores: list[UnitScore]) -> None:
 
 
 SIX_PLACES = Decimal("0.000001")  # the stored scale of the computed scores
-SCORE_FIELDS = ("unit_kind", "party", "industry", "tasks", "bonus", "total", "veto_failed")
+SCORE_FIELDS = (
+    "unit_kind",
+    "party",
+    "industry",
+    "tasks",
+    "bonus",
+    "total",
+    "veto_failed",
+    "basis",
+)
 UNIT_FIELDS = (*SCORE_FIELDS, "rank", "proposed_grade", "computed_at")
 ITEM_FIELDS = ("target", "max_points", "base_points", "adjustment", "points", "breakdown")
 
@@ -614,11 +667,15 @@ def scores_compute(
             % {"year": year.year, "status": year.get_status_display()}
         )
     stored = {s.unit_id: s for s in UnitScore.objects.filter(year=year).order_by()}
-    if not stored:
-        unit_ids = None  # nothing to rank against: the whole year
+    settings = Settings.of(year)
+    basis = settings.basis(year)
+    if not stored or any(s.basis != basis for s in stored.values()):
+        unit_ids = None  # nothing to rank against, or settings changed since: the whole year
     elif unit_ids is not None:
         unit_ids = set(unit_ids)
-    computed = _compute(year, _read_inputs(year, unit_ids))
+    computed = _compute(year, _read_inputs(year, unit_ids, settings))
+    for score, _items in computed:
+        score.basis = basis
     _write(year, computed, stored, unit_ids)
     year_changed(year.pk)
     return [score for score, _items in computed]

@@ -284,3 +284,12 @@ def test_a_grade_proposal_writes_only_the_results_whose_proposal_changed(xx, clo
     assert CadreResult.objects.get(cadre=xx.cadre).composite == results[xx.cadre.pk].composite
     assert results[xx.cadre.pk].composite == D("92.5")  # (30×80 + 20×100 + 30×100) / 80
     assert dict(CadreResult.objects.values_list("cadre_id", "pk")) == ids
+
+
+def test_a_unit_recompute_after_a_settings_change_recomputes_the_whole_year(xx, year, county):
+    towns = county["towns"]
+    services.weights_set(year=year, unit_kind="township", party=20, industry=20, tasks=60)
+    scores = services.scores_compute(year=year, unit_ids=[towns[0].pk])
+    assert len(scores) == 5  # every unit: their scores were computed with the old weights
+    assert UnitScore.objects.get(unit=towns[4]).tasks == D(48)  # 60 × 16 / 20
+    assert len(services.scores_compute(year=year, unit_ids=[towns[0].pk])) == 1  # up to date
