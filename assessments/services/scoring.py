@@ -23,7 +23,7 @@ from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -192,25 +192,28 @@ def _read_inputs(
 
     settings = settings or Settings.of(year)
     indicators = {k: i for k, i in settings.indicators.items() if i.method != Method.BONUS}
+    approved = ProgressReport.objects.filter(status=ProgressReport.Status.APPROVED)
     rows = list(
         of_units(Target.objects.filter(year=year, indicator__in=list(indicators)))
+        .annotate(  # its latest approved report (an index lookup per target)
+            report=Subquery(
+                approved.filter(target=OuterRef("pk")).order_by("-month").values("pk")[:1]
+            )
+        )
         .order_by()
-        .values_list("pk", "unit_id", "indicator_id", "target_value", "measure")
+        .values_list("pk", "unit_id", "indicator_id", "target_value", "measure", "report")
     )
     units = {u.pk: u for u in Unit.objects.filter(pk__in={row[1] for row in rows})}
     targets = sorted(  # the year's indicators and units, each read once; in Target's order
         (
             TargetRow(pk, unit_id, indicators[indicator_id], units[unit_id], value, measure)
-            for pk, unit_id, indicator_id, value, measure in rows
+            for pk, unit_id, indicator_id, value, measure, _report in rows
         ),
         key=lambda t: (t.unit.path, t.indicator.sort_order, t.indicator.code),
     )
-    approved = ProgressReport.objects.filter(status=ProgressReport.Status.APPROVED)
-    later = approved.filter(target_id=OuterRef("target_id"), month__gt=OuterRef("month"))
     latest: dict[int, ReportRow] = {
         report["target_id"]: report  # the latest approved report of each target
-        for report in of_units(approved.filter(target__year=year), "target__unit_id")
-        .filter(~Exists(later))
+        for report in ProgressReport.objects.filter(pk__in=[r[5] for r in rows if r[5]])
         .order_by()
         .values("id", "target_id", "month", "actual_value")
     }

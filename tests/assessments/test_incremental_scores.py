@@ -221,6 +221,17 @@ def test_one_units_recompute_takes_the_same_few_queries_for_5_and_30_units(xx, y
     counts = []
     towns = county["towns"]
     manual = year.indicators.get(code="T1")
+    ratio = _ind(year, "I1", "industry", "ratio", 20)
+    target = services.target_assign(indicator=ratio, unit=towns[0], target_value=D(100))
+    report = services.progress_submit(
+        target=target,
+        month=3,
+        actual_value=D(50),
+        narrative="进展",
+        by=xx.liaison,
+        now=dt.datetime(2015, 4, 5, tzinfo=dt.UTC),
+    )
+    services.progress_approve(report=report, by=xx.office)
     for n in (5, 30):
         for i in range(UnitScore.objects.filter(year=year).count(), n):
             town = UnitFactory(code=f"Q{i}", name=f"Q{i}", kind="township", parent=xx.county)
