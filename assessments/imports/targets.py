@@ -226,7 +226,7 @@ class TargetImporter(Importer):
                 SHEET, None, "", _("The database refused the rows: %(error)s") % {"error": error}
             )
             return
-        scores_request_recompute(self.year)
+        scores_request_recompute(self.year, units=[t.unit_id for t, _p in self.new])
 
     def update(self, row, target, lead, planned, key, report) -> None:
         present = row["_present"]

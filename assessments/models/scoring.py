@@ -1,5 +1,5 @@
-"""Computed unit scores. Rebuilt by the scoring service from their inputs; each row keeps the
-breakdown that explains it."""
+"""Computed unit scores. Kept up to date by the scoring service from their inputs (a row is
+updated in place when its values change); each row keeps the breakdown that explains it."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +29,11 @@ class UnitScore(models.Model):
     rank = models.PositiveIntegerField(_("rank within kind"))
     veto_failed = models.BooleanField(_("veto failed"), default=False)
     proposed_grade = models.CharField(_("proposed grade"), max_length=16, choices=Level.choices)
-    computed_at = models.DateTimeField(_("computed at"))
+    computed_at = models.DateTimeField(_("computed at"))  # when its values last changed
+    # A fingerprint of the year's settings the score was computed with (weights, bands,
+    # factors, bonus cap, indicators): a recompute of some units only is a whole year's when
+    # the settings changed since.
+    basis = models.CharField(_("settings fingerprint"), max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = _("unit score")
@@ -89,7 +93,10 @@ class IndicatorScore(models.Model):
 class RecomputeRequest(models.Model):
     """A year's scores were asked to be recomputed (written with the change that asks). The
     recompute deletes the requests it saw; the periodic sweep queues a recompute for any left
-    behind (e.g. by a broker outage), so a requested recompute is never lost."""
+    behind (e.g. by a broker outage), so a requested recompute is never lost.
+
+    ``unit_ids``: the units whose inputs changed (their scores are recomputed, then the year is
+    re-ranked); null for a change that may touch every unit (the whole year is recomputed)."""
 
     year = models.ForeignKey(
         AssessmentYear,
@@ -98,6 +105,7 @@ class RecomputeRequest(models.Model):
         related_name="recompute_requests",
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    unit_ids = models.JSONField(_("units"), null=True, blank=True, default=None)
 
     class Meta:
         verbose_name = _("score recompute request")

@@ -52,8 +52,9 @@ UNIT_CODE_MAX = 32  # Unit.code's max_length
 
 def scorecard_at(user, year_id: int, unit_code: str) -> UnitScore | None:
     """The unit score of a year and unit, by the unit's code: the scorecard's address, which
-    survives a recompute (the score's own id does not). None outside the user's scope, and for
-    a code no unit can have (too long, or with a NUL byte PostgreSQL refuses to compare)."""
+    says what it shows (a score row is kept by recomputes, but goes when its unit is no longer
+    scored). None outside the user's scope, and for a code no unit can have (too long, or with
+    a NUL byte PostgreSQL refuses to compare)."""
     if len(unit_code) > UNIT_CODE_MAX or "\x00" in unit_code:
         return None
     return scorecards_for(user).filter(year_id=year_id, unit__code=unit_code).first()

@@ -156,7 +156,7 @@ def _correct(
         by=by,
     )
     if kind != Kind.LETTER:  # a letter is a document: no score reads it
-        scores_request_recompute(year)
+        scores_request_recompute(year, units=units)
     return change
 
 
@@ -177,7 +177,7 @@ def _withdraw(obj: Model, *, kind, year, fields, why, by, units) -> InputChange:
     )
     obj.delete()
     if kind != Kind.LETTER:
-        scores_request_recompute(year)
+        scores_request_recompute(year, units=units)
     return change
 
 
@@ -223,7 +223,7 @@ def inspection_correct(
         after=after,
         by=by,
     )
-    scores_request_recompute(year)
+    scores_request_recompute(year, units=[*old_units, *units])
     return change
 
 

@@ -20,12 +20,12 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NotRequired, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import DecimalField, Model, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -223,6 +223,35 @@ def _caps(cadre, *, sanction, violation, unit_grade, moral_result) -> list[Cap]:
     return caps
 
 
+# What a proposal writes on a cadre's result.
+PROPOSAL_FIELDS = [
+    "unit",
+    "quota_group",
+    "moral",
+    "integrity",
+    "performance",
+    "unit_score",
+    "composite",
+    "rank",
+    "proposed_grade",
+    "caps",
+    "grade",
+]
+
+
+def _row(result: Model, fields: Sequence[str]) -> tuple:
+    """The fields of a result as its row keeps them (a decimal at its column's scale, a
+    foreign key by id): what a proposal compares to skip the rows it leaves unchanged."""
+    values = []
+    for name in fields:
+        field = result._meta.get_field(name)
+        value = result.serializable_value(name)  # a foreign key's id
+        if isinstance(field, DecimalField) and value is not None:
+            value = Decimal(value).quantize(Decimal(1).scaleb(-field.decimal_places), ROUND_HALF_UP)
+        values.append(value)
+    return tuple(values)
+
+
 @transaction.atomic
 def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
     """Compute every assessed cadre's composite and proposed grade (set-based). An office
@@ -260,6 +289,7 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
     sanctions = in_force(ids, year_end)
     violations = verified(ids, year.year)
     existing = {r.cadre_id: r for r in CadreResult.objects.filter(year=year)}
+    before = {r.pk: _row(r, PROPOSAL_FIELDS) for r in existing.values()}
     quarters = annual_effects(year, ids)
 
     rows: list[_Row] = []
@@ -384,22 +414,10 @@ def results_propose(*, year: AssessmentYear) -> list[CadreResult]:
         results.append(result)
     CadreResult.objects.bulk_create([r for r in results if not r.pk], batch_size=500)
     CadreResult.objects.bulk_update(
-        [r for r in results if r.pk and r.cadre_id in existing],
-        [
-            "unit",
-            "quota_group",
-            "moral",
-            "integrity",
-            "performance",
-            "unit_score",
-            "composite",
-            "rank",
-            "proposed_grade",
-            "caps",
-            "grade",
-        ],
+        [r for r in results if r.pk in before and _row(r, PROPOSAL_FIELDS) != before[r.pk]],
+        PROPOSAL_FIELDS,
         batch_size=500,
-    )
+    )  # only the rows whose proposal changed
     return results
 
 
@@ -682,12 +700,15 @@ def review_answer(*, review, answer: str, by, grade: str | None = None):
 # --- Unit grades: frozen from the scoring engine's proposals, then the path above -------------
 
 
+UNIT_PROPOSAL_FIELDS = ["total", "veto_failed", "proposed_grade", "grade"]
+
+
 def unit_results_propose(*, year: AssessmentYear, scores=None) -> dict[int, str]:
     """Freeze the scoring engine's unit grades into unit results (an office decision already
     made is kept). Returns unit id -> grade."""
     scores = scores if scores is not None else list(UnitScore.objects.filter(year=year))
     existing = {r.unit_id: r for r in UnitResult.objects.filter(year=year)}
-    new, changed = [], []
+    new, kept = [], []
     for score in scores:
         result = existing.get(score.unit_id)
         if result is None:
@@ -702,11 +723,14 @@ def unit_results_propose(*, year: AssessmentYear, scores=None) -> dict[int, str]
                 )
             )
             continue
+        was = _row(result, UNIT_PROPOSAL_FIELDS)
         result.total, result.veto_failed = score.total, score.veto_failed
         result.proposed_grade = score.proposed_grade
         if not result.override_reason:
             result.grade = score.proposed_grade
-        changed.append(result)
+        kept.append((result, was))
     UnitResult.objects.bulk_create(new)
-    UnitResult.objects.bulk_update(changed, ["total", "veto_failed", "proposed_grade", "grade"])
-    return {r.unit_id: r.grade for r in [*new, *changed]}
+    UnitResult.objects.bulk_update(
+        [r for r, was in kept if _row(r, UNIT_PROPOSAL_FIELDS) != was], UNIT_PROPOSAL_FIELDS
+    )  # only the rows whose proposal changed
+    return {r.unit_id: r.grade for r in [*new, *(r for r, _was in kept)]}

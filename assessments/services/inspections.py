@@ -150,7 +150,7 @@ def finding_add(
         item.full_clean()
         item.save()
     if indicator is not None:
-        scores_request_recompute(inspection.year)
+        scores_request_recompute(inspection.year, units=[unit])
     return finding
 
 

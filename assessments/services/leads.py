@@ -98,7 +98,7 @@ def deduction_enter(
         entry.attachment = attachment
     entry.full_clean()
     entry.save()
-    scores_request_recompute(target.year)
+    scores_request_recompute(target.year, units=[target.unit_id])
     return entry
 
 
@@ -124,7 +124,7 @@ def deduction_withdraw(
     entry.withdrawal_reason = reason.strip()
     entry.full_clean()
     entry.save()
-    scores_request_recompute(entry.target.year)
+    scores_request_recompute(entry.target.year, units=[entry.target.unit_id])
     return entry
 
 

@@ -156,7 +156,7 @@ def progress_approve(*, report: ProgressReport, by) -> ProgressReport:
     report.status = ProgressReport.Status.APPROVED
     report.reviewed_at, report.reviewed_by = timezone.now(), by
     report.save(update_fields=["status", "reviewed_at", "reviewed_by"])
-    scores_request_recompute(report.target.year)
+    scores_request_recompute(report.target.year, units=[report.target.unit_id])
     return report
 
 

@@ -86,7 +86,7 @@ def target_assign(
     target.full_clean()
     target_check(target)
     target.save()
-    scores_request_recompute(target.year)
+    scores_request_recompute(target.year, units=[target.unit_id])
     return target
 
 
@@ -118,7 +118,7 @@ def targets_assign_bulk(
         target_check(target)
         created.append(target)
     Target.objects.bulk_create(created)
-    scores_request_recompute(year)
+    scores_request_recompute(year, units=[t.unit_id for t in created])
     return created
 
 
@@ -184,7 +184,7 @@ TARGET_EDITABLE = ("target_value", "measure", "deadline", "lead_department", "no
 def target_update(*, target: Target, **fields) -> Target:
     year_require_open(target.year)
     model_update(instance=target, data=fields, fields=TARGET_EDITABLE, check=target_check)
-    scores_request_recompute(target.year)
+    scores_request_recompute(target.year, units=[target.unit_id])
     return target
 
 
@@ -272,7 +272,7 @@ def decision_set(
     decision.decided_at = timezone.now()
     decision.full_clean()
     decision.save()
-    scores_request_recompute(target.year)
+    scores_request_recompute(target.year, units=[target.unit_id])
     return decision
 
 
@@ -310,7 +310,7 @@ def midterm_set(
     review.score, review.reviewed_on, review.note = score, reviewed_on, note
     review.full_clean()
     review.save()
-    scores_request_recompute(year)
+    scores_request_recompute(year, units=[unit])
     return review
 
 
@@ -396,7 +396,7 @@ def bonus_award(
     award.full_clean()
     bonus_check(award)
     award.save()
-    scores_request_recompute(year)
+    scores_request_recompute(year, units=[award.unit_id])
     return award
 
 
