@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0026_grading_constraint_message'),
+        ('assessments', '0027_sheet_reopened'),
     ]
 
     operations = [
