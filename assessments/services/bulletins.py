@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from cadres.scope import ancestor_paths
 
 from ..models import AssessmentYear, Bulletin, EarlyWarning, Inspection, OutboxMessage, Target
 from ..selectors.progress import counted_color, progress_mean, status_counts, target_statuses
-from .outbox import outbox_dispatch, outbox_queue
+from .outbox import outbox_dispatch, outbox_queue_many
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +118,11 @@ def bulletin_content(*, year: AssessmentYear, month: int, today: dt.date) -> dic
         .annotate(n=Count("pk"))
         .order_by()
     )
-    warnings = EarlyWarning.objects.filter(year=year)
+    warnings = EarlyWarning.objects.filter(year=year).aggregate(
+        issued=Count("pk", filter=Q(issued_on__range=(first, last))),
+        closed=Count("pk", filter=Q(closed_on__range=(first, last))),
+        open=Count("pk", filter=~Q(status=EarlyWarning.Status.CLOSED)),
+    )
     return {
         "year": year.year,
         "month": month,
@@ -133,11 +137,7 @@ def bulletin_content(*, year: AssessmentYear, month: int, today: dt.date) -> dic
         "kinds": kinds,
         "lagging_units": sorted({r["name"] for r in units.values() if r["lagging"]}),
         "inspections": {k: inspections.get(k, 0) for k in Inspection.Kind.values},
-        "warnings": {
-            "issued": warnings.filter(issued_on__range=(first, last)).count(),
-            "closed": warnings.filter(closed_on__range=(first, last)).count(),
-            "open": warnings.exclude(status=EarlyWarning.Status.CLOSED).count(),
-        },
+        "warnings": {k: warnings[k] for k in ("issued", "closed", "open")},
     }
 
 
@@ -245,7 +245,14 @@ def bulletin_publish(
     )
     _require_draft(bulletin)
     today = today or timezone.localdate()
-    bulletin.content = bulletin_content(year=bulletin.year, month=bulletin.month, today=today)
+    content = bulletin_content(year=bulletin.year, month=bulletin.month, today=today)
+    return _publish(bulletin, content, by=by)
+
+
+def _publish(bulletin: Bulletin, content: dict, *, by) -> list[OutboxMessage]:
+    """Freeze ``content`` (computed once, under the year's or the bulletin's lock) as the
+    published bulletin, render its PDF and queue its emails."""
+    bulletin.content = content
     bulletin.built_at = bulletin.published_at = timezone.now()
     bulletin.status = Bulletin.Status.PUBLISHED
     bulletin.published_by = by
@@ -256,7 +263,11 @@ def bulletin_publish(
             ContentFile(pdf),
             save=False,
         )
-    bulletin.full_clean()
+    # The fields are checked; the year and the publisher are the locked row and the signed-in
+    # user (no SELECT to find them again), and the table's rules hold by construction: the
+    # month is validated as a field, the publication time is set just above, and one bulletin
+    # per month is what the lock and the database's unique constraint keep.
+    bulletin.full_clean(exclude=["year", "published_by"], validate_constraints=False)
     bulletin.save()
     messages = bulletin_queue_messages(bulletin)
     outbox_dispatch(m.pk for m in messages)
@@ -264,13 +275,14 @@ def bulletin_publish(
 
 
 def bulletin_queue_messages(bulletin: Bulletin) -> list[OutboxMessage]:
-    """Queue the published bulletin for every recipient who does not have it yet."""
+    """Queue the published bulletin for every recipient who does not have it yet: a fixed
+    number of queries for any number of recipients."""
     subject = _("%(county)s assessment progress bulletin, %(year)s-%(month)s") % {
         "county": bulletin.year.county.name,
         "year": bulletin.year.year,
         "month": bulletin.month,
     }
-    queued = []
+    rows = []
     for email, name, why, unit in bulletin_recipients(bulletin.year, bulletin.content):
         context = {
             "bulletin": bulletin,
@@ -279,22 +291,22 @@ def bulletin_queue_messages(bulletin: Bulletin) -> list[OutboxMessage]:
             "why": why,
             "unit_id": unit.pk if unit else None,
         }
-        message = outbox_queue(
-            kind=OutboxMessage.Kind.BULLETIN,
-            key=f"bulletin:{bulletin.pk}",
-            year=bulletin.year,
-            recipient_email=email,
-            recipient_name=name,
-            reason=why,
-            subject=subject,
-            body_text=render_to_string("emails/bulletin.txt", context),
-            body_html=render_to_string("emails/bulletin.html", context),
-            bulletin=bulletin,
-            unit=unit,
+        rows.append(
+            OutboxMessage(
+                kind=OutboxMessage.Kind.BULLETIN,
+                key=f"bulletin:{bulletin.pk}",
+                year=bulletin.year,
+                recipient_email=email,
+                recipient_name=name,
+                reason=why,
+                subject=subject,
+                body_text=render_to_string("emails/bulletin.txt", context),
+                body_html=render_to_string("emails/bulletin.html", context),
+                bulletin=bulletin,
+                unit=unit,
+            )
         )
-        if message is not None:
-            queued.append(message)
-    return queued
+    return outbox_queue_many(rows)
 
 
 def is_last_day_of_month(day: dt.date) -> bool:
@@ -310,7 +322,7 @@ def bulletins_month_end(*, today: dt.date | None = None) -> list[Bulletin]:
     published = []
     for year in AssessmentYear.objects.filter(
         status=AssessmentYear.Status.IN_PROGRESS, year=today.year
-    ):
+    ).select_related("county"):
         if (bulletin := _month_end_publish(year, today)) is not None:
             published.append(bulletin)
     return published
@@ -322,9 +334,11 @@ def _month_end_publish(year: AssessmentYear, today: dt.date) -> Bulletin | None:
     year's row is locked first, so the job running twice at once (two workers, two beat
     ticks) publishes once: the second waits and then finds it published."""
     AssessmentYear.objects.select_for_update(no_key=True).filter(pk=year.pk).first()
-    existing = Bulletin.objects.filter(year=year, month=today.month).first()
-    if existing is not None and existing.status == Bulletin.Status.PUBLISHED:
+    bulletin = Bulletin.objects.select_for_update().filter(year=year, month=today.month).first()
+    if bulletin is None:
+        bulletin = Bulletin(year=year, month=today.month)
+    elif bulletin.status == Bulletin.Status.PUBLISHED:
         return None
-    bulletin = bulletin_build(year=year, month=today.month, today=today)
-    bulletin_publish(bulletin=bulletin, today=today)
+    bulletin.year = year  # with its county, for the PDF's name and the recipients
+    _publish(bulletin, bulletin_content(year=year, month=today.month, today=today), by=None)
     return bulletin
