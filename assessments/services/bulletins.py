@@ -6,6 +6,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import logging
+import os
+import uuid
 from collections import Counter
 from decimal import Decimal
 
@@ -16,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 
 from cadres.models import Role, Unit
@@ -274,38 +277,109 @@ def _publish(bulletin: Bulletin, content: dict, *, by) -> list[OutboxMessage]:
     return messages
 
 
-def bulletin_queue_messages(bulletin: Bulletin) -> list[OutboxMessage]:
-    """Queue the published bulletin for every recipient who does not have it yet: a fixed
-    number of queries for any number of recipients."""
-    subject = _("%(county)s assessment progress bulletin, %(year)s-%(month)s") % {
-        "county": bulletin.year.county.name,
-        "year": bulletin.year.year,
-        "month": bulletin.month,
-    }
-    rows = []
-    for email, name, why, unit in bulletin_recipients(bulletin.year, bulletin.content):
+class _EveryUnit:
+    """Stands for "the recipient's unit" while an email is rendered once for everyone: equal to
+    each unit id the template compares it with (one per ranking row), which it records in the
+    order of the rows."""
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        self.rows: list[object] = []
+
+    def __eq__(self, other: object) -> bool:
+        self.rows.append(other)
+        return True
+
+
+def _rendered_for_each(
+    template: str, bulletin: Bulletin, recipients: list[tuple[str, str, int | None]]
+) -> list[str]:
+    """``template`` rendered for each (name, why, unit id) of ``recipients``, as
+    ``render_to_string`` would, from two renders instead of one per recipient. The name and
+    the reason are markers filled in afterwards (escaped in HTML); the recipient's row is
+    found by rendering with every row marked as theirs: that copy is the unmarked one with the
+    same insertion at each row, so each recipient's copy has it at their row only. Any doubt
+    (the copies do not line up so, or a sample differs from a real render) renders each."""
+
+    def render(name: str, why: str, unit_id) -> str:
         context = {
             "bulletin": bulletin,
             "c": bulletin.content,
             "name": name,
             "why": why,
-            "unit_id": unit.pk if unit else None,
+            "unit_id": unit_id,
         }
-        rows.append(
-            OutboxMessage(
-                kind=OutboxMessage.Kind.BULLETIN,
-                key=f"bulletin:{bulletin.pk}",
-                year=bulletin.year,
-                recipient_email=email,
-                recipient_name=name,
-                reason=why,
-                subject=subject,
-                body_text=render_to_string("emails/bulletin.txt", context),
-                body_html=render_to_string("emails/bulletin.html", context),
-                bulletin=bulletin,
-                unit=unit,
-            )
+        return render_to_string(template, context)
+
+    token = uuid.uuid4().hex
+    name_mark, why_mark = f"n{token}", f"w{token}"
+    every = _EveryUnit()
+    base = render(name_mark, why_mark, None)
+    marked = render(name_mark, why_mark, every)
+    rows = {unit_id: i for i, unit_id in enumerate(every.rows)}
+    parts = _split_at_rows(base, marked, len(every.rows))
+    if parts is None or len(rows) != len(every.rows):
+        return [render(*r) for r in recipients]
+    insertion, pieces = parts
+    escape = conditional_escape if template.endswith(".html") else str
+    texts = []
+    for name, why, unit_id in recipients:
+        row = rows.get(unit_id) if unit_id is not None else None
+        if row is None:
+            text = base
+        else:
+            text = "".join(pieces[: row + 1]) + insertion + "".join(pieces[row + 1 :])
+        texts.append(text.replace(name_mark, escape(name)).replace(why_mark, escape(why)))
+    samples = {r[2] is None: i for i, r in reversed(list(enumerate(recipients)))}
+    if any(texts[i] != render(*recipients[i]) for i in samples.values()):
+        logger.warning("bulletin %s: %s rendered for each recipient", bulletin.pk, template)
+        return [render(*r) for r in recipients]
+    return texts
+
+
+def _split_at_rows(base: str, marked: str, rows: int) -> tuple[str, list[str]] | None:
+    """(the insertion, the pieces of ``base`` between the rows) when ``marked`` is ``base``
+    with one and the same insertion at ``rows`` places; None otherwise."""
+    extra = len(marked) - len(base)
+    if rows == 0 or extra <= 0 or extra % rows:
+        return None
+    start = len(os.path.commonprefix([base, marked]))
+    insertion = marked[start : start + extra // rows]
+    pieces = marked.split(insertion)
+    if len(pieces) != rows + 1 or "".join(pieces) != base:
+        return None
+    return insertion, pieces
+
+
+def bulletin_queue_messages(bulletin: Bulletin) -> list[OutboxMessage]:
+    """Queue the published bulletin for every recipient who does not have it yet: a fixed
+    number of queries (and of renders) for any number of recipients."""
+    subject = _("%(county)s assessment progress bulletin, %(year)s-%(month)s") % {
+        "county": bulletin.year.county.name,
+        "year": bulletin.year.year,
+        "month": bulletin.month,
+    }
+    recipients = bulletin_recipients(bulletin.year, bulletin.content)
+    personal = [(name, why, unit.pk if unit else None) for _e, name, why, unit in recipients]
+    texts = _rendered_for_each("emails/bulletin.txt", bulletin, personal)
+    htmls = _rendered_for_each("emails/bulletin.html", bulletin, personal)
+    rows = [
+        OutboxMessage(
+            kind=OutboxMessage.Kind.BULLETIN,
+            key=f"bulletin:{bulletin.pk}",
+            year=bulletin.year,
+            recipient_email=email,
+            recipient_name=name,
+            reason=why,
+            subject=subject,
+            body_text=text,
+            body_html=html,
+            bulletin=bulletin,
+            unit=unit,
         )
+        for (email, name, why, unit), text, html in zip(recipients, texts, htmls, strict=True)
+    ]
     return outbox_queue_many(rows)
 
 

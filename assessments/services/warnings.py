@@ -36,7 +36,7 @@ from ..models import (
     WarningItem,
 )
 from ..selectors.progress import Color, target_statuses
-from .outbox import outbox_dispatch, outbox_queue, outbox_queue_many
+from .outbox import outbox_dispatch, outbox_queue_many
 
 OPEN = [EarlyWarning.Status.ISSUED, EarlyWarning.Status.ACKNOWLEDGED, EarlyWarning.Status.ESCALATED]
 ESCALATABLE = [EarlyWarning.Status.ISSUED, EarlyWarning.Status.ACKNOWLEDGED]
@@ -330,7 +330,7 @@ def reminders_queue(*, on: dt.date | None = None) -> list[OutboxMessage]:
     """A few days before the month's reporting deadline, remind the liaisons of units that have
     not reported every target for the month."""
     on = on or timezone.localdate()
-    queued = []
+    rows = []
     liaisons = defaultdict(list)
     for user in (
         get_user_model()
@@ -365,19 +365,20 @@ def reminders_queue(*, on: dt.date | None = None) -> list[OutboxMessage]:
                     "deadline": deadline,
                     "name": name,
                 }
-                message = outbox_queue(
-                    kind=OutboxMessage.Kind.REMINDER,
-                    key=f"reminder:{year.pk}:{on.month}:{unit.pk}",
-                    year=year,
-                    unit=unit,
-                    recipient_email=user.email,
-                    recipient_name=name,
-                    reason=_("you report progress for %(unit)s") % {"unit": unit.name},
-                    subject=_("Reminder: %(unit)s's progress reports are due on %(date)s")
-                    % {"unit": unit.name, "date": f"{deadline.month}月{deadline.day}日"},
-                    body_text=render_to_string("emails/reminder.txt", context),
+                rows.append(
+                    OutboxMessage(
+                        kind=OutboxMessage.Kind.REMINDER,
+                        key=f"reminder:{year.pk}:{on.month}:{unit.pk}",
+                        year=year,
+                        unit=unit,
+                        recipient_email=user.email,
+                        recipient_name=name,
+                        reason=_("you report progress for %(unit)s") % {"unit": unit.name},
+                        subject=_("Reminder: %(unit)s's progress reports are due on %(date)s")
+                        % {"unit": unit.name, "date": f"{deadline.month}月{deadline.day}日"},
+                        body_text=render_to_string("emails/reminder.txt", context),
+                    )
                 )
-                if message is not None:
-                    queued.append(message)
+    queued = outbox_queue_many(rows)
     outbox_dispatch(m.pk for m in queued)
     return queued

@@ -92,24 +92,53 @@ def test_publishing_a_draft_queues_every_recipient_in_fixed_queries(
 
 
 def test_each_recipient_gets_the_texts_rendered_for_them(xx, year):
-    towns = townships(xx, year, 3)
-    (bulletin,) = bulletins.bulletins_month_end(today=LAST_DAY)
+    """Two renders serve every recipient: each copy is what rendering it for them gives."""
+    towns = townships(xx, year, 4)
+    towns[1].name = "乡<1>&“东”"
+    towns[1].save()
+    xx.leader.email = "leader@example.gov.cn"
+    xx.leader.first_name = "王&李"
+    xx.leader.save()
+    with mock.patch.object(bulletins, "render_to_string", wraps=render_to_string) as render:
+        (bulletin,) = bulletins.bulletins_month_end(today=LAST_DAY)
+    # Two for everyone and two samples, for the text and for the HTML; and the PDF.
+    assert render.call_count == 9
     bulletin = Bulletin.objects.select_related("year__county").get(pk=bulletin.pk)
     # As published (PostgreSQL's jsonb gives the stored copy's keys another order).
     content = bulletins.bulletin_content(year=year, month=10, today=LAST_DAY)
-    for town in towns:
-        message = OutboxMessage.objects.get(bulletin=bulletin, unit=town)
+    messages = OutboxMessage.objects.filter(bulletin=bulletin)
+    assert messages.count() == 5
+    for message in messages:
         context = {
             "bulletin": bulletin,
             "c": content,
             "name": message.recipient_name,
             "why": message.reason,
-            "unit_id": town.pk,
+            "unit_id": message.unit_id,
         }
-        assert message.recipient_name == f"{town.name}负责人"
         assert message.body_text == render_to_string("emails/bulletin.txt", context)
         assert message.body_html == render_to_string("emails/bulletin.html", context)
-        assert "b-mine" in message.body_html
+        assert ('class="b-mine"' in message.body_html) is (message.unit_id is not None)
+    assert "乡&lt;1&gt;&amp;“东”" in messages.get(unit=towns[1]).body_html
+    assert "王&amp;李" in messages.get(unit=None).body_html
+    assert "王&李" in messages.get(unit=None).body_text
+
+
+def test_a_bulletin_without_rows_is_rendered_for_each_recipient(xx, year):
+    xx.leader.email = "leader@example.gov.cn"
+    xx.leader.save()
+    (bulletin,) = bulletins.bulletins_month_end(today=LAST_DAY)
+    (message,) = OutboxMessage.objects.filter(bulletin=bulletin)
+    assert message.recipient_email == "leader@example.gov.cn"
+    context = {
+        "bulletin": Bulletin.objects.select_related("year__county").get(pk=bulletin.pk),
+        "c": bulletins.bulletin_content(year=year, month=10, today=LAST_DAY),
+        "name": message.recipient_name,
+        "why": message.reason,
+        "unit_id": None,
+    }
+    assert message.body_text == render_to_string("emails/bulletin.txt", context)
+    assert message.body_html == render_to_string("emails/bulletin.html", context)
 
 
 def _row(year, email: str, key: str = "test:1") -> OutboxMessage:
