@@ -1,6 +1,9 @@
 """The periodic schedules, defined in one place. ``manage.py setup_schedules`` installs the
 missing ones into django-celery-beat; office staff of the top unit then edit times on the
-schedules page (周期任务), and a later run never overwrites their edits."""
+schedules page (周期任务), and a later run never overwrites their edits.
+
+Each job's task is a dispatcher that starts one task per county (``assessments/tasks.py``), so
+the worker hosts share a job; a schedule edits the dispatcher only."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +35,14 @@ SCHEDULES = {
             "graders when records wait for their grade."
         ),
     ),
+    "eligibility flags": (
+        "assessments.recompute_flags",
+        {"minute": "30", "hour": "6"},
+        _(
+            "Every day, 06:30: recompute each county's eligibility flags under the rules in "
+            "force that day (a rules version dated ahead takes effect on its day)."
+        ),
+    ),
     "outbox flush": (
         "assessments.flush_outbox",
         {"minute": "*/10"},
@@ -50,6 +61,7 @@ TITLES = {
     "daily early warnings": _("Daily early warnings"),
     "reporting reminders": _("Reporting reminders"),
     "quarterly reminders": _("Quarterly reminders"),
+    "eligibility flags": _("Eligibility flags"),
     "outbox flush": _("Outbox flush"),
     "stale scores sweep": _("Stale scores sweep"),
 }

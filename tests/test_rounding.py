@@ -6,12 +6,12 @@ from decimal import Decimal as D
 
 import pytest
 
-from assessments.reports.common import shown
+from assessments.reports.common import shown, shown_ratio
 from assessments.selectors.dashboard import _num, _pct
 from assessments.templatetags.bulletins import pct
 from assessments.templatetags.scoring import percent
-from cadres.templatetags.kaohe import points
-from kaohe.lib.numbers import half_up
+from cadres.templatetags.kaohe import points, share
+from kaohe.lib.numbers import PERCENT_FORMAT, half_up, percent_text
 
 
 @pytest.mark.parametrize(
@@ -26,8 +26,20 @@ def test_half_up_to_two_places_on_every_output(exact, shown_as):
     assert _num(D(exact)) == float(shown_as)  # charts
 
 
-def test_percentages_round_half_up_too():
-    assert percent(D("0.90985")) == pct(D("0.90985")) == "91.0%"
-    assert percent(D("0.85625")) == pct("0.85625") == "85.6%"
-    assert percent(D("0.00250")) == pct(D("0.00250")) == "0.3%"  # half to even would say 0.2%
-    assert _pct(D("0.00250")) == 0.3
+@pytest.mark.parametrize(
+    ("ratio", "shown_as"),
+    [("0.90985", "90.99"), ("0.85625", "85.63"), ("0.0000250", "0.00"), ("0.000050", "0.01")],
+)
+def test_percentages_round_half_up_to_two_places_on_every_output(ratio, shown_as):
+    """One helper behind the page filters, the emails' ``pct``, the dashboard's charts and the
+    Excel cells: 0.90985 is 90.99% everywhere (half to even would say 90.98%)."""
+    assert percent(D(ratio)) == pct(ratio) == percent_text(float(ratio)) == f"{shown_as}%"
+    assert _pct(D(ratio)) == float(shown_as)  # charts
+    assert shown_ratio(D(ratio)) == D(shown_as) / 100  # Excel, formatted PERCENT_FORMAT
+    assert PERCENT_FORMAT == "0.00%"
+    assert share(D(ratio) * 100) == f"{shown_as}%"  # figures already in percent
+
+
+def test_no_value_is_a_dash():
+    assert percent(None) == pct("") == share(None) == points(None) == "—"
+    assert shown(None) is None and shown_ratio(None) is None

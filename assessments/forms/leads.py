@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Level
+from ..services.progress import EVIDENCE_TYPES
 
 
 class DeductionForm(forms.Form):
@@ -35,6 +36,11 @@ class SheetRowForm(forms.Form):
         label=_("points"), min_value=0, max_digits=6, decimal_places=2, required=False
     )
     reason = forms.CharField(label=_("reason"), max_length=2000)
+    attachment = forms.FileField(
+        label=_("attachment"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(EVIDENCE_TYPES)}),
+    )
 
 
 class WindowForm(forms.Form):

@@ -92,13 +92,15 @@ class ScoringSheet(models.Model):
 
 
 class SheetEvent(models.Model):
-    """Each step of a sheet's life: submitted, accepted, returned (with the reason), reminded."""
+    """Each step of a sheet's life: submitted, accepted, returned (with the reason), reminded,
+    reopened after acceptance (with the reason)."""
 
     class Action(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         ACCEPTED = "accepted", _("Accepted")
         RETURNED = "returned", _("Returned")
         REMINDED = "reminded", _("Reminded")
+        REOPENED = "reopened", _("Reopened after acceptance")
 
     sheet = models.ForeignKey(
         ScoringSheet,

@@ -13,16 +13,13 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
 from cadres.models import Unit
+from kaohe.lib.numbers import PERCENT_FORMAT
 from kaohe.lib.xlsx import Sheet, strong_row
 
 from ..models import AssessmentYear, Category
 from ..selectors import progress_pages as pages
 from ..selectors.progress import Color, progress_mean
-from .common import DATE
-
-
-def _ratio(value) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(Decimal("0.0001"))
+from .common import DATE, shown_ratio
 
 
 def _floatformat(value) -> Decimal | None:
@@ -60,7 +57,7 @@ def _unit_rows(overview):
                 t.measure if t.target_value is not None else "",
                 _floatformat(s.plan),
                 _floatformat(s.actual),
-                _ratio(s.ratio),
+                shown_ratio(s.ratio),
                 s.color_label,
                 _report_cell(s),
             )
@@ -93,7 +90,7 @@ def _county_rows(overview, colors):
             row.unit.get_kind_display(),
             row.total,
             *[row.counts[c] for c in colors],
-            _ratio(progress_mean(row.statuses)),
+            shown_ratio(progress_mean(row.statuses)),
         )
     every = [s for row in overview.units for s in row.statuses]
     yield strong_row(
@@ -102,7 +99,7 @@ def _county_rows(overview, colors):
             "",
             overview.total,
             *[overview.summary[c] for c in colors],
-            _ratio(progress_mean(every)),
+            shown_ratio(progress_mean(every)),
         )
     )
 
@@ -118,7 +115,7 @@ def _county_sheet(title: str, subtitle: str, overview) -> Sheet:
             (_("Unit kind"), 12),
             (_("Targets"), 8),
             *[(str(Color(c).label), 10) for c in colors],
-            (_("Progress (mean of actual / plan)"), 14, "0.0%"),
+            (_("Progress (mean of actual / plan)"), 14, PERCENT_FORMAT),
         ],
         header_groups=[("", 3), (_("Targets by status"), len(colors)), ("", 1)],
         rows=_county_rows(overview, colors),

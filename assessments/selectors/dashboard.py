@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import ASSESSED_KINDS, Unit
 from cadres.scope import units_for
-from kaohe.lib.numbers import half_up
+from kaohe.lib.numbers import half_up, percent_value
 
 from ..models import (
     THREE_THIRDS,
@@ -401,8 +401,8 @@ def _num(value: Decimal | None, places: int = 2) -> float | None:
 
 
 def _pct(value: Decimal | None) -> float | None:
-    """A 0–1 ratio as a percentage with one decimal."""
-    return None if value is None else float(half_up(Decimal(value) * 100, 1))
+    """A 0–1 ratio as a percentage, two places half up like every other output."""
+    return None if value is None else float(percent_value(value))
 
 
 def _month_label(month: int) -> str:
@@ -437,7 +437,7 @@ def _overall(c: KindCompletion) -> float | None:
     if not c.weights:
         return None
     earned = sum((c.average[cat] for cat in THREE_THIRDS), Decimal(0))
-    return _num(earned * 100 / sum(c.weights.values()), 1)
+    return _num(earned * 100 / sum(c.weights.values()))
 
 
 def _completion_data(completion: list[KindCompletion]) -> list[dict]:
@@ -446,7 +446,7 @@ def _completion_data(completion: list[KindCompletion]) -> list[dict]:
             "kind": c.kind,
             "label": c.label,
             "units": c.units,
-            "values": [_num(c.completion[cat], 1) for cat in THREE_THIRDS],
+            "values": [_num(c.completion[cat]) for cat in THREE_THIRDS],
             "overall": _overall(c),
         }
         for c in completion
@@ -559,9 +559,9 @@ def profile_chart_data(profile: UnitProfile) -> dict:
         },
         "categories": [c.label for c in profile.categories],
         "weights": [c.weight for c in profile.categories],
-        "unit": [_num(c.completion, 1) for c in profile.categories],
+        "unit": [_num(c.completion) for c in profile.categories],
         "unit_scores": [_num(c.score) for c in profile.categories],
-        "kind_average": [_num(c.kind_completion, 1) for c in profile.categories],
+        "kind_average": [_num(c.kind_completion) for c in profile.categories],
         "kind_scores": [_num(c.kind_average) for c in profile.categories],
     }
 

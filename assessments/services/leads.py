@@ -30,6 +30,7 @@ from ..models import (
 )
 from .catalog import year_require_open
 from .outbox import outbox_queue
+from .progress import evidence_check
 from .scoring import scores_request_recompute
 from .targets import decision_set
 
@@ -93,6 +94,7 @@ def deduction_enter(
         sheet=sheet,
     )
     if attachment:
+        evidence_check(attachment)
         entry.attachment = attachment
     entry.full_clean()
     entry.save()
@@ -193,10 +195,12 @@ def sheet_row_set(
     by,
     level: str = "",
     points: Decimal | None = None,
+    attachment=None,
     today: dt.date | None = None,
 ) -> SheetRow:
     """A unit's level (graded-level indicator) or points (manual) on the lead department's
-    sheet; written to the target's decision when the sheet is accepted."""
+    sheet, with an optional attachment (checked like evidence; a row saved without one keeps
+    the one it had); written to the target's decision when the sheet is accepted."""
     _require_editable(target)
     indicator = target.indicator
     sheet = sheet_open_for(indicator, today=today)
@@ -224,6 +228,9 @@ def sheet_row_set(
     )
     row.level, row.points, row.reason = level, points, reason.strip()
     row.entered_by, row.entered_at = by, timezone.now()
+    if attachment:
+        evidence_check(attachment)
+        row.attachment = attachment
     row.full_clean()
     row.save()
     return row
@@ -307,6 +314,28 @@ def sheet_return(*, sheet: ScoringSheet, reason: str, by) -> ScoringSheet:
     sheet.full_clean()
     sheet.save()
     _event(sheet, SheetEvent.Action.RETURNED, by, reason.strip())
+    return sheet
+
+
+@transaction.atomic
+def sheet_reopen(*, sheet: ScoringSheet, reason: str, by) -> ScoringSheet:
+    """Reopen an accepted sheet with the reason (a mistake found after acceptance): it goes back
+    to the lead department as returned; until it is accepted again the scores keep the
+    decisions and entries it last fed. Not once the year is closed."""
+    sheet = _locked(sheet)
+    if sheet.status != Status.ACCEPTED:
+        raise ValidationError(
+            _("Only an accepted sheet can be reopened (this one is %(status)s).")
+            % {"status": sheet.get_status_display()}
+        )
+    year_require_open(sheet.indicator.year)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for reopening the sheet.")})
+    sheet.status, sheet.return_reason = Status.RETURNED, reason.strip()
+    sheet.updated_at = timezone.now()
+    sheet.full_clean()
+    sheet.save()
+    _event(sheet, SheetEvent.Action.REOPENED, by, reason.strip())
     return sheet
 
 

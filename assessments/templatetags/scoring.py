@@ -1,10 +1,8 @@
 """Labels for the codes a score breakdown stores."""
 
-from decimal import Decimal
-
 from django import template
 
-from kaohe.lib.numbers import half_up
+from kaohe.lib.numbers import percent_text
 
 from ..models import Indicator, Inspection, Level
 
@@ -26,9 +24,5 @@ def inspection_kind_label(code: str) -> str:
     return Inspection.Kind(code).label if code in Inspection.Kind.values else code
 
 
-@register.filter
-def percent(value) -> str:
-    """A ratio as a percentage with one decimal."""
-    if value in (None, ""):
-        return "—"
-    return f"{half_up(Decimal(value) * 100, 1):.1f}%"
+# A 0–1 ratio as a percentage, two places half up (one helper for every output).
+percent = register.filter("percent", percent_text)

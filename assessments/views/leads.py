@@ -3,8 +3,11 @@ the deduction entries (扣分记录) it or the office enters and withdraws, and 
 scoring sheet (page and Excel round trip), submitted, accepted or returned; the office's board
 of sheets with the year's scoring window and reminders."""
 
+import os
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -64,7 +67,7 @@ def lead_indicator(request, pk):
 def sheet_row(request, pk):
     """A unit's level or points (and reason) on the lead department's sheet."""
     target = get_for_user(request, select.target_deductions, pk)
-    form = SheetRowForm(request.POST)
+    form = SheetRowForm(request.POST, request.FILES)
     try:
         if not form.is_valid():
             raise ValidationError([e for errs in form.errors.values() for e in errs])
@@ -147,6 +150,36 @@ def sheet_accept(request, pk):
 @role_required(Role.OFFICE, write=True)
 def sheet_return(request, pk):
     return _sheet_action(request, pk, services.sheet_return, reason=request.POST.get("reason", ""))
+
+
+@require_POST
+@role_required(Role.OFFICE, write=True)
+def sheet_reopen(request, pk):
+    return _sheet_action(request, pk, services.sheet_reopen, reason=request.POST.get("reason", ""))
+
+
+def _attachment(field):
+    """A stored attachment to download; a missing file is a 404, never a 500."""
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=os.path.basename(field.name))
+
+
+@role_required(*SCORERS)
+def sheet_row_attachment(request, pk):
+    """The attachment of a unit's row on a sheet (by the row's target)."""
+    target = get_for_user(request, select.target_deductions, pk)
+    row = select.sheet_rows(target.indicator).get(target.pk)
+    return _attachment(row.attachment if row else None)
+
+
+@role_required(*SCORERS)
+def deduction_attachment(request, pk):
+    return _attachment(get_for_user(request, select.deductions_for, pk).attachment)
 
 
 @role_required(Role.OFFICE, write=True)
@@ -237,6 +270,9 @@ urlpatterns = [
     path("leads/indicators/<int:pk>/submit/", sheet_submit, name="sheet_submit"),
     path("leads/indicators/<int:pk>/accept/", sheet_accept, name="sheet_accept"),
     path("leads/indicators/<int:pk>/return/", sheet_return, name="sheet_return"),
+    path("leads/indicators/<int:pk>/reopen/", sheet_reopen, name="sheet_reopen"),
+    path("leads/targets/<int:pk>/attachment/", sheet_row_attachment, name="sheet_row_attachment"),
+    path("deductions/<int:pk>/attachment/", deduction_attachment, name="deduction_attachment"),
     path("years/<int:pk>/sheets/", sheet_board, name="sheet_board"),
     path("years/<int:pk>/sheets/remind/", sheets_remind, name="sheets_remind"),
 ]

@@ -1,12 +1,10 @@
 """Template helpers: Bootstrap classes on form widgets, query-string building, points."""
 
-from decimal import Decimal
-
 from django import forms, template
 from django.utils.html import format_html
 
 from kaohe.lib import dates, once
-from kaohe.lib.numbers import half_up
+from kaohe.lib.numbers import points_text, share_text
 
 register = template.Library()
 
@@ -33,12 +31,10 @@ def is_checkbox(field) -> bool:
     return isinstance(field.field.widget, forms.CheckboxInput)
 
 
-@register.filter
-def points(value) -> str:
-    """Points to two decimal places, rounded half up (exact values are kept for ranking)."""
-    if value is None or value == "":
-        return "—"
-    return f"{half_up(Decimal(value)):.2f}"
+# Points to two places, half up (exact values are kept for ranking).
+points = register.filter("points", points_text)
+# A figure already in percent (0–100), two places half up.
+share = register.filter("share", share_text)
 
 
 @register.filter

@@ -63,7 +63,7 @@
   }
 
   function percent(value) {
-    return value === null || value === undefined || value === "-" ? "—" : value + "%";
+    return value === null || value === undefined || value === "-" ? "—" : Number(value).toFixed(2) + "%";
   }
 
   function sum(values) {

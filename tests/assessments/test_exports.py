@@ -342,7 +342,7 @@ def test_progress_export_counts_statuses_per_unit_like_the_page(client, xx, year
     ]
     township = row_values(ws, 5)
     assert township[8] == pytest.approx((0.6 + 0.84) / 2)  # mean of actual / plan, capped at 1
-    assert ws.cell(row=5, column=9).number_format == "0.0%"
+    assert ws.cell(row=5, column=9).number_format == "0.00%"
     total = row_values(ws, 8)
     assert total[0] == _("Total")
     assert total[2] == overview.total == 5 == sum(total[3:8])

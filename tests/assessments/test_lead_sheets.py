@@ -258,3 +258,124 @@ def test_the_lead_checks_then_uploads_on_the_page_and_the_office_returns(client,
     assert SheetEvent.objects.filter(action="returned", reason="请补充依据").exists()
     board = client.get(reverse("assessments:sheet_board", args=[world["year"].pk]))
     assert "请补充依据" in board.content.decode()
+
+
+def _accepted(world, xx):
+    sheet = _fill_levels(world)
+    services.sheet_submit(sheet=sheet, by=world["lead"])
+    services.sheet_accept(sheet=sheet, by=xx.office)
+    return sheet
+
+
+def test_the_office_reopens_an_accepted_sheet_and_it_is_fixed_and_accepted_again(world, xx):
+    sheet = _accepted(world, xx)
+    target = world["orchard"].targets.get(unit=world["towns"][0])
+    with pytest.raises(ValidationError):  # a reason is required
+        services.sheet_reopen(sheet=sheet, reason="  ", by=xx.office)
+    services.sheet_reopen(sheet=sheet, reason="镇1等次有误", by=xx.office)
+    sheet.refresh_from_db()
+    assert sheet.status == "returned" and sheet.return_reason == "镇1等次有误"
+    target.decision.refresh_from_db()
+    assert target.decision.level == "good"  # the scores keep what the sheet last fed
+    with pytest.raises(ValidationError):  # only an accepted sheet reopens
+        services.sheet_reopen(sheet=sheet, reason="再次", by=xx.office)
+    services.sheet_row_set(target=target, level="fair", reason="复核后调整", by=world["lead"])
+    services.sheet_submit(sheet=sheet, by=world["lead"])
+    services.sheet_accept(sheet=sheet, by=xx.office)
+    target.decision.refresh_from_db()
+    assert target.decision.level == "fair"
+    assert [e.action for e in sheet.events.all()] == [
+        "submitted", "accepted", "reopened", "submitted", "accepted"
+    ]  # fmt: skip
+
+
+def test_an_accepted_sheet_of_a_closed_year_does_not_reopen(world, xx):
+    sheet = _accepted(world, xx)
+    world["year"].status = "closed"
+    world["year"].save(update_fields=["status"])
+    with pytest.raises(ValidationError):
+        services.sheet_reopen(sheet=sheet, reason="镇1等次有误", by=xx.office)
+    sheet.refresh_from_db()
+    assert sheet.status == "accepted"
+
+
+def test_the_office_reopens_on_the_page_and_the_lead_cannot(client, world, xx):
+    sheet = _accepted(world, xx)
+    url = reverse("assessments:sheet_reopen", args=[world["orchard"].pk])
+    client.force_login(world["lead"])
+    assert client.post(url, {"reason": "自己改"}).status_code == 403
+    client.force_login(xx.office)
+    page = client.get(reverse("assessments:lead_indicator", args=[world["orchard"].pk]))
+    assert url in page.content.decode()
+    client.post(url, {"reason": "镇2等次有误"})
+    sheet.refresh_from_db()
+    assert sheet.status == "returned" and sheet.return_reason == "镇2等次有误"
+    client.force_login(world["lead"])
+    page = client.get(reverse("assessments:lead_indicator", args=[world["orchard"].pk]))
+    assert "镇2等次有误" in page.content.decode()
+
+
+PDF = b"%PDF-1.4 attachment of a sheet row"
+
+
+def test_a_row_saved_on_the_page_keeps_its_attachment_for_the_office_to_download(client, world, xx):
+    target = world["orchard"].targets.get(unit=world["towns"][0])
+    client.force_login(world["lead"])
+    url = reverse("assessments:sheet_row", args=[target.pk])
+    upload = SimpleUploadedFile("果园台账.pdf", PDF)
+    client.post(url, {"level": "good", "reason": "果园管理", "attachment": upload})
+    row = SheetRow.objects.get(target=target)
+    assert row.attachment and row.level == "good"
+    client.post(url, {"level": "fair", "reason": "改为一般"})  # saved again without a file
+    row.refresh_from_db()
+    assert row.level == "fair" and row.attachment  # it keeps the one it had
+    download = reverse("assessments:sheet_row_attachment", args=[target.pk])
+    client.force_login(xx.office)
+    page = client.get(reverse("assessments:lead_indicator", args=[world["orchard"].pk]))
+    assert download in page.content.decode()
+    response = client.get(download)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    other = world["orchard"].targets.get(unit=world["towns"][1])  # no row, no file
+    assert (
+        client.get(reverse("assessments:sheet_row_attachment", args=[other.pk])).status_code == 404
+    )
+
+
+def test_a_renamed_file_is_refused_on_the_row_and_nothing_is_written(client, world):
+    target = world["orchard"].targets.get(unit=world["towns"][0])
+    client.force_login(world["lead"])
+    fake = SimpleUploadedFile("台账.pdf", b"MZ\x90\x00 not a pdf")
+    page = client.post(
+        reverse("assessments:sheet_row", args=[target.pk]),
+        {"level": "good", "reason": "果园管理", "attachment": fake},
+        follow=True,
+    )
+    assert "台账.pdf并非真正的PDF文件" in page.content.decode()
+    assert not SheetRow.objects.filter(target=target).exists()
+
+
+def test_a_deduction_attachment_downloads_in_scope_only(client, world, xx):
+    target = world["petitions"].targets.get(unit=world["towns"][0])
+    entry = services.deduction_enter(
+        target=target,
+        occurred_on=dt.date(2015, 6, 3),
+        points=D(2),
+        reason="越级上访",
+        by=xx.office,
+        attachment=SimpleUploadedFile("来信.pdf", PDF),
+    )
+    url = reverse("assessments:deduction_attachment", args=[entry.pk])
+    client.force_login(world["lead"])
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    client.force_login(xx.liaison)
+    assert client.get(url).status_code in (403, 404)
+    with pytest.raises(ValidationError):
+        services.deduction_enter(
+            target=target,
+            occurred_on=dt.date(2015, 6, 4),
+            points=D(1),
+            reason="重复",
+            by=xx.office,
+            attachment=SimpleUploadedFile("来信.pdf", b"not a pdf"),
+        )

@@ -183,7 +183,7 @@ def test_office_issues_codes_and_the_turnout_counts_them(client, xx, round_, lea
     public = dict(row.cells)["public"]
     assert (public.issued, public.used, public.percent) == (5, 1, 20)
     assert page.context["turnout"].total.issued == 5
-    assert re.search(r"1 / 5\s*</a>\s*<span[^>]*>\(20%\)", page.text)
+    assert re.search(r"1 / 5\s*</a>\s*<span[^>]*>\(20.00%\)", page.text)
 
 
 def test_issuing_codes_for_a_unit_outside_the_round_is_refused(client, xx, round_):

@@ -66,7 +66,7 @@ def test_a_ratio_indicator_explains_actual_of_target_and_the_ratio():
     (line,) = input_lines(breakdown)
     assert "2400" in str(line)
     assert "3000" in str(line)
-    assert str(line).endswith("→ 80.0%")
+    assert str(line).endswith("→ 80.00%")
     assert line.tone == ""
 
 

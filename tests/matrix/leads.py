@@ -4,6 +4,9 @@ indicators, deduction entries)."""
 import datetime as dt
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
 from assessments import services
 from tests.factories import IndicatorFactory
 
@@ -29,6 +32,9 @@ ROWS = {
     "assessments:sheet_submit": ("post", "led_indicator", LEAD_POST, {}),
     "assessments:sheet_accept": ("post", "led_indicator", OFFICE_POST, {}),
     "assessments:sheet_return": ("post", "led_indicator", OFFICE_POST, {"reason": "不全"}),
+    "assessments:sheet_reopen": ("post", "led_indicator", OFFICE_POST, {"reason": "有误"}),
+    "assessments:sheet_row_attachment": ("get", "sheet_target", SCORERS, {}),
+    "assessments:deduction_attachment": ("get", "deduction", SCORERS, {}),
     "assessments:sheet_board": ("get", "year", OFFICE_ONLY, {}),
     "assessments:sheets_remind": ("post", "year", OFFICE_POST, {}),
 }
@@ -50,11 +56,23 @@ def objects(world):
         points=Decimal(2),
         reason="越级上访",
         by=xx.office,
+        attachment=SimpleUploadedFile("来信.pdf", b"%PDF-1.4 matrix"),
     )
     levels = IndicatorFactory(
         year=year, code="MX-LL", category="tasks", method="levels", lead_department=xx.department
     )
     sheet_target = services.target_assign(indicator=levels, unit=xx.township)
+    today = timezone.localdate()
+    services.window_open(
+        year=year, opens_on=today, closes_on=today + dt.timedelta(days=30), by=xx.office
+    )
+    services.sheet_row_set(
+        target=sheet_target,
+        level="good",
+        reason="好",
+        by=world["users"]["lead"],
+        attachment=SimpleUploadedFile("台账.pdf", b"%PDF-1.4 matrix"),
+    )
     return {
         "led_indicator": petitions,
         "led_target": target,
