@@ -64,6 +64,31 @@ def status_counts(statuses: Iterable[TargetStatus]) -> dict[str, int]:
     return counts
 
 
+# What a status reads of a report: never the narrative, never a whole model row.
+REPORT_FIELDS = ("id", "target_id", "month", "actual_value", "status", "is_late", "revision")
+
+
+@dataclass(slots=True)
+class ReportRow:
+    """A progress report as the statuses read it (``REPORT_FIELDS``, from ``values()``): the
+    attributes pages and exports use of ``ProgressReport``, without the rest of the row."""
+
+    id: int | None = None
+    target_id: int | None = None
+    month: int = 0
+    actual_value: Decimal | None = None
+    status: str = ProgressReport.Status.SUBMITTED
+    is_late: bool = False
+    revision: int = 1
+
+    @property
+    def pk(self) -> int | None:
+        return self.id
+
+    def get_status_display(self) -> StrOrPromise:
+        return ProgressReport.Status(self.status).label
+
+
 @dataclass
 class TargetStatus:
     target: Target
@@ -72,8 +97,8 @@ class TargetStatus:
     actual: Decimal | None
     ratio: Decimal | None
     color: str
-    report: ProgressReport | None  # the report for this very month, if any
-    latest: ProgressReport | None  # the report the actual comes from
+    report: ReportRow | None  # the report for this very month, if any
+    latest: ReportRow | None  # the report the actual comes from
     deadline: dt.date
 
     @property
@@ -109,21 +134,24 @@ def plan_for(target: Target, milestones: list[Milestone], month: int) -> Decimal
 
 def progress_history(
     target_ids: list[int], *, month: int, fields: tuple[str, ...] = ()
-) -> tuple[dict[int, list[Milestone]], dict[int, list[ProgressReport]]]:
+) -> tuple[dict[int, list[Milestone]], dict[int, list[ReportRow]]]:
     """The targets' milestones, and their reports up to ``month`` that count (all but the
     returned ones), each by target in month order: two queries for any number of targets.
-    ``fields`` limits what is read of the reports (``only``); all of it by default."""
+    The reports are ``ReportRow``s of ``REPORT_FIELDS`` (or of ``fields`` and the target's id
+    when given), read with ``values()``."""
     milestones: dict[int, list[Milestone]] = defaultdict(list)
     for m in Milestone.objects.filter(target_id__in=target_ids).order_by("month"):
         milestones[m.target_id].append(m)
+    names = tuple(dict.fromkeys(("target_id", *fields))) if fields else REPORT_FIELDS
     counted = (
         ProgressReport.objects.filter(target_id__in=target_ids, month__lte=month)
         .exclude(status=ProgressReport.Status.RETURNED)
         .order_by("month")
+        .values(*names)
     )
-    reports: dict[int, list[ProgressReport]] = defaultdict(list)
-    for r in counted.only(*fields) if fields else counted:
-        reports[r.target_id].append(r)
+    reports: dict[int, list[ReportRow]] = defaultdict(list)
+    for values in counted:
+        reports[values["target_id"]].append(ReportRow(**values))
     return milestones, reports
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import logging
+import os
+import uuid
 from collections import Counter
 from decimal import Decimal
 
@@ -13,9 +15,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 
 from cadres.models import Role, Unit
@@ -23,7 +26,7 @@ from cadres.scope import ancestor_paths
 
 from ..models import AssessmentYear, Bulletin, EarlyWarning, Inspection, OutboxMessage, Target
 from ..selectors.progress import counted_color, progress_mean, status_counts, target_statuses
-from .outbox import outbox_dispatch, outbox_queue
+from .outbox import outbox_dispatch, outbox_queue_many
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +121,11 @@ def bulletin_content(*, year: AssessmentYear, month: int, today: dt.date) -> dic
         .annotate(n=Count("pk"))
         .order_by()
     )
-    warnings = EarlyWarning.objects.filter(year=year)
+    warnings = EarlyWarning.objects.filter(year=year).aggregate(
+        issued=Count("pk", filter=Q(issued_on__range=(first, last))),
+        closed=Count("pk", filter=Q(closed_on__range=(first, last))),
+        open=Count("pk", filter=~Q(status=EarlyWarning.Status.CLOSED)),
+    )
     return {
         "year": year.year,
         "month": month,
@@ -133,11 +140,7 @@ def bulletin_content(*, year: AssessmentYear, month: int, today: dt.date) -> dic
         "kinds": kinds,
         "lagging_units": sorted({r["name"] for r in units.values() if r["lagging"]}),
         "inspections": {k: inspections.get(k, 0) for k in Inspection.Kind.values},
-        "warnings": {
-            "issued": warnings.filter(issued_on__range=(first, last)).count(),
-            "closed": warnings.filter(closed_on__range=(first, last)).count(),
-            "open": warnings.exclude(status=EarlyWarning.Status.CLOSED).count(),
-        },
+        "warnings": {k: warnings[k] for k in ("issued", "closed", "open")},
     }
 
 
@@ -245,7 +248,14 @@ def bulletin_publish(
     )
     _require_draft(bulletin)
     today = today or timezone.localdate()
-    bulletin.content = bulletin_content(year=bulletin.year, month=bulletin.month, today=today)
+    content = bulletin_content(year=bulletin.year, month=bulletin.month, today=today)
+    return _publish(bulletin, content, by=by)
+
+
+def _publish(bulletin: Bulletin, content: dict, *, by) -> list[OutboxMessage]:
+    """Freeze ``content`` (computed once, under the year's or the bulletin's lock) as the
+    published bulletin, render its PDF and queue its emails."""
+    bulletin.content = content
     bulletin.built_at = bulletin.published_at = timezone.now()
     bulletin.status = Bulletin.Status.PUBLISHED
     bulletin.published_by = by
@@ -256,30 +266,106 @@ def bulletin_publish(
             ContentFile(pdf),
             save=False,
         )
-    bulletin.full_clean()
+    # The fields are checked; the year and the publisher are the locked row and the signed-in
+    # user (no SELECT to find them again), and the table's rules hold by construction: the
+    # month is validated as a field, the publication time is set just above, and one bulletin
+    # per month is what the lock and the database's unique constraint keep.
+    bulletin.full_clean(exclude=["year", "published_by"], validate_constraints=False)
     bulletin.save()
     messages = bulletin_queue_messages(bulletin)
     outbox_dispatch(m.pk for m in messages)
     return messages
 
 
-def bulletin_queue_messages(bulletin: Bulletin) -> list[OutboxMessage]:
-    """Queue the published bulletin for every recipient who does not have it yet."""
-    subject = _("%(county)s assessment progress bulletin, %(year)s-%(month)s") % {
-        "county": bulletin.year.county.name,
-        "year": bulletin.year.year,
-        "month": bulletin.month,
-    }
-    queued = []
-    for email, name, why, unit in bulletin_recipients(bulletin.year, bulletin.content):
+class _EveryUnit:
+    """Stands for "the recipient's unit" while an email is rendered once for everyone: equal to
+    each unit id the template compares it with (one per ranking row), which it records in the
+    order of the rows."""
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        self.rows: list[object] = []
+
+    def __eq__(self, other: object) -> bool:
+        self.rows.append(other)
+        return True
+
+
+def _rendered_for_each(
+    template: str, bulletin: Bulletin, recipients: list[tuple[str, str, int | None]]
+) -> list[str]:
+    """``template`` rendered for each (name, why, unit id) of ``recipients``, as
+    ``render_to_string`` would, from two renders instead of one per recipient. The name and
+    the reason are markers filled in afterwards (escaped in HTML); the recipient's row is
+    found by rendering with every row marked as theirs: that copy is the unmarked one with the
+    same insertion at each row, so each recipient's copy has it at their row only. Any doubt
+    (the copies do not line up so, or a sample differs from a real render) renders each."""
+
+    def render(name: str, why: str, unit_id) -> str:
         context = {
             "bulletin": bulletin,
             "c": bulletin.content,
             "name": name,
             "why": why,
-            "unit_id": unit.pk if unit else None,
+            "unit_id": unit_id,
         }
-        message = outbox_queue(
+        return render_to_string(template, context)
+
+    token = uuid.uuid4().hex
+    name_mark, why_mark = f"n{token}", f"w{token}"
+    every = _EveryUnit()
+    base = render(name_mark, why_mark, None)
+    marked = render(name_mark, why_mark, every)
+    rows = {unit_id: i for i, unit_id in enumerate(every.rows)}
+    parts = _split_at_rows(base, marked, len(every.rows))
+    if parts is None or len(rows) != len(every.rows):
+        return [render(*r) for r in recipients]
+    insertion, pieces = parts
+    escape = conditional_escape if template.endswith(".html") else str
+    texts = []
+    for name, why, unit_id in recipients:
+        row = rows.get(unit_id) if unit_id is not None else None
+        if row is None:
+            text = base
+        else:
+            text = "".join(pieces[: row + 1]) + insertion + "".join(pieces[row + 1 :])
+        texts.append(text.replace(name_mark, escape(name)).replace(why_mark, escape(why)))
+    samples = {r[2] is None: i for i, r in reversed(list(enumerate(recipients)))}
+    if any(texts[i] != render(*recipients[i]) for i in samples.values()):
+        logger.warning("bulletin %s: %s rendered for each recipient", bulletin.pk, template)
+        return [render(*r) for r in recipients]
+    return texts
+
+
+def _split_at_rows(base: str, marked: str, rows: int) -> tuple[str, list[str]] | None:
+    """(the insertion, the pieces of ``base`` between the rows) when ``marked`` is ``base``
+    with one and the same insertion at ``rows`` places; None otherwise."""
+    extra = len(marked) - len(base)
+    if rows == 0 or extra <= 0 or extra % rows:
+        return None
+    start = len(os.path.commonprefix([base, marked]))
+    insertion = marked[start : start + extra // rows]
+    pieces = marked.split(insertion)
+    if len(pieces) != rows + 1 or "".join(pieces) != base:
+        return None
+    return insertion, pieces
+
+
+def bulletin_queue_messages(bulletin: Bulletin) -> list[OutboxMessage]:
+    """Queue the published bulletin for every recipient who does not have it yet: a fixed
+    number of queries (and of renders) for any number of recipients."""
+    subject = _("%(county)s assessment progress bulletin, %(year)s-%(month)s") % {
+        "county": bulletin.year.county.name,
+        "year": bulletin.year.year,
+        "month": bulletin.month,
+    }
+    recipients = bulletin_recipients(bulletin.year, bulletin.content)
+    personal = [(name, why, unit.pk if unit else None) for _e, name, why, unit in recipients]
+    texts = _rendered_for_each("emails/bulletin.txt", bulletin, personal)
+    htmls = _rendered_for_each("emails/bulletin.html", bulletin, personal)
+    rows = [
+        OutboxMessage(
             kind=OutboxMessage.Kind.BULLETIN,
             key=f"bulletin:{bulletin.pk}",
             year=bulletin.year,
@@ -287,14 +373,14 @@ def bulletin_queue_messages(bulletin: Bulletin) -> list[OutboxMessage]:
             recipient_name=name,
             reason=why,
             subject=subject,
-            body_text=render_to_string("emails/bulletin.txt", context),
-            body_html=render_to_string("emails/bulletin.html", context),
+            body_text=text,
+            body_html=html,
             bulletin=bulletin,
             unit=unit,
         )
-        if message is not None:
-            queued.append(message)
-    return queued
+        for (email, name, why, unit), text, html in zip(recipients, texts, htmls, strict=True)
+    ]
+    return outbox_queue_many(rows)
 
 
 def is_last_day_of_month(day: dt.date) -> bool:
@@ -310,7 +396,7 @@ def bulletins_month_end(*, today: dt.date | None = None) -> list[Bulletin]:
     published = []
     for year in AssessmentYear.objects.filter(
         status=AssessmentYear.Status.IN_PROGRESS, year=today.year
-    ):
+    ).select_related("county"):
         if (bulletin := _month_end_publish(year, today)) is not None:
             published.append(bulletin)
     return published
@@ -322,9 +408,11 @@ def _month_end_publish(year: AssessmentYear, today: dt.date) -> Bulletin | None:
     year's row is locked first, so the job running twice at once (two workers, two beat
     ticks) publishes once: the second waits and then finds it published."""
     AssessmentYear.objects.select_for_update(no_key=True).filter(pk=year.pk).first()
-    existing = Bulletin.objects.filter(year=year, month=today.month).first()
-    if existing is not None and existing.status == Bulletin.Status.PUBLISHED:
+    bulletin = Bulletin.objects.select_for_update().filter(year=year, month=today.month).first()
+    if bulletin is None:
+        bulletin = Bulletin(year=year, month=today.month)
+    elif bulletin.status == Bulletin.Status.PUBLISHED:
         return None
-    bulletin = bulletin_build(year=year, month=today.month, today=today)
-    bulletin_publish(bulletin=bulletin, today=today)
+    bulletin.year = year  # with its county, for the PDF's name and the recipients
+    _publish(bulletin, bulletin_content(year=year, month=today.month, today=today), by=None)
     return bulletin

@@ -100,6 +100,56 @@ def outbox_queue(
     return message
 
 
+# The foreign keys of a message: the caller hands over saved objects (the bulletin being
+# published, its year, the units it names), so they are not looked up again row by row
+# (bulk_create refuses an unsaved one).
+_FOREIGN_KEYS = ["year", "bulletin", "warning", "unit"]
+
+
+def outbox_queue_many(messages: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Queue several emails at once (unsaved ``OutboxMessage`` rows): the same rules as
+    ``outbox_queue`` in a fixed number of queries, whatever the number of rows. Each row gets
+    its own Message-ID; a row whose key a recipient already has, or that repeats one earlier in
+    the list, is left out. Returns the rows queued now."""
+    if not messages:
+        return []
+    for message in messages:
+        message.recipient_email = message.recipient_email.strip().lower()
+        message.message_id = _new_message_id()
+        # Every field but the foreign keys, whose objects are known (no SELECT per row).
+        message.clean_fields(exclude=_FOREIGN_KEYS)
+        if message.year_id is None:
+            raise ValueError("outbox: a message needs its year")
+    seen = _queued_pairs({m.key for m in messages})
+    fresh = []
+    for message in messages:
+        if (message.key, message.recipient_email) not in seen:
+            seen.add((message.key, message.recipient_email))
+            fresh.append(message)
+    if not fresh:
+        return []
+    try:
+        with transaction.atomic():
+            return OutboxMessage.objects.bulk_create(fresh)
+    except IntegrityError:
+        # Another transaction queued some of them meanwhile: one by one, each left out if
+        # its recipient has it now (the database's rule decides, as in ``outbox_queue``).
+        queued = []
+        for message in fresh:
+            try:
+                with transaction.atomic():
+                    message.save(force_insert=True)
+            except IntegrityError:
+                continue
+            queued.append(message)
+        return queued
+
+
+def _queued_pairs(keys: set[str]) -> set[tuple[str, str]]:
+    """(key, recipient) of the messages already queued under ``keys``: one query."""
+    return set(OutboxMessage.objects.filter(key__in=keys).values_list("key", "recipient_email"))
+
+
 def outbox_dispatch(message_ids) -> bool:
     """After the current transaction commits, nudge Celery to send these messages.
     Returns immediately; a broker outage leaves them queued for the periodic flush."""

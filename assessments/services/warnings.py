@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +36,7 @@ from ..models import (
     WarningItem,
 )
 from ..selectors.progress import Color, target_statuses
-from .outbox import outbox_dispatch, outbox_queue
+from .outbox import outbox_dispatch, outbox_queue_many
 
 OPEN = [EarlyWarning.Status.ISSUED, EarlyWarning.Status.ACKNOWLEDGED, EarlyWarning.Status.ESCALATED]
 ESCALATABLE = [EarlyWarning.Status.ISSUED, EarlyWarning.Status.ACKNOWLEDGED]
@@ -65,44 +66,61 @@ def period_due(on: dt.date, deadline_day: int) -> tuple[int, int]:
     return (on.year, on.month - 1) if on.month > 1 else (on.year - 1, 12)
 
 
-@transaction.atomic
 def warnings_check(*, on: dt.date | None = None) -> CheckRun:
-    """Issue the day's notices (one per unit), escalate overdue ones, and queue their emails.
-    Running it twice on a day issues nothing more and sends nothing twice."""
+    """Issue the day's notices (one per unit), escalate overdue ones, and queue their emails,
+    for every year in progress: each county in a transaction of its own
+    (``warnings_check_year``). Running it twice on a day issues nothing more and sends nothing
+    twice."""
     on = on or timezone.localdate()
     run = CheckRun()
     years = AssessmentYear.objects.filter(status=AssessmentYear.Status.IN_PROGRESS)
     for year_id in years.order_by("pk").values_list("pk", flat=True):
-        # The lock: a second run waits here until the first has committed, then finds its work.
-        year = (
-            AssessmentYear.objects.select_for_update(of=("self",))
-            .select_related("county")
-            .get(pk=year_id)
-        )
-        period_year, month = period_due(on, year.report_deadline_day)
-        if period_year == year.year:
-            run.issued += _issue(year, month, on)
-        run.escalated += _escalate(year, on)
-    messages = _queue_notices(run.issued, on) + _queue_escalations(run.escalated, on)
+        county = warnings_check_year(year=year_id, on=on)
+        run.issued += county.issued
+        run.escalated += county.escalated
+        run.emails += county.emails
+    return run
+
+
+@transaction.atomic
+def warnings_check_year(*, year: AssessmentYear | int, on: dt.date | None = None) -> CheckRun:
+    """The day's check of one assessment year (one county): a fixed number of queries however
+    many units and targets it has. Callable on its own (one task per county); a year that is
+    not in progress (any more) is left alone."""
+    on = on or timezone.localdate()
+    run = CheckRun()
+    # The lock: a second run waits here until the first has committed, then finds its work.
+    locked = (
+        AssessmentYear.objects.select_for_update(of=("self",))
+        .select_related("county")
+        .filter(pk=year.pk if isinstance(year, AssessmentYear) else year)
+        .first()
+    )
+    if locked is None or locked.status != AssessmentYear.Status.IN_PROGRESS:
+        return run
+    period_year, month = period_due(on, locked.report_deadline_day)
+    if period_year == locked.year:
+        run.issued = _issue(locked, month, on)
+    run.escalated = _escalate(locked, on)
+    messages = outbox_queue_many(
+        _notice_messages(run.issued, on) + _escalation_messages(run.escalated, on)
+    )
     run.emails = len(messages)
     outbox_dispatch(m.pk for m in messages)
     return run
 
 
 def _issue(year: AssessmentYear, month: int, on: dt.date) -> list[EarlyWarning]:
-    warned = set(
-        WarningItem.objects.filter(warning__year=year, month=month).values_list(
-            "target_id", flat=True
-        )
+    """The new notices: the candidates (targets not yet warned for the month, of units without
+    a notice today) in one query, their statuses in two, and two inserts."""
+    warned = WarningItem.objects.filter(target=OuterRef("pk"), month=month)
+    noticed_today = EarlyWarning.objects.filter(year=year, unit=OuterRef("unit_id"), issued_on=on)
+    targets = list(
+        Target.objects.filter(year=year)
+        .exclude(Exists(warned))
+        .exclude(Exists(noticed_today))
+        .select_related("indicator", "unit")
     )
-    noticed_today = set(
-        EarlyWarning.objects.filter(year=year, issued_on=on).values_list("unit_id", flat=True)
-    )
-    targets = [
-        t
-        for t in Target.objects.filter(year=year).select_related("indicator", "unit")
-        if t.pk not in warned and t.unit_id not in noticed_today
-    ]
     lagging = defaultdict(list)
     for s in target_statuses(targets, year=year, month=month, today=on).values():
         if s.needs_warning:
@@ -118,8 +136,9 @@ def _issue(year: AssessmentYear, month: int, on: dt.date) -> list[EarlyWarning]:
         )
         for statuses in lagging.values()
     )
+    items = []
     for notice, statuses in zip(notices, lagging.values(), strict=True):
-        notice.lagging = WarningItem.objects.bulk_create(
+        notice.lagging = [
             WarningItem(
                 warning=notice,
                 target=s.target,
@@ -132,7 +151,9 @@ def _issue(year: AssessmentYear, month: int, on: dt.date) -> list[EarlyWarning]:
                 ratio=s.ratio,
             )
             for s in sorted(statuses, key=lambda s: s.target.indicator.code)
-        )
+        ]
+        items += notice.lagging
+    WarningItem.objects.bulk_create(items)
     return notices
 
 
@@ -172,41 +193,53 @@ def _context(warning: EarlyWarning, on: dt.date) -> dict:
     }
 
 
-def _queue_notices(notices: list[EarlyWarning], on: dt.date) -> list[OutboxMessage]:
-    queued = []
+def _notice_messages(notices: list[EarlyWarning], on: dt.date) -> list[OutboxMessage]:
+    """The notices' emails (unsaved), to the heads of their units."""
+    rows = []
     for notice in notices:
         unit, year = notice.unit, notice.year
         if not unit.head_email:
             continue
         context = _context(notice, on)
-        message = outbox_queue(
-            kind=OutboxMessage.Kind.WARNING,
-            key=f"warning-notice:{notice.pk}",
-            year=year,
-            unit=unit,
-            warning=notice,
-            recipient_email=unit.head_email,
-            recipient_name=_("Head of %(unit)s") % {"unit": unit.name},
-            reason=_("you are the head of %(unit)s, which has targets lagging or unreported")
-            % {"unit": unit.name},
-            subject=_("Early warning: %(count)s targets of %(unit)s lag (%(year)s-%(month)s)")
-            % {
-                "count": len(notice.lagging),
-                "unit": unit.name,
-                "year": year.year,
-                "month": notice.month,
-            },
-            body_text=render_to_string("emails/warning.txt", context),
-            body_html=render_to_string("emails/warning.html", context),
+        rows.append(
+            OutboxMessage(
+                kind=OutboxMessage.Kind.WARNING,
+                key=f"warning-notice:{notice.pk}",
+                year=year,
+                unit=unit,
+                warning=notice,
+                recipient_email=unit.head_email,
+                recipient_name=_("Head of %(unit)s") % {"unit": unit.name},
+                reason=_("you are the head of %(unit)s, which has targets lagging or unreported")
+                % {"unit": unit.name},
+                subject=_("Early warning: %(count)s targets of %(unit)s lag (%(year)s-%(month)s)")
+                % {
+                    "count": len(notice.lagging),
+                    "unit": unit.name,
+                    "year": year.year,
+                    "month": notice.month,
+                },
+                body_text=render_to_string("emails/warning.txt", context),
+                body_html=render_to_string("emails/warning.html", context),
+            )
         )
-        if message is not None:
-            queued.append(message)
-    return queued
+    return rows
+
+
+def _queue_notices(notices: list[EarlyWarning], on: dt.date) -> list[OutboxMessage]:
+    """Queue the notices' emails (for ``services/periodic.py``, which runs the same steps)."""
+    return outbox_queue_many(_notice_messages(notices, on))
 
 
 def _queue_escalations(notices: list[EarlyWarning], on: dt.date) -> list[OutboxMessage]:
-    """The escalation notice: to the unit head and to every office member with an email."""
-    queued = []
+    """Queue the escalation notices' emails (for ``services/periodic.py``)."""
+    return outbox_queue_many(_escalation_messages(notices, on))
+
+
+def _escalation_messages(notices: list[EarlyWarning], on: dt.date) -> list[OutboxMessage]:
+    """The escalation notice's emails (unsaved): to the unit head and to every office member
+    with an email."""
+    rows = []
     office: dict[int, list] = {}
     for notice in notices:
         unit, year = notice.unit, notice.year
@@ -224,27 +257,27 @@ def _queue_escalations(notices: list[EarlyWarning], on: dt.date) -> list[OutboxM
             if not email:
                 continue
             context["is_head"] = is_head
-            message = outbox_queue(
-                kind=OutboxMessage.Kind.WARNING,
-                key=f"warning-escalation:{notice.pk}",
-                year=year,
-                unit=unit,
-                warning=notice,
-                recipient_email=email,
-                recipient_name=name,
-                reason=(
-                    _("you are the head of %(unit)s, whose early warning was escalated")
-                    if is_head
-                    else _("you follow early warnings at the assessment office")
+            rows.append(
+                OutboxMessage(
+                    kind=OutboxMessage.Kind.WARNING,
+                    key=f"warning-escalation:{notice.pk}",
+                    year=year,
+                    unit=unit,
+                    warning=notice,
+                    recipient_email=email,
+                    recipient_name=name,
+                    reason=(
+                        _("you are the head of %(unit)s, whose early warning was escalated")
+                        if is_head
+                        else _("you follow early warnings at the assessment office")
+                    )
+                    % {"unit": unit.name},
+                    subject=subject,
+                    body_text=render_to_string("emails/warning_escalation.txt", context),
+                    body_html=render_to_string("emails/warning_escalation.html", context),
                 )
-                % {"unit": unit.name},
-                subject=subject,
-                body_text=render_to_string("emails/warning_escalation.txt", context),
-                body_html=render_to_string("emails/warning_escalation.html", context),
             )
-            if message is not None:
-                queued.append(message)
-    return queued
+    return rows
 
 
 @transaction.atomic
@@ -307,7 +340,7 @@ def reminders_queue(*, on: dt.date | None = None) -> list[OutboxMessage]:
     """A few days before the month's reporting deadline, remind the liaisons of units that have
     not reported every target for the month."""
     on = on or timezone.localdate()
-    queued = []
+    rows = []
     liaisons = defaultdict(list)
     for user in (
         get_user_model()
@@ -342,19 +375,20 @@ def reminders_queue(*, on: dt.date | None = None) -> list[OutboxMessage]:
                     "deadline": deadline,
                     "name": name,
                 }
-                message = outbox_queue(
-                    kind=OutboxMessage.Kind.REMINDER,
-                    key=f"reminder:{year.pk}:{on.month}:{unit.pk}",
-                    year=year,
-                    unit=unit,
-                    recipient_email=user.email,
-                    recipient_name=name,
-                    reason=_("you report progress for %(unit)s") % {"unit": unit.name},
-                    subject=_("Reminder: %(unit)s's progress reports are due on %(date)s")
-                    % {"unit": unit.name, "date": f"{deadline.month}月{deadline.day}日"},
-                    body_text=render_to_string("emails/reminder.txt", context),
+                rows.append(
+                    OutboxMessage(
+                        kind=OutboxMessage.Kind.REMINDER,
+                        key=f"reminder:{year.pk}:{on.month}:{unit.pk}",
+                        year=year,
+                        unit=unit,
+                        recipient_email=user.email,
+                        recipient_name=name,
+                        reason=_("you report progress for %(unit)s") % {"unit": unit.name},
+                        subject=_("Reminder: %(unit)s's progress reports are due on %(date)s")
+                        % {"unit": unit.name, "date": f"{deadline.month}月{deadline.day}日"},
+                        body_text=render_to_string("emails/reminder.txt", context),
+                    )
                 )
-                if message is not None:
-                    queued.append(message)
+    queued = outbox_queue_many(rows)
     outbox_dispatch(m.pk for m in queued)
     return queued

@@ -5,8 +5,11 @@ from decimal import Decimal as D
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from assessments import services
+from assessments.models import ProgressReport
 from assessments.selectors.progress import Color, target_statuses
 from tests.factories import IndicatorFactory, WeightsFactory, YearFactory
 
@@ -187,3 +190,14 @@ def test_statuses_of_many_targets_take_two_queries(xx, year, django_assert_num_q
     with django_assert_num_queries(2):
         statuses = target_statuses(targets, year=year, month=6, today=AFTER_DEADLINE)
     assert {s.color for s in statuses.values()} == {Color.GREEN}
+
+
+def test_statuses_read_the_reports_without_their_narrative(xx, year):
+    target = ratio_target(year, xx.township)
+    report(target, 6, 600, by=xx.liaison)
+    with CaptureQueriesContext(connection) as queries:
+        status = target_statuses([target], year=year, month=6, today=AFTER_DEADLINE)[target.pk]
+    assert "narrative" not in " ".join(q["sql"] for q in queries.captured_queries)
+    assert status.report.month == 6
+    assert str(status.report.get_status_display()) == str(ProgressReport.Status.SUBMITTED.label)
+    assert not status.report.is_late
