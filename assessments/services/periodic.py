@@ -10,25 +10,18 @@ Each body is the loop body of the all-county service it stands for, run for one 
 same once guards: the year's row is locked first (a second run at once waits, then finds the work
 done), the database holds one bulletin per month and one warning per unit and day, and the outbox
 keeps one message per key and recipient. Running a body twice for the same year and day therefore
-publishes, issues and queues nothing new. ``tests/assessments/test_periodic.py`` holds each body
+publishes, issues and queues nothing new. ``tests/assessments/test_fanout.py`` holds each body
 to the result of the all-county service on the same data, so the two cannot drift apart.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils.translation import gettext as _
 
-from cadres.models import Role
-
-from ..models import AssessmentYear, Bulletin, GradingPolicy, OutboxMessage, ProgressReport, Target
+from ..models import AssessmentYear, Bulletin, GradingPolicy, OutboxMessage
 from . import bulletins, quarterly, warnings
-from .outbox import outbox_dispatch, outbox_queue
 
 IN_PROGRESS = AssessmentYear.Status.IN_PROGRESS
 
@@ -71,33 +64,13 @@ def warning_years() -> list[int]:
     return _year_ids(AssessmentYear.objects.filter(status=IN_PROGRESS))
 
 
-@transaction.atomic
 def warnings_check_year(*, year_id: int, on: dt.date) -> warnings.CheckRun:
-    """One year's part of ``warnings_check``: issue the day's notices, escalate overdue ones
-    and queue their emails. Twice on a day issues nothing more and sends nothing twice."""
-    run = warnings.CheckRun()
-    # The lock: a second run waits here until the first has committed, then finds its work.
-    year = _in_progress(year_id, lock=True)
-    if year is None:
-        return run
-    period_year, month = warnings.period_due(on, year.report_deadline_day)
-    if period_year == year.year:
-        run.issued += warnings._issue(year, month, on)
-    run.escalated += warnings._escalate(year, on)
-    messages = warnings._queue_notices(run.issued, on)
-    messages += warnings._queue_escalations(run.escalated, on)
-    run.emails = len(messages)
-    outbox_dispatch(m.pk for m in messages)
-    return run
+    """One year's part of ``warnings_check``: the service's own per-year check (under the
+    year's lock: twice on a day issues nothing more and sends nothing twice)."""
+    return warnings.warnings_check_year(year=year_id, on=on)
 
 
 # --- reporting reminders ----------------------------------------------------------------------
-
-
-def _reminder_deadline(year: AssessmentYear, on: dt.date) -> dt.date | None:
-    """The month's reporting deadline when ``on`` is the year's reminder day, else None."""
-    deadline = dt.date(on.year, on.month, year.report_deadline_day)
-    return deadline if (deadline - on).days == year.reminder_days_before else None
 
 
 def reminder_years(on: dt.date) -> list[int]:
@@ -105,68 +78,15 @@ def reminder_years(on: dt.date) -> list[int]:
     years = AssessmentYear.objects.filter(status=IN_PROGRESS, year=on.year).order_by("pk")
     return [
         y.pk
-        for y in years.only("pk", "report_deadline_day", "reminder_days_before")
-        if _reminder_deadline(y, on)
+        for y in years.only("pk", "year", "report_deadline_day", "reminder_days_before")
+        if warnings.reminder_deadline(y, on)
     ]
 
 
-@transaction.atomic
 def reminders_queue_year(*, year_id: int, on: dt.date) -> list[OutboxMessage]:
-    """One year's part of ``reminders_queue``: on the year's reminder day, remind the liaisons
-    (of the year's county) of units that have not reported every target for the month."""
+    """One year's part of ``reminders_queue``: the service's own per-year reminders."""
     year = _in_progress(year_id)
-    if year is None or year.year != on.year:
-        return []
-    deadline = _reminder_deadline(year, on)
-    if deadline is None:
-        return []
-    liaisons = defaultdict(list)
-    for user in (
-        get_user_model()
-        .objects.filter(
-            account__role=Role.LIAISON, account__unit__path__startswith=year.county.path
-        )
-        .exclude(email="")
-        .select_related("account")
-    ):
-        liaisons[user.account.unit_id].append(user)
-    reported = set(
-        ProgressReport.objects.filter(target__year=year, month=on.month)
-        .exclude(status=ProgressReport.Status.RETURNED)
-        .values_list("target_id", flat=True)
-    )
-    pending = defaultdict(list)
-    for target in Target.objects.filter(year=year).select_related("indicator", "unit"):
-        if target.pk not in reported:
-            pending[target.unit_id].append(target)
-    queued = []
-    for unit_id, targets in pending.items():
-        unit = targets[0].unit
-        for user in liaisons.get(unit_id, []):
-            name = user.get_full_name() or user.username
-            context = {
-                "unit": unit,
-                "year": year,
-                "targets": targets,
-                "deadline": deadline,
-                "name": name,
-            }
-            message = outbox_queue(
-                kind=OutboxMessage.Kind.REMINDER,
-                key=f"reminder:{year.pk}:{on.month}:{unit.pk}",
-                year=year,
-                unit=unit,
-                recipient_email=user.email,
-                recipient_name=name,
-                reason=_("you report progress for %(unit)s") % {"unit": unit.name},
-                subject=_("Reminder: %(unit)s's progress reports are due on %(date)s")
-                % {"unit": unit.name, "date": f"{deadline.month}月{deadline.day}日"},
-                body_text=render_to_string("emails/reminder.txt", context),
-            )
-            if message is not None:
-                queued.append(message)
-    outbox_dispatch(m.pk for m in queued)
-    return queued
+    return [] if year is None else warnings.reminders_queue_year(year=year, on=on)
 
 
 # --- quarterly reminders ----------------------------------------------------------------------

@@ -335,60 +335,78 @@ def warnings_close(*, warnings, note: str, on: dt.date | None = None) -> list[Ea
     return rows
 
 
+def reminder_deadline(year: AssessmentYear, on: dt.date) -> dt.date | None:
+    """The month's reporting deadline when ``on`` is the year's reminder day, else None."""
+    deadline = dt.date(on.year, on.month, year.report_deadline_day)
+    return deadline if (deadline - on).days == year.reminder_days_before else None
+
+
 @transaction.atomic
 def reminders_queue(*, on: dt.date | None = None) -> list[OutboxMessage]:
     """A few days before the month's reporting deadline, remind the liaisons of units that have
-    not reported every target for the month."""
+    not reported every target for the month: every county, one year at a time
+    (``reminders_queue_year``, which a task per county also calls)."""
     on = on or timezone.localdate()
-    rows = []
+    queued = []
+    years = AssessmentYear.objects.filter(status=AssessmentYear.Status.IN_PROGRESS, year=on.year)
+    for year in years.select_related("county").order_by("pk"):
+        queued += reminders_queue_year(year=year, on=on)
+    return queued
+
+
+@transaction.atomic
+def reminders_queue_year(*, year: AssessmentYear, on: dt.date) -> list[OutboxMessage]:
+    """One year's reminders on its reminder day (else none): the liaisons of the year's
+    county whose units have not reported every target for the month, in a fixed number of
+    queries (the outbox's bulk queue keeps one message per key and recipient)."""
+    deadline = reminder_deadline(year, on)
+    if deadline is None or year.year != on.year:
+        return []
     liaisons = defaultdict(list)
     for user in (
         get_user_model()
-        .objects.filter(account__role=Role.LIAISON)
+        .objects.filter(
+            account__role=Role.LIAISON, account__unit__path__startswith=year.county.path
+        )
         .exclude(email="")
         .select_related("account")
     ):
         liaisons[user.account.unit_id].append(user)
-    for year in AssessmentYear.objects.filter(
-        status=AssessmentYear.Status.IN_PROGRESS, year=on.year
-    ):
-        deadline = dt.date(on.year, on.month, year.report_deadline_day)
-        if (deadline - on).days != year.reminder_days_before:
-            continue
-        reported = set(
-            ProgressReport.objects.filter(target__year=year, month=on.month)
-            .exclude(status=ProgressReport.Status.RETURNED)
-            .values_list("target_id", flat=True)
-        )
-        pending = defaultdict(list)
-        for target in Target.objects.filter(year=year).select_related("indicator", "unit"):
-            if target.pk not in reported:
-                pending[target.unit_id].append(target)
-        for unit_id, targets in pending.items():
-            unit = targets[0].unit
-            for user in liaisons.get(unit_id, []):
-                name = user.get_full_name() or user.username
-                context = {
-                    "unit": unit,
-                    "year": year,
-                    "targets": targets,
-                    "deadline": deadline,
-                    "name": name,
-                }
-                rows.append(
-                    OutboxMessage(
-                        kind=OutboxMessage.Kind.REMINDER,
-                        key=f"reminder:{year.pk}:{on.month}:{unit.pk}",
-                        year=year,
-                        unit=unit,
-                        recipient_email=user.email,
-                        recipient_name=name,
-                        reason=_("you report progress for %(unit)s") % {"unit": unit.name},
-                        subject=_("Reminder: %(unit)s's progress reports are due on %(date)s")
-                        % {"unit": unit.name, "date": f"{deadline.month}月{deadline.day}日"},
-                        body_text=render_to_string("emails/reminder.txt", context),
-                    )
+    reported = set(
+        ProgressReport.objects.filter(target__year=year, month=on.month)
+        .exclude(status=ProgressReport.Status.RETURNED)
+        .values_list("target_id", flat=True)
+    )
+    pending = defaultdict(list)
+    for target in Target.objects.filter(year=year).select_related("indicator", "unit"):
+        if target.pk not in reported:
+            pending[target.unit_id].append(target)
+    rows = []
+    for unit_id, targets in pending.items():
+        unit = targets[0].unit
+        for user in liaisons.get(unit_id, []):
+            name = user.get_full_name() or user.username
+            context = {
+                "unit": unit,
+                "year": year,
+                "targets": targets,
+                "deadline": deadline,
+                "name": name,
+            }
+            rows.append(
+                OutboxMessage(
+                    kind=OutboxMessage.Kind.REMINDER,
+                    key=f"reminder:{year.pk}:{on.month}:{unit.pk}",
+                    year=year,
+                    unit=unit,
+                    recipient_email=user.email,
+                    recipient_name=name,
+                    reason=_("you report progress for %(unit)s") % {"unit": unit.name},
+                    subject=_("Reminder: %(unit)s's progress reports are due on %(date)s")
+                    % {"unit": unit.name, "date": f"{deadline.month}月{deadline.day}日"},
+                    body_text=render_to_string("emails/reminder.txt", context),
                 )
+            )
     queued = outbox_queue_many(rows)
     outbox_dispatch(m.pk for m in queued)
     return queued
