@@ -9,4 +9,4 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         # Register the Celery tasks in every process (web and worker alike): services queue
         # them by name through kaohe.lib.queue and never import them.
-        from . import tasks  # noqa: F401
+        from . import tasks, tasks_jobs  # noqa: F401
