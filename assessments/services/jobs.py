@@ -17,6 +17,7 @@ open, to the row too. Call ``job_start`` outside a transaction: a worker must se
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import logging
@@ -47,6 +48,7 @@ logger = logging.getLogger(__name__)
 
 TASK = "assessments.run_job"
 PROGRESS_SECONDS = 24 * 3600  # how long the cache keeps a job's live progress
+KEEP_RESULTS = dt.timedelta(days=1)  # how long a job's result file is kept
 
 
 class Progress(Protocol):
@@ -66,12 +68,25 @@ class JobFailed(Exception):
 def job_start(kind: str, user, /, **params) -> Job:
     """Record a job of ``kind`` for ``user`` working on ``params`` (JSON values: ids, names)
     and have it run: by a worker when there is a broker, else now."""
+    jobs_sweep()
     job = Job(kind=kind, owner=user, params=params)
     job.clean_fields(exclude=["owner"])  # a new row of the server's own values: no queries
     job.save()
     if not queue.enqueue(TASK, job.pk) and Job.objects.filter(pk=job.pk, status="queued").exists():
         job_run(job_id=job.pk)  # the broker did not take it: run it here rather than never
     return job
+
+
+def jobs_sweep(*, now=None) -> int:
+    """Delete the result files of jobs that ended more than ``KEEP_RESULTS`` ago (a preview
+    never confirmed, an export downloaded long ago, initial passwords never shown): the rows
+    stay, their pages say the file is gone. Returns how many files were deleted."""
+    cutoff = (now or timezone.now()) - KEEP_RESULTS
+    old = list(Job.objects.filter(finished_at__lt=cutoff).exclude(result="")[:100])
+    for job in old:
+        job.result.delete(save=False)
+    Job.objects.filter(pk__in=[job.pk for job in old]).update(result="")
+    return len(old)
 
 
 def _progress(job: Job) -> Progress:

@@ -218,6 +218,9 @@ def import_job_page(request, job):
         return redirect("assessments:import_centre")
     if job.status == Job.Status.FAILED:
         return _centre(request, chosen_year=year, error=job.message, kind=importer_class.kind)
+    if not job.result:  # swept (services.jobs.jobs_sweep)
+        messages.error(request, _("This import's result is no longer kept; upload the file again."))
+        return redirect("assessments:import_centre")
     result, slips = import_result(job)
     token = job.outcome.get("token", "")
     if not confirm and not token:

@@ -25,7 +25,7 @@
           }
           if (bar) { bar.value = status.percent; bar.textContent = status.percent + "%"; }
           if (state) { state.textContent = status.status_label; }
-          if (count) { count.textContent = status.done + " / " + status.total; }
+          if (count && status.total) { count.textContent = "· " + status.done + " / " + status.total; }
           window.setTimeout(poll, POLL_MS);
         })
         .catch(function () { window.setTimeout(poll, POLL_MS * 5); });

@@ -1,10 +1,13 @@
 """Long jobs (assessments.models.Job): they leave the request, report their progress, end done
 or failed with a message for the user, and only their owner sees them."""
 
+import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -284,4 +287,18 @@ def test_a_units_archive_pdfs_download_as_one_zip(client, xx):
     assert any("XX-0501" in name for name in names)
     assert all(archive.read(name).startswith(b"%PDF") for name in names)
     client.force_login(xx.office)  # the zip is the leader's: another user gets 404
+    assert client.get(reverse("assessments:job_download", args=[job.pk])).status_code == 404
+
+
+def test_result_files_are_deleted_a_day_after_the_job(client, xx, scored):
+    client.force_login(xx.office)
+    client.post(reverse("assessments:scorecards_xlsx", args=[scored.pk]))
+    job = Job.objects.get()
+    stored = Path(settings.MEDIA_ROOT) / job.result.name
+    assert stored.exists()
+    assert job_services.jobs_sweep(now=job.finished_at + dt.timedelta(hours=23)) == 0
+    assert job_services.jobs_sweep(now=job.finished_at + dt.timedelta(hours=25)) == 1
+    assert not stored.exists()
+    page = client.get(reverse("assessments:job_detail", args=[job.pk]))
+    assert reverse("assessments:job_download", args=[job.pk]) not in page.content.decode()
     assert client.get(reverse("assessments:job_download", args=[job.pk])).status_code == 404
