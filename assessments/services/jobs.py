@@ -34,6 +34,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -49,6 +50,8 @@ logger = logging.getLogger(__name__)
 TASK = "assessments.run_job"
 PROGRESS_SECONDS = 24 * 3600  # how long the cache keeps a job's live progress
 KEEP_RESULTS = dt.timedelta(days=1)  # how long a job's result file is kept
+SOFT_TIME_LIMIT, HARD_TIME_LIMIT = 1740, 1800  # seconds: the task's limits (tasks_jobs)
+TIME_LIMIT = dt.timedelta(seconds=HARD_TIME_LIMIT + 60)
 
 
 class Progress(Protocol):
@@ -121,9 +124,13 @@ def _finish(job: Job, *, status: str, message: str = "", outcome: dict | None = 
 
 
 def job_run(*, job_id: int) -> None:
-    """Run the queued job ``job_id`` once (a redelivered task finds it taken and returns)."""
-    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING, started_at=timezone.now()
+    """Run the queued job ``job_id`` once: a redelivered task finds it taken and returns,
+    unless the run that took it has been running past the task's time limit (its worker was
+    killed: every job's writes are one transaction, so running it again is safe)."""
+    now = timezone.now()
+    abandoned = Q(status=Job.Status.RUNNING, started_at__lt=now - TIME_LIMIT)
+    claimed = Job.objects.filter(Q(status=Job.Status.QUEUED) | abandoned, pk=job_id).update(
+        status=Job.Status.RUNNING, started_at=now
     )
     if not claimed:
         return

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Job
@@ -302,3 +303,19 @@ def test_result_files_are_deleted_a_day_after_the_job(client, xx, scored):
     page = client.get(reverse("assessments:job_detail", args=[job.pk]))
     assert reverse("assessments:job_download", args=[job.pk]) not in page.content.decode()
     assert client.get(reverse("assessments:job_download", args=[job.pk])).status_code == 404
+
+
+def test_a_job_abandoned_by_a_killed_worker_runs_again_when_its_task_comes_back(
+    client, xx, scored, broker_took_it
+):
+    client.force_login(xx.office)
+    client.post(reverse("assessments:scorecards_xlsx", args=[scored.pk]))
+    job = Job.objects.get()
+    started = timezone.now() - dt.timedelta(minutes=10)
+    Job.objects.filter(pk=job.pk).update(status="running", started_at=started)
+    job_services.job_run(job_id=job.pk)  # still within the time limit: someone runs it
+    assert Job.objects.get().status == "running"
+    started = timezone.now() - job_services.TIME_LIMIT - dt.timedelta(seconds=1)
+    Job.objects.filter(pk=job.pk).update(started_at=started)
+    job_services.job_run(job_id=job.pk)
+    assert Job.objects.get().status == "done"
