@@ -10,6 +10,7 @@ from .views import (
     grading,
     imports,
     inspections,
+    jobs,
     leads,
     moral,
     moral_template,
@@ -44,4 +45,5 @@ urlpatterns = [
     *leads.urlpatterns,
     *corrections.urlpatterns,
     *quarterly.urlpatterns,
+    *jobs.urlpatterns,
 ]

@@ -410,14 +410,27 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def read_sheet(wb: Workbook, spec: SheetSpec, problems: list[Problem]) -> list[Row]:
-    """The sheet's rows, each cell parsed. Cell problems are collected; the row is marked."""
+PROGRESS_EVERY = 500  # rows between two reports to a ``progress`` callback
+
+
+def read_sheet(
+    wb: Workbook,
+    spec: SheetSpec,
+    problems: list[Problem],
+    progress: Callable[[int, int | None], None] | None = None,
+) -> list[Row]:
+    """The sheet's rows, each cell parsed. Cell problems are collected; the row is marked.
+    ``progress(done, total)`` hears how many rows were read, every ``PROGRESS_EVERY`` rows
+    (``total``: the rows the sheet declares, at most ``MAX_ROWS``; ``None`` once known)."""
     if spec.name not in wb.sheetnames:
         raise FileRefused(
             _("The workbook has no sheet named “%(sheet)s” (it has: %(found)s).")
             % {"sheet": spec.name, "found": "、".join(wb.sheetnames)}
         )
-    rows = wb[spec.name].iter_rows(values_only=True)
+    sheet = wb[spec.name]
+    if progress is not None:
+        progress(0, min(max((sheet.max_row or 1) - 1, 0), MAX_ROWS))
+    rows = sheet.iter_rows(values_only=True)
     header_row = next(rows, None)
     headers = [_header(v) for v in header_row or ()]
     if not any(headers):
@@ -452,6 +465,8 @@ def read_sheet(wb: Workbook, spec: SheetSpec, problems: list[Problem]) -> list[R
                 _("The sheet “%(sheet)s” has more than %(n)s rows; split the file.")
                 % {"sheet": spec.name, "n": MAX_ROWS}
             )
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(number - 1, None)
         if values is None or all(
             v is None or (isinstance(v, str) and not v.strip()) for v in values
         ):
@@ -526,6 +541,9 @@ class Importer:
     sheets: tuple[SheetSpec, ...] = ()
     filename = "import.xlsx"
 
+    # read_sheet's callback (a job's progress bar): set on an instance before it runs.
+    progress: Callable[[int, int | None], None] | None = None
+
     def __init__(self, *, user, year=None):
         self.user = user
         self.year = year
@@ -534,7 +552,10 @@ class Importer:
     # -- reading and reporting
 
     def read(self, wb: Workbook) -> dict[str, list[Row]]:
-        return {spec.name: read_sheet(wb, spec, self.result.problems) for spec in self.sheets}
+        return {
+            spec.name: read_sheet(wb, spec, self.result.problems, self.progress)
+            for spec in self.sheets
+        }
 
     def spec(self, name: str) -> SheetSpec:
         return next(s for s in self.sheets if s.name == name)

@@ -27,6 +27,7 @@ from .grading import (
     UnitReviewRequest,
 )
 from .inspections import Finding, Inspection, Rectification
+from .jobs import Job
 from .leads import DeductionEntry, ScoringSheet, ScoringWindow, SheetEvent, SheetRow
 from .moral import (
     Ballot,
@@ -120,6 +121,7 @@ __all__ = [
     "IndicatorScore",
     "RecomputeRequest",
     "Inspection",
+    "Job",
     "Level",
     "Milestone",
     "OutboxMessage",

@@ -16,11 +16,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from assessments.models import TeamAnalysis
+from assessments.models import Job, TeamAnalysis
 from cadres.models import Cadre, Role
 from cadres.scope import STAFF_ROLES, can_write, get_for_user, role_of, role_required
 from kaohe.lib.downloads import content_disposition
@@ -33,6 +34,7 @@ from ..reports import registration
 from ..reports import team_archive as team_report
 from ..selectors import archive as selectors
 from ..services import archive as services
+from ..services.jobs import job_start
 
 ANY_ROLE = tuple(Role.values)
 # Who may open a cadre's archive page, its PDF and the registration form: a cadre only their own
@@ -126,6 +128,17 @@ def unit_archive_pdf(request, pk):
     return _pdf(request, "assessments/archive/unit_pdf.html", context, names)
 
 
+@require_POST
+@role_required(*ANY_ROLE)
+def unit_archive_pdfs(request, pk):
+    """The team archive and every cadre's archive of the unit as PDFs in one zip: built by a
+    job, whose page offers the zip to download."""
+    unit = get_for_user(request, selectors.archive_units_for, pk, roles=STAFF_ROLES)
+    back = reverse("assessments:unit_archive", args=[unit.pk])
+    job = job_start(Job.Kind.UNIT_ARCHIVE_PDFS, request.user, unit=unit.pk, back=back)
+    return redirect("assessments:job_detail", pk=job.pk)
+
+
 @role_required(*ANY_ROLE)
 def unit_archive_xlsx(request, pk):
     unit = get_for_user(request, selectors.archive_units_for, pk, roles=STAFF_ROLES)
@@ -201,6 +214,7 @@ urlpatterns = [
     ),
     path("units/<int:pk>/archive/", unit_archive, name="unit_archive"),
     path("units/<int:pk>/archive/pdf/", unit_archive_pdf, name="unit_archive_pdf"),
+    path("units/<int:pk>/archive/pdfs/", unit_archive_pdfs, name="unit_archive_pdfs"),
     path("units/<int:pk>/archive/xlsx/", unit_archive_xlsx, name="unit_archive_xlsx"),
     path("units/<int:pk>/archive/analysis/", team_analysis_edit, name="team_analysis_edit"),
 ]

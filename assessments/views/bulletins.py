@@ -18,7 +18,7 @@ from cadres.scope import account_of, get_for_user, role_required
 from kaohe.lib.forms import is_id
 
 from ..forms.warnings import WarningFilterForm, WarningsCloseForm
-from ..models import Bulletin, OutboxMessage
+from ..models import Bulletin, Job, OutboxMessage
 from ..selectors import default_month
 from ..selectors.bulletins import bulletin_detail as select_bulletin
 from ..selectors.bulletins import bulletin_list as select_bulletins
@@ -29,6 +29,7 @@ from ..selectors.catalog import year_detail
 from ..services import bulletins as bulletin_services
 from ..services import outbox as outbox_services
 from ..services import warnings as warning_services
+from ..services.jobs import job_start
 from .catalog import YEAR_READERS
 
 
@@ -101,18 +102,12 @@ def bulletin_foreword(request, pk):
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def bulletin_publish(request, pk):
+    """Publish as a job (rendering the PDF and queueing the emails take a while); its page
+    comes back here with the outcome."""
     bulletin = get_for_user(request, select_bulletin, pk, write=True)
-    try:
-        queued = bulletin_services.bulletin_publish(bulletin=bulletin, by=request.user)
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(
-            request,
-            _("Published. %(count)s emails are queued; their delivery is listed below.")
-            % {"count": len(queued)},
-        )
-    return redirect("assessments:bulletin_detail", pk=bulletin.pk)
+    back = reverse("assessments:bulletin_detail", args=[bulletin.pk])
+    job = job_start(Job.Kind.BULLETIN_PUBLISH, request.user, bulletin=bulletin.pk, back=back)
+    return redirect("assessments:job_detail", pk=job.pk)
 
 
 @role_required(*YEAR_READERS)

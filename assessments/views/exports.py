@@ -4,18 +4,21 @@ Each export mirrors one page: the same roles and scope (404 outside it), the sam
 filters, and the same rows, from the page's report module (``assessments.reports``).
 """
 
-from django.urls import path
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from cadres.models import Role
 from cadres.scope import STAFF_ROLES, get_for_user, role_required
 from kaohe.lib.xlsx import sheets_response
 
-from ..models import GradingPolicy, UnitResult
+from ..models import GradingPolicy, Job, UnitResult
 from ..reports import progress_overview, rankings, results, scorecard
 from ..selectors.scoring import rankings as select_rankings
-from ..selectors.scoring import score_years_for, year_scorecards
+from ..selectors.scoring import score_years_for
 from ..selectors.scoring import scorecard as select_scorecard
+from ..services.jobs import job_start
 from .grading import _cadre_results
 from .progress import _get_overview_for_user
 from .scoring import score_for_user
@@ -37,12 +40,15 @@ def scorecard_xlsx(request, pk, code):
     return sheets_response([scorecard.sheet(card)], filename=scorecard.filename(score))
 
 
+@require_POST
 @role_required(*STAFF_ROLES)
 def scorecards_xlsx(request, pk):
-    """Every unit's scorecard of the year, one sheet per unit, in ranking order."""
+    """Every unit's scorecard of the year, one sheet per unit, in ranking order: built by a
+    job, whose page offers the workbook to download."""
     year = get_for_user(request, score_years_for, pk)
-    sheets = scorecard.year_sheets(year, year_scorecards(year))
-    return sheets_response(sheets, filename=scorecard.year_filename(year), stream=True)
+    back = reverse("assessments:rankings", args=[year.pk])
+    job = job_start(Job.Kind.SCORECARDS_EXPORT, request.user, year=year.pk, back=back)
+    return redirect("assessments:job_detail", pk=job.pk)
 
 
 @role_required(*STAFF_ROLES)

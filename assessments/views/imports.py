@@ -2,8 +2,12 @@
 
 The uploaded file waits between preview and confirm under MEDIA_ROOT/imports/<token>.xlsx, where
 the token is random and recorded in the uploader's session with the kind and the year: the client
-only ever sends the token back, never a path. The file is deleted once imported or cancelled
-(and any left behind is swept after a day).
+only ever sends the token back, never a path. The file is deleted once imported or cancelled, or
+when its preview finds nothing to import (and any left behind is swept after a day).
+
+The preview and the import run as jobs (``services.jobs``: a Celery task, inline without a
+broker): both answer with a redirect to the job's page, which polls until the job is over and
+then shows the preview or the summary (``import_job_page``).
 """
 
 from __future__ import annotations
@@ -13,21 +17,21 @@ import secrets
 import time
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from cadres.models import Role
+from cadres.models import Account, Role
 from cadres.scope import get_for_user, role_required
 from kaohe.lib.xlsx import xlsx_response
 
 from .. import selectors
-from ..imports import KINDS, FileRefused, run_import, template_workbook
+from ..imports import KINDS, template_workbook
+from ..models import Job
+from ..services.jobs import import_forget_slips, import_result, import_upload_path, job_start
 
 SESSION_KEY = "kaohe_imports"
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -37,9 +41,7 @@ MAX_PROBLEMS_SHOWN = 500
 
 
 def _folder() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return import_upload_path("x").parent
 
 
 def _sweep(folder: Path) -> None:
@@ -135,10 +137,22 @@ def _render_result(request, *, importer_class, year, name, result, token="", don
     )
 
 
+def _store(upload) -> str:
+    """Keep the upload where its preview and its confirmation read it; returns its token."""
+    folder = _folder()
+    _sweep(folder)
+    token = secrets.token_hex(16)
+    with open(import_upload_path(token), "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return token
+
+
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def import_preview(request):
-    """Store the upload, run the import without keeping anything, and show what it would do."""
+    """Store the upload and start a job that runs the import without keeping anything; its
+    page shows what the import would do."""
     importer_class = _kind_or_404(request.POST.get("kind", ""))
     year = _year_for(request, importer_class, request.POST.get("year"))
     upload = request.FILES.get("file")
@@ -149,30 +163,13 @@ def import_preview(request):
             request, chosen_year=year, error=_("Choose a file to upload."), kind=importer_class.kind
         )
     name = Path(upload.name or "").name[:200]
-    importer = importer_class(user=request.user, year=year)
-    try:
-        result = run_import(importer, upload, commit=False)
-    except FileRefused as refused:
-        return _centre(request, chosen_year=year, error=refused.message, kind=importer_class.kind)
-    token = ""
-    if result.ok and (result.created or result.changed):
-        folder = _folder()
-        _sweep(folder)
-        token = secrets.token_hex(16)
-        with open(folder / f"{token}.xlsx", "wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        pending = request.session.get(SESSION_KEY, {})
-        pending[token] = {
-            "kind": importer_class.kind,
-            "year": year.pk if year else None,
-            "name": name,
-            "user": request.user.pk,
-        }
-        request.session[SESSION_KEY] = pending
-    return _render_result(
-        request, importer_class=importer_class, year=year, name=name, result=result, token=token
-    )
+    token = _store(upload)
+    entry = {"kind": importer_class.kind, "year": year.pk if year else None, "name": name}
+    pending = request.session.get(SESSION_KEY, {})
+    pending[token] = {**entry, "user": request.user.pk}
+    request.session[SESSION_KEY] = pending
+    job = job_start(Job.Kind.IMPORT_PREVIEW, request.user, token=token, **entry)
+    return redirect("assessments:job_detail", pk=job.pk)
 
 
 def _pending(request) -> tuple[str, dict] | None:
@@ -184,40 +181,62 @@ def _pending(request) -> tuple[str, dict] | None:
     return token, entry
 
 
-def _forget(request, token: str) -> None:
-    (_folder() / f"{token}.xlsx").unlink(missing_ok=True)
+def _forget(request, token: str, *, delete: bool = True) -> None:
+    if delete:
+        import_upload_path(token).unlink(missing_ok=True)
     pending = request.session.get(SESSION_KEY, {})
     pending.pop(token, None)
     request.session[SESSION_KEY] = pending
 
 
-@never_cache
 @require_POST
 @role_required(Role.OFFICE, write=True)
 def import_confirm(request):
+    """Start the job that imports the previewed upload (and deletes it); its page shows the
+    summary."""
     found = _pending(request)
     if found is None:
         messages.error(request, _("That upload is no longer waiting to be imported; upload again."))
         return redirect("assessments:import_centre")
     token, entry = found
     importer_class = _kind_or_404(entry["kind"])
-    try:
-        year = _year_for(request, importer_class, entry["year"])
-        importer = importer_class(user=request.user, year=year)
-        result = run_import(importer, _folder() / f"{token}.xlsx", commit=True)
-    except (FileRefused, FileNotFoundError):
-        messages.error(request, _("That upload is no longer waiting to be imported; upload again."))
+    year = _year_for(request, importer_class, entry["year"])  # still in the user's scope
+    _forget(request, token, delete=False)  # the job deletes the file once it has read it
+    params = {"kind": entry["kind"], "year": year.pk if year else None, "name": entry["name"]}
+    job = job_start(Job.Kind.IMPORT_CONFIRM, request.user, token=token, **params)
+    return redirect("assessments:job_detail", pk=job.pk)
+
+
+def import_job_page(request, job):
+    """The page of an import job that is over (``views.jobs``): the preview or the summary;
+    a refused file back on the centre with the reason, as a refused upload always was."""
+    importer_class = _kind_or_404(job.params["kind"])
+    year = _year_for(request, importer_class, job.params.get("year"))
+    confirm = job.kind == Job.Kind.IMPORT_CONFIRM
+    if job.status == Job.Status.FAILED and confirm:
+        messages.error(request, job.message)
         return redirect("assessments:import_centre")
-    finally:
-        _forget(request, token)
+    if job.status == Job.Status.FAILED:
+        return _centre(request, chosen_year=year, error=job.message, kind=importer_class.kind)
+    if not job.result:  # swept (services.jobs.jobs_sweep)
+        messages.error(request, _("This import's result is no longer kept; upload the file again."))
+        return redirect("assessments:import_centre")
+    result, slips = import_result(job)
+    token = job.outcome.get("token", "")
+    if not confirm and not token:
+        _forget(request, job.params["token"], delete=False)  # nothing to confirm
+    if slips:
+        import_forget_slips(job)  # shown once, on this response
+    accounts = Account.objects.select_related("user", "unit").in_bulk([pk for pk, _p in slips])
     return _render_result(
         request,
         importer_class=importer_class,
         year=year,
-        name=entry["name"],
+        name=job.params.get("name", ""),
         result=result,
-        done=result.committed,
-        slips=getattr(importer, "slips", ()),
+        token=token,
+        done=confirm and result.committed,
+        slips=[(accounts[pk], password) for pk, password in slips if pk in accounts],
     )
 
 

@@ -257,6 +257,11 @@ def sheets_response(
     return xlsx_response(wb, filename=filename)
 
 
+def streaming_workbook() -> Workbook:
+    """A write-only workbook for ``add_sheet``: each row is written out as it comes."""
+    return Workbook(write_only=True)
+
+
 def stream_response(sheets: Iterable[Sheet], *, filename: str) -> FileResponse:
     """The sheets as one workbook to download, for exports of a whole scope: a write-only
     workbook writes each row to a temporary file as it comes, so memory does not grow with the
@@ -264,7 +269,7 @@ def stream_response(sheets: Iterable[Sheet], *, filename: str) -> FileResponse:
     is sent in chunks. Same layout, widths, formats and styles as ``xlsx_response``."""
     if not filename.lower().endswith(".xlsx"):
         filename += ".xlsx"
-    wb = Workbook(write_only=True)
+    wb = streaming_workbook()
     for sheet in sheets:
         add_sheet(wb, **vars(sheet))
     file = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent

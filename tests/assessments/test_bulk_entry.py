@@ -192,17 +192,23 @@ def test_the_midterm_file_is_previewed_then_imported_all_or_nothing(
     header = ["单位代码", "单位名称", "考核得分", "考核日期", "备注", "更正理由"]
     bad = _upload([header, ["XX-T1", "", 85, "2015-07-10"], ["XX-T2", "", 101, "2015-07-10"]])
     preview = client.post(
-        reverse("assessments:import_preview"), {"kind": "midterm", "year": year.pk, "file": bad}
+        reverse("assessments:import_preview"),
+        {"kind": "midterm", "year": year.pk, "file": bad},
+        follow=True,
     )
     problems = preview.context["problems"]
     assert [(p.row, p.column) for p in problems] == [(3, "考核得分")]
     assert not MidtermReview.objects.exists()
     good = _upload([header, ["XX-T1", "", 85, "2015-07-10"], ["XX-T2", "", 92, "2015-07-10"]])
     preview = client.post(
-        reverse("assessments:import_preview"), {"kind": "midterm", "year": year.pk, "file": good}
+        reverse("assessments:import_preview"),
+        {"kind": "midterm", "year": year.pk, "file": good},
+        follow=True,
     )
     assert preview.context["result"].created == 2 and not MidtermReview.objects.exists()
-    done = client.post(reverse("assessments:import_confirm"), {"token": preview.context["token"]})
+    done = client.post(
+        reverse("assessments:import_confirm"), {"token": preview.context["token"]}, follow=True
+    )
     assert done.context["done"]
     assert MidtermReview.objects.count() == 2
 
@@ -220,6 +226,7 @@ def test_a_changed_score_by_excel_needs_its_reason(client, xx, year, midterm_tow
             "year": year.pk,
             "file": _upload([header, ["XX-T1", 80, "2015-07-10"]]),
         },
+        follow=True,
     )
     assert [p.column for p in preview.context["problems"]] == ["更正理由"]
     preview = client.post(
@@ -229,6 +236,7 @@ def test_a_changed_score_by_excel_needs_its_reason(client, xx, year, midterm_tow
             "year": year.pk,
             "file": _upload([header, ["XX-T1", 80, "2015-07-10", "登记错误"]]),
         },
+        follow=True,
     )
     assert preview.context["result"].changed == 1
 
@@ -308,7 +316,9 @@ def test_the_grid_download_is_the_targets_import_filled_in(client, xx, year, acr
     wb.save(buffer)
     upload = SimpleUploadedFile("grid.xlsx", buffer.getvalue())
     preview = client.post(
-        reverse("assessments:import_preview"), {"kind": "targets", "year": year.pk, "file": upload}
+        reverse("assessments:import_preview"),
+        {"kind": "targets", "year": year.pk, "file": upload},
+        follow=True,
     )
     assert preview.context["result"].ok, preview.context["problems"]
     assert preview.context["result"].created == 1

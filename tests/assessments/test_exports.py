@@ -17,7 +17,7 @@ from django.utils.translation import pgettext
 from openpyxl import load_workbook
 
 from assessments import services
-from assessments.models import AssessmentYear, Category, Indicator, UnitResult, UnitScore
+from assessments.models import AssessmentYear, Category, Indicator, Job, UnitResult, UnitScore
 from assessments.reports.scorecard import bonus_text, inputs_text
 from assessments.selectors.progress import Color
 from assessments.selectors.scoring import scorecard as select_scorecard
@@ -116,7 +116,17 @@ def score_county(county, year, n, *, indicators=1):
 def workbook(response):
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"] == CONTENT_TYPE
-    return load_workbook(BytesIO(response.getvalue()))
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    return load_workbook(BytesIO(data))
+
+
+def all_scorecards(client, year):
+    """The all-scorecards export: a job (run inline here), then its file from the job's page."""
+    page = client.post(reverse("assessments:scorecards_xlsx", args=[year.pk]), follow=True)
+    assert page.status_code == 200
+    download = reverse("assessments:job_download", args=[page.context["job"].pk])
+    assert download in page.content.decode()
+    return client.get(download)
 
 
 def merged(ws) -> set[str]:
@@ -261,7 +271,7 @@ def test_a_liaison_cannot_export_another_units_scorecard(client, xx, year):
 def test_all_scorecards_are_one_sheet_per_unit_in_ranking_order_as_each_scorecard(client, xx, year):
     score_county(xx, year, 3)
     client.force_login(xx.office)
-    wb = workbook(client.get(reverse("assessments:scorecards_xlsx", args=[year.pk])))
+    wb = workbook(all_scorecards(client, year))
     scores = list(UnitScore.objects.filter(year=year).select_related("unit").order_by("rank"))
     assert wb.sheetnames == [s.unit.name for s in scores]
     for score in scores:
@@ -449,12 +459,14 @@ def test_another_countys_office_gets_404_on_every_export(client, xx, pq, year):
     client.force_login(pq.office)
     for name, args in [
         ("assessments:rankings_xlsx", [year.pk]),
-        ("assessments:scorecards_xlsx", [year.pk]),
         ("assessments:scorecard_xlsx", [year.pk, scores[0].unit.code]),
         ("assessments:progress_overview_xlsx", [year.pk]),
         ("assessments:results_xlsx", [year.pk]),
     ]:
         assert client.get(reverse(name, args=args)).status_code == 404, name
+    url = reverse("assessments:scorecards_xlsx", args=[year.pk])
+    assert client.post(url).status_code == 404
+    assert not Job.objects.exists()
 
 
 def test_each_page_offers_its_export(client, xx, year, county_progress):
@@ -487,10 +499,10 @@ def _queries(client, url) -> int:
 def test_year_exports_use_the_same_queries_for_3_and_30_units(client, city):
     pinned = {
         "assessments:rankings_xlsx": 6,
-        "assessments:scorecards_xlsx": 7,
         "assessments:progress_overview_xlsx": 7,
     }
     counts = {name: [] for name in pinned}
+    scorecards = []
     for code, n in (("A", 3), ("B", 30)):
         county = build_county(city, code, code)
         year = open_year(county)
@@ -498,7 +510,13 @@ def test_year_exports_use_the_same_queries_for_3_and_30_units(client, city):
         client.force_login(county.office)
         for name, found in counts.items():
             found.append(_queries(client, reverse(name, args=[year.pk]) + "?month=5"))
+        with CaptureQueriesContext(connection) as ctx:
+            workbook(all_scorecards(client, year))
+        scorecards.append(len(ctx.captured_queries))
     assert counts == {name: [n, n] for name, n in pinned.items()}
+    # The job's request (sweep, start, run inline, finish: 7 to build the sheets as before), its
+    # page and the download.
+    assert scorecards == [21, 21]
 
 
 def test_scorecard_export_uses_the_same_queries_for_3_and_30_indicators(client, city):

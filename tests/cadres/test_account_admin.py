@@ -86,13 +86,14 @@ def test_logins_from_an_excel_list_print_a_slip_each(client, xx):
     preview = client.post(
         reverse("assessments:import_preview"),
         {"kind": "logins", "file": _logins_file(("XX-0301", ""), ("XX-0302", "wu-er"))},
+        follow=True,
     )
     assert preview.status_code == 200
     token = preview.context["token"]
     assert token
     first.refresh_from_db()
     assert first.user is None  # a preview opens nothing
-    done = client.post(reverse("assessments:import_confirm"), {"token": token})
+    done = client.post(reverse("assessments:import_confirm"), {"token": token}, follow=True)
     assert "no-store" in done["Cache-Control"]
     page = done.content.decode()
     passwords = re.findall(r'initial-password">([^<]+)<', page)
@@ -121,6 +122,7 @@ def test_a_bad_row_in_the_logins_list_opens_no_login_and_names_each_problem(clie
                 ("XX-0401", "坏 名"),
             ),
         },
+        follow=True,
     )
     problems = {(p.row, p.column) for p in preview.context["result"].problems}
     assert {(3, "干部编号"), (4, "干部编号"), (5, "干部编号"), (6, "干部编号")} <= problems

@@ -19,6 +19,13 @@ ROWS = {
     "assessments:cadre_registration_pdf": ("get", "cadre", OWN, {}),
     "assessments:unit_archive": ("get", "unit", READ, {}),
     "assessments:unit_archive_pdf": ("get", "unit", READ, {}),
+    # Starts the zip of the unit's archive PDFs as a job and goes to its page.
+    "assessments:unit_archive_pdfs": (
+        "post",
+        "unit",
+        {"office": 302, "leader": 302, "liaison": 404, "cadre": 404},
+        {},
+    ),
     "assessments:unit_archive_xlsx": ("get", "unit", READ, {}),
     "assessments:team_analysis_edit": (
         "get",
