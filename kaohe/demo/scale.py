@@ -112,7 +112,7 @@ def _unique_groups(model: type[models.Model]) -> list[set[str]]:
     for group in groups:
         fields = [meta.get_field(name) for name in group]
         if not any(f.is_relation for f in fields):
-            out.append({f.column for f in fields})
+            out.append({str(f.column) for f in fields})
     return out
 
 
@@ -253,6 +253,8 @@ def scale_up(counties: int, *, per_city: int = COUNTIES_PER_CITY, stdout=None) -
     if counties < 1:
         raise ValueError("at least one county")
     city = county.parent
+    if city is None:
+        raise ValueError("the demo county has no city above it")
     n_cities = math.ceil(counties / per_city)
     tables = _tables()
     rules = _unique_exprs(county.code)
@@ -276,7 +278,7 @@ def scale_up(counties: int, *, per_city: int = COUNTIES_PER_CITY, stdout=None) -
         for k in range(1, counties):
             city_index, position = divmod(k, per_city if n_cities > 1 else counties)
             prefix = cities[city_index].path if n_cities > 1 else city_prefix
-            params = {
+            params: dict[str, str | int] = {
                 "k": k,
                 "county_code": county.code,
                 "code_prefix": f"{county.code}{k:03d}",

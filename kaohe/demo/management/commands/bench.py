@@ -4,11 +4,13 @@ Run on a fresh database (the Makefile target makes one), so the first step is th
 itself; ``--scale`` then copies the demo county into a city (10 counties) or a province (110,
 see ``kaohe/demo/scale.py``). Every step prints its median wall time over ``--repeat`` runs,
 its number of SQL queries, the peak of Python memory it allocated (tracemalloc, in one more run
-of its own, so tracing does not slow the timed runs) and, where one exists, the time of a
-hand-written SQL query for the same figures (``kaohe/demo/baselines.py``) with the ratio and
-whether the figures agree. Steps that write (bulletins, warnings, scores) run in a transaction
-that is rolled back, so every run starts from the same data. Nothing here is asserted: tests
-pin query counts, this measures. ``docs/bench.md`` explains the steps and keeps the results.
+of its own after the timed ones, so tracing does not slow them; skipped for a step over
+``--trace-max`` seconds), the process's peak resident memory so far and, where one exists,
+the time of a hand-written SQL query for the same figures (``kaohe/demo/baselines.py``) with
+the ratio and whether the figures agree. Steps that write (bulletins, warnings, scores) run
+in a transaction that is rolled back, so every run starts from the same data. Nothing here is
+asserted: tests pin query counts, this measures. ``docs/bench.md`` explains the steps and
+keeps the results.
 """
 
 import datetime as dt
@@ -20,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -158,8 +161,8 @@ def _rolled_back(fn: Callable[[], object]) -> Callable[[], object]:
     return run
 
 
-def _get(client: Client, url: str):
-    response = client.get(url)
+def _get(client: Client, url: str) -> bytes:
+    response: Any = client.get(url)
     if response.status_code != 200:
         raise RuntimeError(f"{url} answered {response.status_code}")
     if response.streaming:
@@ -199,6 +202,12 @@ class Command(BaseCommand):
             "--no-trace", action="store_true", help="skip the tracemalloc run of each step"
         )
         parser.add_argument(
+            "--trace-max",
+            type=float,
+            default=10.0,
+            help="skip the tracemalloc run of a step whose timed runs took longer (seconds)",
+        )
+        parser.add_argument(
             "--only-scale-steps",
             action="store_true",
             help="skip the one-county steps after the scale steps (imports, pages, PDF)",
@@ -228,16 +237,18 @@ class Command(BaseCommand):
     def _step(
         self,
         label: str,
-        fn: Callable[[], object],
+        fn: Callable[[], Any],
         *,
         repeat: int = 1,
-        baseline: Callable[[], object] | None = None,
-        compare: Callable[[object, object], str] | None = None,
+        baseline: Callable[[], Any] | None = None,
+        compare: Callable[[Any, Any], str] | None = None,
         trace: bool = True,
-    ) -> object:
-        traced = self._traced(fn) if trace else None
+    ) -> Any:
         times, queries, result = self._run(fn, repeat)
-        m = Measured(label, statistics.median(times), queries, traced, result)
+        median = statistics.median(times)
+        # One more run under tracemalloc (which slows Python code down), unless too long.
+        traced = self._traced(fn) if trace and median <= self.trace_max else None
+        m = Measured(label, median, queries, traced, result)
         line = (
             f"{label:<46} {m.seconds:8.3f} s (n={repeat}, max {max(times):7.3f})"
             f" {queries:7d} q  "
@@ -260,6 +271,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         repeat = options["repeat"]
         self.no_trace = options["no_trace"]
+        self.trace_max = options["trace_max"]
         self.measured: list[Measured] = []
         if Unit.objects.exists():
             # It measures the first load, and it would leave the demo county in real data.
