@@ -208,6 +208,18 @@ class Command(BaseCommand):
             help="skip the tracemalloc run of a step whose timed runs took longer (seconds)",
         )
         parser.add_argument(
+            "--built",
+            action="store_true",
+            help="measure on a database an earlier run has built (no load, no copies)",
+        )
+        parser.add_argument(
+            "--skip",
+            action="append",
+            default=[],
+            metavar="WORDS",
+            help="skip the steps whose label contains these words (repeatable)",
+        )
+        parser.add_argument(
             "--only-scale-steps",
             action="store_true",
             help="skip the one-county steps after the scale steps (imports, pages, PDF)",
@@ -244,6 +256,9 @@ class Command(BaseCommand):
         compare: Callable[[Any, Any], str] | None = None,
         trace: bool = True,
     ) -> Any:
+        if any(word in label for word in self.skip):
+            self.stdout.write(f"{label:<46} skipped (--skip)")
+            return None
         times, queries, result = self._run(fn, repeat)
         median = statistics.median(times)
         # One more run under tracemalloc (which slows Python code down), unless too long.
@@ -273,16 +288,29 @@ class Command(BaseCommand):
         self.no_trace = options["no_trace"]
         self.trace_max = options["trace_max"]
         self.measured: list[Measured] = []
-        if Unit.objects.exists():
+        self.skip = options["skip"]
+        built = options["built"]
+        if built and not Unit.objects.filter(code=data.COUNTY[0]).exists():
+            raise CommandError("--built needs a database a bench run has built.")
+        if not built and Unit.objects.exists():
             # It measures the first load, and it would leave the demo county in real data.
             raise CommandError("bench needs an empty database: run `make bench`.")
+        counties = Unit.objects.filter(kind=Unit.Kind.COUNTY).count() if built else None
         self.stdout.write(
-            f"bench: scale {options['scale']} ({SCALES[options['scale']]} counties), "
+            f"bench: scale {options['scale']} ({counties or SCALES[options['scale']]} counties), "
             f"{connection.vendor}, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+            + (" (on the database built before)" if built else "")
         )
+        if not built:
+            self._build(options["scale"])
+        self._scale_steps(repeat)
+        if not options["only_scale_steps"]:
+            self._county_steps(repeat)
+
+    def _build(self, scale: str) -> None:
         self._step("load_demo (first run, creates everything)", load_demo, trace=False)
         self._step("load_demo (second run, creates nothing)", load_demo, trace=False)
-        counties = SCALES[options["scale"]]
+        counties = SCALES[scale]
         if counties > 1:
             self._step(
                 f"scale_up to {counties} counties (bulk SQL)",
@@ -296,9 +324,6 @@ class Command(BaseCommand):
             f"{ProgressReport.objects.count()} progress reports, "
             f"{AssessmentYear.objects.count()} assessment years"
         )
-        self._scale_steps(repeat)
-        if not options["only_scale_steps"]:
-            self._county_steps(repeat)
 
     def _scale_steps(self, repeat: int) -> None:
         """The steps whose work grows with the number of counties (issue #18)."""
