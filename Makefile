@@ -44,12 +44,24 @@ endif
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_OPTS) $(PYTEST_ARGS)
 
-# A fresh SQLite file of its own, so the first step measured is the demo load.
+# SCALE=county|city|province: the demo county, 10 of them, or 110 (docs/bench.md), on
+# PostgreSQL: BENCH_DB, dropped and created afresh each time (the first step measured is the demo
+# load). With DATABASE_URL set, that database instead: created if missing, never dropped (bench
+# refuses one that holds units). BENCH_ARGS adds options: --repeat 1, --no-trace.
+SCALE ?= county
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432/kaohe_bench
+BENCH_URL = $(or $(DATABASE_URL),$(BENCH_DB))
+
 bench: $(STAMP)
 	mkdir -p var
-	rm -f var/bench.sqlite3
-	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(PY) manage.py migrate --noinput -v0
-	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(PY) manage.py bench
+	case "$(BENCH_URL)" in postgres*) $(PY) -c "import sys, psycopg; \
+	  url, fresh = sys.argv[1], sys.argv[2] == '1'; n = url.rsplit('/', 1)[1].split('?')[0]; \
+	  c = psycopg.connect(url.rsplit('/', 1)[0] + '/postgres', autocommit=True); \
+	  fresh and c.execute('DROP DATABASE IF EXISTS \"%s\"' % n); \
+	  c.execute('SELECT 1 FROM pg_database WHERE datname = %s', [n]).fetchone() or \
+	  c.execute('CREATE DATABASE \"%s\"' % n)" "$(BENCH_URL)" "$(if $(DATABASE_URL),0,1)";; esac
+	DATABASE_URL=$(BENCH_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_URL) $(PY) manage.py bench --scale $(SCALE) $(BENCH_ARGS)
 
 # The last two: import contracts and types ([tool.importlinter] and [tool.mypy] in
 # pyproject.toml: the paths mypy checks are its `files`; MYPY_ARGS adds options).
