@@ -165,5 +165,9 @@ def test_the_root_office_sees_every_county(scaled):
     client = Client(SERVER_NAME="localhost")
     client.force_login(get_user_model().objects.get(username=ROOT_OFFICE))
     response = client.get(reverse("cadres:unit_list"))
-    assert response.status_code == 200
-    assert "隰县3" in response.content.decode()
+    assert response.status_code == 200  # the tree's top levels: the province and its cities
+    assert "临汾市2" in response.content.decode()
+    county = Unit.objects.get(name="隰县3")
+    assert county.parent.name == "临汾市2"
+    children = client.get(reverse("cadres:unit_children", args=[county.parent_id]))
+    assert children.status_code == 200 and "隰县3" in children.content.decode()
