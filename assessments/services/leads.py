@@ -309,11 +309,17 @@ def sheet_return(*, sheet: ScoringSheet, reason: str, by) -> ScoringSheet:
     _require_submitted(sheet)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for returning the sheet.")})
-    sheet.status, sheet.return_reason = Status.RETURNED, reason.strip()
+    return _send_back(sheet, reason.strip(), SheetEvent.Action.RETURNED, by)
+
+
+def _send_back(sheet: ScoringSheet, reason: str, action: str, by) -> ScoringSheet:
+    """Back to the lead department as returned, with the office's reason on the sheet and in
+    its history (returned when submitted, reopened when accepted)."""
+    sheet.status, sheet.return_reason = Status.RETURNED, reason
     sheet.updated_at = timezone.now()
     sheet.full_clean()
     sheet.save()
-    _event(sheet, SheetEvent.Action.RETURNED, by, reason.strip())
+    _event(sheet, action, by, reason)
     return sheet
 
 
@@ -331,12 +337,7 @@ def sheet_reopen(*, sheet: ScoringSheet, reason: str, by) -> ScoringSheet:
     year_require_open(sheet.indicator.year)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for reopening the sheet.")})
-    sheet.status, sheet.return_reason = Status.RETURNED, reason.strip()
-    sheet.updated_at = timezone.now()
-    sheet.full_clean()
-    sheet.save()
-    _event(sheet, SheetEvent.Action.REOPENED, by, reason.strip())
-    return sheet
+    return _send_back(sheet, reason.strip(), SheetEvent.Action.REOPENED, by)
 
 
 @transaction.atomic

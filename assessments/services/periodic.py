@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-
 from ..models import AssessmentYear, Bulletin, GradingPolicy, OutboxMessage
 from . import bulletins, quarterly, warnings
 
@@ -96,22 +94,10 @@ def quarterly_years() -> list[int]:
     return _year_ids(AssessmentYear.objects.filter(status=IN_PROGRESS))
 
 
-@transaction.atomic
 def quarterly_reminders_year(*, year_id: int, on: dt.date) -> list[OutboxMessage]:
-    """One year's part of ``quarterly_reminders``: queued once each (the outbox keeps one
-    message per key and recipient)."""
+    """One year's part of ``quarterly_reminders``: the service's own per-year reminders."""
     year = _in_progress(year_id)
-    if year is None:
-        return []
-    queued: list[OutboxMessage | None] = []
-    settings = quarterly.settings_for(year)
-    for quarter in (1, 2, 3, 4):
-        w = quarterly.window(settings, quarter)
-        if on >= w.opens and (w.due - on).days == settings.remind_days_before:
-            queued += quarterly._cadre_reminders(year, settings, w)
-        if on == w.due + dt.timedelta(days=1):
-            queued += quarterly._grader_reminders(year, settings, w)
-    return [m for m in queued if m is not None]
+    return [] if year is None else quarterly.quarterly_reminders_year(year=year, on=on)
 
 
 # --- eligibility flags ------------------------------------------------------------------------

@@ -564,14 +564,22 @@ def quarterly_reminders(*, on: dt.date | None = None) -> list[OutboxMessage]:
     a record, the year's ``remind_days_before`` days before it is due; to graders, the day after
     the window closes, when records wait for their grade."""
     on = on or timezone.localdate()
-    queued: list[OutboxMessage | None] = []
+    queued: list[OutboxMessage] = []
     years = AssessmentYear.objects.filter(status=AssessmentYear.Status.IN_PROGRESS)
     for year in years.select_related("county"):
-        settings = settings_for(year)
-        for quarter in (1, 2, 3, 4):
-            w = window(settings, quarter)
-            if on >= w.opens and (w.due - on).days == settings.remind_days_before:
-                queued += _cadre_reminders(year, settings, w)
-            if on == w.due + dt.timedelta(days=1):
-                queued += _grader_reminders(year, settings, w)
+        queued += quarterly_reminders_year(year=year, on=on)
+    return queued
+
+
+@transaction.atomic
+def quarterly_reminders_year(*, year: AssessmentYear, on: dt.date) -> list[OutboxMessage]:
+    """One year's part of ``quarterly_reminders`` (a task per county calls it too)."""
+    queued: list[OutboxMessage | None] = []
+    settings = settings_for(year)
+    for quarter in (1, 2, 3, 4):
+        w = window(settings, quarter)
+        if on >= w.opens and (w.due - on).days == settings.remind_days_before:
+            queued += _cadre_reminders(year, settings, w)
+        if on == w.due + dt.timedelta(days=1):
+            queued += _grader_reminders(year, settings, w)
     return [m for m in queued if m is not None]

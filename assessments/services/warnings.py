@@ -228,16 +228,6 @@ def _notice_messages(notices: list[EarlyWarning], on: dt.date) -> list[OutboxMes
     return rows
 
 
-def _queue_notices(notices: list[EarlyWarning], on: dt.date) -> list[OutboxMessage]:
-    """Queue the notices' emails (for ``services/periodic.py``, which runs the same steps)."""
-    return outbox_queue_many(_notice_messages(notices, on))
-
-
-def _queue_escalations(notices: list[EarlyWarning], on: dt.date) -> list[OutboxMessage]:
-    """Queue the escalation notices' emails (for ``services/periodic.py``)."""
-    return outbox_queue_many(_escalation_messages(notices, on))
-
-
 def _escalation_messages(notices: list[EarlyWarning], on: dt.date) -> list[OutboxMessage]:
     """The escalation notice's emails (unsaved): to the unit head and to every office member
     with an email."""
