@@ -17,7 +17,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Max
+from django.db.models import F, Max, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AssessmentYear, Indicator, Milestone, ProgressReport, Target
@@ -132,6 +133,14 @@ def plan_for(target: Target, milestones: list[Milestone], month: int) -> Decimal
     return target.target_value * month / TWELVE
 
 
+def milestones_by_target(target_ids: list[int]) -> dict[int, list[Milestone]]:
+    """The targets' milestones by target, in month order: one query."""
+    milestones: dict[int, list[Milestone]] = defaultdict(list)
+    for m in Milestone.objects.filter(target_id__in=target_ids).order_by("month"):
+        milestones[m.target_id].append(m)
+    return milestones
+
+
 def progress_history(
     target_ids: list[int], *, month: int, fields: tuple[str, ...] = ()
 ) -> tuple[dict[int, list[Milestone]], dict[int, list[ReportRow]]]:
@@ -139,9 +148,7 @@ def progress_history(
     returned ones), each by target in month order: two queries for any number of targets.
     The reports are ``ReportRow``s of ``REPORT_FIELDS`` (or of ``fields`` and the target's id
     when given), read with ``values()``."""
-    milestones: dict[int, list[Milestone]] = defaultdict(list)
-    for m in Milestone.objects.filter(target_id__in=target_ids).order_by("month"):
-        milestones[m.target_id].append(m)
+    milestones = milestones_by_target(target_ids)
     names = tuple(dict.fromkeys(("target_id", *fields))) if fields else REPORT_FIELDS
     counted = (
         ProgressReport.objects.filter(target_id__in=target_ids, month__lte=month)
@@ -155,18 +162,35 @@ def progress_history(
     return milestones, reports
 
 
+def latest_reports(target_ids: list[int], *, month: int) -> dict[int, ReportRow]:
+    """Each target's latest report up to ``month`` that counts (not returned), as a
+    ``ReportRow``: one query, one row per target (a window over the target's reports)."""
+    latest = (
+        ProgressReport.objects.filter(target_id__in=target_ids, month__lte=month)
+        .exclude(status=ProgressReport.Status.RETURNED)
+        .annotate(
+            newest=Window(RowNumber(), partition_by=[F("target_id")], order_by=F("month").desc())
+        )
+        .filter(newest=1)
+        .values(*REPORT_FIELDS)
+    )
+    return {values["target_id"]: ReportRow(**values) for values in latest}
+
+
 def target_statuses(
     targets: list[Target], *, year: AssessmentYear, month: int, today: dt.date
 ) -> dict[int, TargetStatus]:
-    """The status of each target at the end of ``month``: two queries for any number.
+    """The status of each target at the end of ``month``: two queries for any number (its
+    milestones, its latest report).
     A returned report does not count until it is resubmitted."""
-    milestones, reports = progress_history([t.pk for t in targets], month=month)
+    ids = [t.pk for t in targets]
+    milestones = milestones_by_target(ids)
+    reports = latest_reports(ids, month=month)
     deadline = dt.date(year.year, month, year.report_deadline_day)
     overdue = today > deadline
     result = {}
     for target in targets:
-        own = reports[target.pk]
-        latest = own[-1] if own else None
+        latest = reports.get(target.pk)
         this_month = latest if latest and latest.month == month else None
         numeric = (
             target.indicator.method == Indicator.Method.RATIO and target.target_value is not None
