@@ -19,7 +19,7 @@ from django.db.models import Count, Sum
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from assessments.models import AssessmentYear, ProgressReport, Target, UnitScore
+from assessments.models import AssessmentYear, EarlyWarning, ProgressReport, Target, UnitScore
 from assessments.services import scoring
 from assessments.services.warnings import warnings_check
 from cadres.models import Account, Cadre, Unit
@@ -159,6 +159,28 @@ def test_bench_steps_agree_with_their_sql(scaled):
         transaction.set_rollback(True)
     assert {i.target_id for w in run.issued for i in w.lagging} == candidates
     assert len(candidates) == Target.objects.filter(year__in=years).count()
+
+    # The writes by hand: the same notices (one per unit) and the same figures on each item.
+    with transaction.atomic():
+        written = baselines.warning_writes(on)
+        notices = EarlyWarning.objects.filter(issued_on=on).count()
+        transaction.set_rollback(True)
+    assert notices == len(run.issued)
+    items = {i.target_id: i for w in run.issued for i in w.lagging}
+    assert written.keys() == items.keys()
+    for target_id, (kind, plan, actual, ratio) in written.items():
+        item = items[target_id]
+        assert kind == item.kind
+        assert _near(plan, item.plan, "0.01") and _near(actual, item.actual, "0.01")
+        assert _near(ratio, item.ratio, "0.0001")
+    assert {kind for kind, *_figures in written.values()} == {"missing"}
+
+
+def _near(stored, exact, within: str) -> bool:
+    """Whether a figure the SQL stored matches the service's (both None, or within)."""
+    if stored is None or exact is None:
+        return stored is None and exact is None
+    return abs(Decimal(str(stored)) - exact) <= Decimal(within)
 
 
 def test_the_root_office_sees_every_county(scaled):

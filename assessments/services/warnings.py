@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Account, Role
+from kaohe.lib.numbers import percent_text, points_text
 
 from ..models import (
     AssessmentYear,
@@ -109,6 +110,18 @@ def warnings_check_year(*, year: AssessmentYear | int, on: dt.date | None = None
     return run
 
 
+WARNED_TARGET_FIELDS = (
+    "year_id",
+    "target_value",
+    "measure",
+    "indicator__code",
+    "indicator__name",
+    "indicator__method",
+    "unit__name",
+    "unit__head_email",
+)
+
+
 def _issue(year: AssessmentYear, month: int, on: dt.date) -> list[EarlyWarning]:
     """The new notices: the candidates (targets not yet warned for the month, of units without
     a notice today) in one query, their statuses in two, and two inserts."""
@@ -122,6 +135,8 @@ def _issue(year: AssessmentYear, month: int, on: dt.date) -> list[EarlyWarning]:
         .exclude(pk__in=warned)
         .exclude(unit_id__in=noticed_today)
         .select_related("indicator", "unit")
+        # What the statuses, the items and the emails read (not the catalog's long texts).
+        .only(*WARNED_TARGET_FIELDS)
     )
     lagging = defaultdict(list)
     for s in target_statuses(targets, year=year, month=month, today=on).values():
@@ -183,15 +198,35 @@ def office_recipients(county) -> list:
     return [a.user for a in accounts if a.user.email and county.path.startswith(a.unit.path)]
 
 
+def item_lines(items: list[WarningItem]) -> list[tuple[str, str]]:
+    """Each warned target as the notice and escalation emails list it: (indicator, how far
+    behind), with the figures as stored (two places, half up); translated once for all."""
+    missing = _("report missing")
+    behind = _("%(actual)s of %(plan)s %(measure)s planned (%(pct)s)")
+    return [
+        (
+            item.target.indicator.name,
+            missing
+            if item.kind == EarlyWarning.Kind.MISSING
+            else behind
+            % {
+                "actual": points_text(item.actual or 0),
+                "plan": points_text(item.plan),
+                "measure": item.target.measure,
+                "pct": percent_text(item.ratio),
+            },
+        )
+        for item in items
+    ]
+
+
 def _context(warning: EarlyWarning, on: dt.date) -> dict:
-    # The template compares the item's kind by name.
     return {
         "unit": warning.unit,
         "year": warning.year,
         "warning": warning,
-        "items": warning.lagging,
+        "lines": item_lines(warning.lagging),
         "on": on,
-        "WarningKind": EarlyWarning.Kind,
     }
 
 

@@ -15,9 +15,11 @@ from decimal import Decimal
 
 from django.db import connection
 
-from assessments.models import AssessmentYear, Indicator, Level
+from assessments.models import AssessmentYear, EarlyWarning, Indicator, Level
 
 RATIO, BONUS = Indicator.Method.RATIO.value, Indicator.Method.BONUS.value
+ISSUED = EarlyWarning.Status.ISSUED.value
+MISSING, LAG = EarlyWarning.Kind.MISSING.value, EarlyWarning.Kind.LAG.value
 
 
 def _in(ids: list[int]) -> str:
@@ -121,19 +123,15 @@ def score_totals(year_ids: list[int]) -> dict[tuple[int, int], Decimal]:
         return {(y, u): Decimal(str(total)) for y, u, total in cur.fetchall()}
 
 
-def warning_candidates(on: dt.date) -> set[int]:
-    """Ids of the targets a warnings check on ``on`` would put on a notice: in every
-    in-progress year whose reporting period ``on`` closes, the targets not warned of that
-    month yet (in units not noticed that day) whose report is missing, or whose completion
-    ratio (latest counted report / plan) is below the year's amber line: one query."""
-    sql = f"""
+_WARNING_TARGETS = f"""
     WITH yy AS (
-      SELECT id, year, amber_min,
+      SELECT id, year, amber_min, warning_catch_up_days AS catch_up,
              CASE WHEN %(day)s > report_deadline_day THEN %(month)s ELSE %(month)s - 1 END AS m
       FROM assessments_assessmentyear WHERE status = %(status)s
     ),
     t AS (
-      SELECT t.id, t.unit_id, t.target_value, i.method, yy.m, yy.amber_min
+      SELECT t.id, t.year_id, t.unit_id, t.target_value, i.method, yy.m, yy.amber_min,
+             yy.catch_up, (i.method = '{RATIO}' AND t.target_value IS NOT NULL) AS num
       FROM assessments_target t
       JOIN yy ON yy.id = t.year_id AND yy.m >= 1 AND yy.year = %(year)s
       JOIN assessments_indicator i ON i.id = t.indicator_id
@@ -161,22 +159,79 @@ def warning_candidates(on: dt.date) -> set[int]:
                          ORDER BY ms.month DESC LIMIT 1), 0)
           ELSE 1.0 * t.target_value * t.m / 12 END AS p
       FROM t
+    ),
+    warn AS (
+      SELECT t.id, t.year_id, t.unit_id, t.m, t.catch_up,
+        CASE WHEN rep.month IS NULL OR rep.month <> t.m THEN '{MISSING}' ELSE '{LAG}' END AS kind,
+        CASE WHEN t.num THEN plan.p END AS plan,
+        CASE WHEN t.num THEN rep.actual_value END AS actual,
+        CASE WHEN t.num THEN CASE WHEN plan.p <> 0
+          THEN 1.0 * coalesce(rep.actual_value, 0) / plan.p ELSE 1 END END AS ratio
+      FROM t
+      LEFT JOIN rep ON rep.target_id = t.id
+      JOIN plan ON plan.id = t.id
     )
-    SELECT t.id FROM t
-    LEFT JOIN rep ON rep.target_id = t.id
-    JOIN plan ON plan.id = t.id
-    WHERE rep.month IS NULL OR rep.month <> t.m
-       OR (t.method = '{RATIO}' AND t.target_value IS NOT NULL
-           AND (CASE WHEN plan.p <> 0 THEN 1.0 * coalesce(rep.actual_value, 0) / plan.p ELSE 1 END)
-               < t.amber_min)
-    """  # noqa: S608 - names from the models
-    params = {
+"""  # noqa: S608 - names from the models
+
+# The targets to warn of: missing, or numeric and below the amber line.
+_WARNED = f"""
+    SELECT warn.id FROM warn JOIN t ON t.id = warn.id
+    WHERE warn.kind = '{MISSING}' OR (t.num AND warn.ratio < t.amber_min)
+"""  # noqa: S608 - names from the models
+
+
+def _warning_params(on: dt.date) -> dict:
+    return {
         "day": on.day,
         "month": on.month,
         "year": on.year,
         "on": on,
         "status": AssessmentYear.Status.IN_PROGRESS.value,
     }
+
+
+def warning_candidates(on: dt.date) -> set[int]:
+    """Ids of the targets a warnings check on ``on`` would put on a notice: in every
+    in-progress year whose reporting period ``on`` closes, the targets not warned of that
+    month yet (in units not noticed that day) whose report is missing, or whose completion
+    ratio (latest counted report / plan) is below the year's amber line: one query."""
+    sql = _WARNING_TARGETS + _WARNED
     with connection.cursor() as cur:
-        cur.execute(sql, params)
+        cur.execute(sql, _warning_params(on))
         return {row[0] for row in cur.fetchall()}
+
+
+def warning_writes(on: dt.date) -> dict[int, tuple]:
+    """The check's writes done by hand: the candidates (as ``warning_candidates``) into a
+    temporary table, one notice per unit and one item per target inserted from it, in four
+    statements (no emails). Returns target id → (kind, plan, actual, ratio) as stored. Call it
+    in a transaction that is rolled back."""
+    catch_up = (
+        "date(%(on)s, '+' || catch_up || ' days')"
+        if connection.vendor == "sqlite"
+        else "CAST(%(on)s AS date) + catch_up"
+    )
+    statements = [
+        _WARNING_TARGETS.replace("WITH yy AS", "CREATE TEMPORARY TABLE bench_warn AS WITH yy AS")
+        + _WARNED.replace("warn.id FROM", "warn.* FROM"),
+        f"""
+        INSERT INTO assessments_earlywarning (year_id, unit_id, month, issued_on, catch_up_by,
+            status, catch_up_plan, closing_note)
+        SELECT DISTINCT year_id, unit_id, m, %(on)s, {catch_up}, '{ISSUED}', '', ''
+        FROM bench_warn
+        """,  # noqa: S608 - names from the models
+        """
+        INSERT INTO assessments_warningitem (warning_id, target_id, month, kind, plan, actual,
+            ratio)
+        SELECT w.id, b.id, b.m, b.kind, b.plan, b.actual, b.ratio FROM bench_warn b
+        JOIN assessments_earlywarning w
+          ON w.year_id = b.year_id AND w.unit_id = b.unit_id AND w.issued_on = %(on)s
+        RETURNING target_id, kind, plan, actual, ratio
+        """,
+    ]
+    with connection.cursor() as cur:
+        for sql in statements:
+            cur.execute(sql, _warning_params(on))
+        written = {row[0]: tuple(row[1:]) for row in cur.fetchall()}
+        cur.execute("DROP TABLE bench_warn")
+    return written

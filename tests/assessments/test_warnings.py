@@ -266,3 +266,29 @@ def test_two_checks_at_once_issue_each_notice_once(xx, year):
     assert sorted(results) == [0, 1]
     assert EarlyWarning.objects.count() == 1
     assert WarningItem.objects.count() == 3
+
+
+def test_the_emails_show_each_item_as_stored_two_places_half_up(xx, year):
+    """A plan of 1000 × 10/12 is 833.333…: the notice and its escalation both say 833.33, as
+    the item stores it, with the ratio as the pages show it (100 / 833.33… = 12.00%)."""
+    ind = IndicatorFactory(
+        year=year, code="P", category="industry", method="ratio", unit_kinds=["township"],
+        name="指标P",
+    )  # fmt: skip
+    target = target_assign(indicator=ind, unit=xx.township, target_value=D(1000), measure="亩")
+    report = progress_submit(
+        target=target, month=10, actual_value=D(100), narrative="进展", by=xx.liaison,
+        now=dt.datetime(2015, 10, 20, 9, tzinfo=SH),
+    )  # fmt: skip
+    progress_approve(report=report, by=xx.office)
+    with translation.override("zh-hans"):
+        (notice,) = warnings.warnings_check(on=dt.date(2015, 10, 26)).issued
+        warnings.warnings_check(on=dt.date(2015, 11, 11))
+    item = WarningItem.objects.get(warning=notice)
+    assert (item.plan, item.actual) == (D("833.33"), D("100.00"))
+    line = "指标P：完成100.00，计划833.33亩（12.00%）"
+    bodies = OutboxMessage.objects.filter(warning=notice).values_list("body_text", "body_html")
+    assert len(bodies) == 2  # the notice and the escalation to the head
+    for text, html in bodies:
+        assert f"- {line}" in text
+        assert "<strong>指标P</strong>：完成100.00，计划833.33亩（12.00%）" in html

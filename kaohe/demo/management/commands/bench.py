@@ -161,6 +161,18 @@ def _rolled_back(fn: Callable[[], object]) -> Callable[[], object]:
     return run
 
 
+def _issued(on: dt.date) -> set[int]:
+    """The ids of the targets the warnings check of ``on`` puts on its notices."""
+    run = warnings_check(on=on)
+    return {item.target_id for notice in run.issued for item in notice.lagging}
+
+
+def _same_targets(got: set[int], expected: set[int]) -> str:
+    if got == expected:
+        return f"agree ({len(got)} targets)"
+    return f"DISAGREE ({len(got)} warned vs {len(expected)} candidates)"
+
+
 def _get(client: Client, url: str) -> bytes:
     response: Any = client.get(url)
     if response.status_code != 200:
@@ -254,6 +266,7 @@ class Command(BaseCommand):
         repeat: int = 1,
         baseline: Callable[[], Any] | None = None,
         compare: Callable[[Any, Any], str] | None = None,
+        also: tuple[tuple[str, Callable[[], Any], Callable[[Any, Any], str]], ...] = (),
         trace: bool = True,
     ) -> Any:
         if any(word in label for word in self.skip):
@@ -277,6 +290,15 @@ class Command(BaseCommand):
             line += (
                 f"\n    SQL baseline {m.baseline:8.3f} s (1 query)  ratio "
                 f"{m.seconds / m.baseline if m.baseline else float('inf'):7.1f}x  {m.agreement}"
+            )
+        # Further baselines: the same figures by other hand-written SQL (several statements).
+        for name, other, agree in also:
+            base_times, base_queries, expected = self._run(other, repeat)
+            seconds = statistics.median(base_times)
+            line += (
+                f"\n    SQL {name} {seconds:8.3f} s ({base_queries} q)  ratio "
+                f"{m.seconds / seconds if seconds else float('inf'):7.1f}x  "
+                + agree(result, expected)
             )
         self.stdout.write(line)
         self.stdout.flush()  # a long run shows each step as it ends
@@ -345,21 +367,32 @@ class Command(BaseCommand):
         # is a candidate (the heaviest check: one notice per unit, every target on it).
         on = dt.date(data.PROGRESS_YEAR, 11, 26)
 
-        def issued_targets():
-            run = warnings_check(on=on)
-            return {item.target_id for notice in run.issued for item in notice.lagging}
-
         self._step(
             "warnings check, all counties (Nov 26)",
-            _rolled_back(issued_targets),
+            _rolled_back(lambda: _issued(on)),
             repeat=repeat,
             baseline=lambda: baselines.warning_candidates(on),
-            compare=lambda got, expected: (
-                f"agree ({len(got)} targets)"
-                if got == expected
-                else f"DISAGREE ({len(got)} warned vs {len(expected)} candidates)"
+            compare=_same_targets,
+            also=(
+                (
+                    "with the writes",
+                    _rolled_back(lambda: baselines.warning_writes(on)),
+                    lambda got, written: _same_targets(got, set(written)),
+                ),
             ),
         )
+        # The day after (what most days of a month are): the 26th's notices stand, so the
+        # check finds nothing new to warn of and nothing is due to escalate.
+        with transaction.atomic():
+            warnings_check(on=on)
+            self._step(
+                "warnings check, all counties, next day",
+                _rolled_back(lambda: _issued(on + dt.timedelta(days=1))),
+                repeat=repeat,
+                baseline=lambda: baselines.warning_candidates(on + dt.timedelta(days=1)),
+                compare=_same_targets,
+            )
+            transaction.set_rollback(True)
 
         in_progress = list(
             AssessmentYear.objects.filter(status=AssessmentYear.Status.IN_PROGRESS).order_by("pk")
