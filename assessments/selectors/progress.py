@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import F, Max, Window
@@ -64,6 +64,9 @@ def status_counts(statuses: Iterable[TargetStatus]) -> dict[str, int]:
         counts[counted_color(status.color)] += 1
     return counts
 
+
+# Targets by id: a list, or a query of their ids (a subquery).
+TargetIds = list[int] | models.QuerySet[Target, Any]
 
 # What a status reads of a report: never the narrative, never a whole model row.
 REPORT_FIELDS = ("id", "target_id", "month", "actual_value", "status", "is_late", "revision")
@@ -133,10 +136,20 @@ def plan_for(target: Target, milestones: list[Milestone], month: int) -> Decimal
     return target.target_value * month / TWELVE
 
 
-def milestones_by_target(target_ids: list[int]) -> dict[int, list[Milestone]]:
+def _of(queryset: models.QuerySet, target_ids: TargetIds, year: AssessmentYear | None):
+    """``queryset`` (of rows with a target) narrowed to the targets, and to their year when
+    given: a join PostgreSQL plans from the year's targets (by the subquery alone it scanned
+    every county's rows)."""
+    queryset = queryset.filter(target_id__in=target_ids)
+    return queryset if year is None else queryset.filter(target__year=year)
+
+
+def milestones_by_target(
+    target_ids: TargetIds, *, year: AssessmentYear | None = None
+) -> dict[int, list[Milestone]]:
     """The targets' milestones by target, in month order: one query."""
     milestones: dict[int, list[Milestone]] = defaultdict(list)
-    for m in Milestone.objects.filter(target_id__in=target_ids).order_by("month"):
+    for m in _of(Milestone.objects.all(), target_ids, year).order_by("month"):
         milestones[m.target_id].append(m)
     return milestones
 
@@ -162,30 +175,47 @@ def progress_history(
     return milestones, reports
 
 
-def latest_reports(target_ids: list[int], *, month: int) -> dict[int, ReportRow]:
+def latest_reports(
+    target_ids: TargetIds, *, month: int, year: AssessmentYear | None = None
+) -> dict[int, ReportRow]:
     """Each target's latest report up to ``month`` that counts (not returned), as a
     ``ReportRow``: one query, one row per target (a window over the target's reports)."""
     latest = (
-        ProgressReport.objects.filter(target_id__in=target_ids, month__lte=month)
+        _of(ProgressReport.objects.all(), target_ids, year)
+        .filter(month__lte=month)
         .exclude(status=ProgressReport.Status.RETURNED)
         .annotate(
             newest=Window(RowNumber(), partition_by=[F("target_id")], order_by=F("month").desc())
         )
         .filter(newest=1)
+        .order_by()  # not the reports' default order (it joins the unit and the indicator)
         .values(*REPORT_FIELDS)
     )
     return {values["target_id"]: ReportRow(**values) for values in latest}
 
 
 def target_statuses(
-    targets: list[Target], *, year: AssessmentYear, month: int, today: dt.date
+    targets: list[Target],
+    *,
+    year: AssessmentYear,
+    month: int,
+    today: dt.date,
+    among: models.QuerySet[Target] | None = None,
 ) -> dict[int, TargetStatus]:
     """The status of each target at the end of ``month``: two queries for any number (its
-    milestones, its latest report).
+    milestones, its latest report). ``among``, the query ``targets`` were read by (all of ``year``),
+    finds their milestones and reports by subquery instead of a list of ids (for thousands
+    of targets: one parameter instead of one per target).
     A returned report does not count until it is resubmitted."""
-    ids = [t.pk for t in targets]
-    milestones = milestones_by_target(ids)
-    reports = latest_reports(ids, month=month)
+    if not targets:
+        return {}
+    if among is None:
+        ids: TargetIds = [t.pk for t in targets]
+        milestones, reports = milestones_by_target(ids), latest_reports(ids, month=month)
+    else:
+        ids = among.values("pk")
+        milestones = milestones_by_target(ids, year=year)
+        reports = latest_reports(ids, month=month, year=year)
     deadline = dt.date(year.year, month, year.report_deadline_day)
     overdue = today > deadline
     result = {}
