@@ -149,14 +149,18 @@ def _require_draft(bulletin: Bulletin) -> None:
         raise ValidationError(_("A published bulletin cannot change."))
 
 
-@transaction.atomic
-def bulletin_build(*, year: AssessmentYear, month: int, today: dt.date | None = None) -> Bulletin:
-    """Create or refresh the draft bulletin of a month."""
-    today = today or timezone.localdate()
+def _require_begun(year: AssessmentYear, month: int, today: dt.date) -> None:
     if not 1 <= month <= 12:
         raise ValidationError({"month": _("Months run from 1 to 12.")})
     if (year.year, month) > (today.year, today.month):
         raise ValidationError(_("A bulletin cannot be built for a month that has not begun."))
+
+
+@transaction.atomic
+def bulletin_build(*, year: AssessmentYear, month: int, today: dt.date | None = None) -> Bulletin:
+    """Create or refresh the draft bulletin of a month."""
+    today = today or timezone.localdate()
+    _require_begun(year, month, today)
     # The year's row orders two builds of one month (two clicks, send_bulletin twice): the
     # second waits, then refreshes the first's draft or is refused if it was published.
     AssessmentYear.objects.select_for_update(no_key=True).filter(pk=year.pk).first()
@@ -402,17 +406,27 @@ def bulletins_month_end(*, today: dt.date | None = None) -> list[Bulletin]:
     return published
 
 
-@transaction.atomic
 def _month_end_publish(year: AssessmentYear, today: dt.date) -> Bulletin | None:
-    """Build and publish one year's month-end bulletin, unless it is published already. The
-    year's row is locked first, so the job running twice at once (two workers, two beat
-    ticks) publishes once: the second waits and then finds it published."""
+    """Build and publish one year's month-end bulletin, unless it is published already."""
+    return bulletin_build_publish(year=year, month=today.month, today=today)
+
+
+@transaction.atomic
+def bulletin_build_publish(
+    *, year: AssessmentYear, month: int, today: dt.date | None = None, by=None
+) -> Bulletin | None:
+    """Build and publish a month's bulletin in one go, its content computed once (the
+    month-end job, ``send_bulletin``); None when it is published already. The year's row is
+    locked first, so two runs at once (two workers, two beat ticks, the command twice)
+    publish once: the second waits and then finds it published."""
+    today = today or timezone.localdate()
+    _require_begun(year, month, today)
     AssessmentYear.objects.select_for_update(no_key=True).filter(pk=year.pk).first()
-    bulletin = Bulletin.objects.select_for_update().filter(year=year, month=today.month).first()
+    bulletin = Bulletin.objects.select_for_update().filter(year=year, month=month).first()
     if bulletin is None:
-        bulletin = Bulletin(year=year, month=today.month)
+        bulletin = Bulletin(year=year, month=month)
     elif bulletin.status == Bulletin.Status.PUBLISHED:
         return None
     bulletin.year = year  # with its county, for the PDF's name and the recipients
-    _publish(bulletin, bulletin_content(year=year, month=today.month, today=today), by=None)
+    _publish(bulletin, bulletin_content(year=year, month=month, today=today), by=by)
     return bulletin

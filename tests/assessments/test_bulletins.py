@@ -2,11 +2,13 @@
 happens (retries, two beat ticks, a failed send)."""
 
 import datetime as dt
+import io
 from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from assessments import tasks
@@ -195,3 +197,28 @@ def test_leaders_of_another_county_do_not_receive_it(xx, pq, year, county):
     other.save()
     recipients = {m.recipient_email for m in _published(xx, year)}
     assert "pq-leader@example.gov.cn" not in recipients
+
+
+def test_send_bulletin_computes_the_content_once_and_publishes_it_once(
+    year, county, django_capture_on_commit_callbacks
+):
+    draft = bulletins.bulletin_build(year=year, month=10, today=dt.date(2015, 10, 31))
+    bulletins.bulletin_set_foreword(bulletin=draft, foreword="本月重点：果品销售。")
+    out = io.StringIO()
+    with (
+        mock.patch.object(
+            bulletins, "bulletin_content", wraps=bulletins.bulletin_content
+        ) as content,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("send_bulletin", "--month", "2015-10", stdout=out)
+    assert content.call_count == 1  # built and published from one computation
+    bulletin = Bulletin.objects.get(year=year, month=10)
+    assert bulletin.status == Bulletin.Status.PUBLISHED
+    assert bulletin.foreword == "本月重点：果品销售。"  # the draft's foreword is kept
+    assert bulletin.messages.count() == len(mail.outbox) == 4
+    # Again: nothing is built, published or sent twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_bulletin", "--month", "2015-10", stdout=out)
+    assert bulletin.messages.count() == len(mail.outbox) == 4
+    assert Bulletin.objects.get(pk=bulletin.pk).published_at == bulletin.published_at

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from assessments.models import AssessmentYear, Bulletin, OutboxMessage
-from assessments.services.bulletins import bulletin_build, bulletin_publish
+from assessments.services.bulletins import bulletin_build_publish
 from assessments.services.outbox import outbox_requeue, outbox_send
 
 
@@ -35,12 +35,11 @@ class Command(BaseCommand):
         for year in years:
             bulletin = Bulletin.objects.filter(year=year, month=first.month).first()
             if not resend_failed and (bulletin is None or bulletin.status == Bulletin.Status.DRAFT):
-                try:
-                    bulletin = bulletin_build(year=year, month=first.month)
-                    bulletin_publish(bulletin=bulletin)
-                except ValidationError as error:  # e.g. another run published it meanwhile
+                try:  # None: another run published it meanwhile
+                    bulletin_build_publish(year=year, month=first.month)
+                except ValidationError as error:  # e.g. a month that has not begun
                     self.stdout.write(f"{year.county.name}: {' '.join(error.messages)}")
-                    bulletin = Bulletin.objects.filter(year=year, month=first.month).first()
+                bulletin = Bulletin.objects.filter(year=year, month=first.month).first()
             if bulletin is None:
                 self.stdout.write(
                     _("%(county)s: no bulletin for that month.") % {"county": year.county}
