@@ -28,11 +28,19 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
 from assessments.imports import KINDS, run_import
-from assessments.models import AssessmentYear, EligibilityFlag, ProgressReport, Target
+from assessments.models import (
+    AssessmentYear,
+    EligibilityFlag,
+    IndicatorScore,
+    ProgressReport,
+    Target,
+    UnitScore,
+)
 from assessments.selectors.dashboard import dashboard
 from assessments.services import bulletins, grading, scoring
 from assessments.services.eligibility import flags_recompute
@@ -339,6 +347,19 @@ class Command(BaseCommand):
                 lambda: scale_up(counties, stdout=self.stdout),
                 trace=False,
             )
+            # The copies' stored scores name the demo county's ids in their breakdowns: the
+            # first sweep of the years in progress rewrites them, as on a database in use
+            # (committed; a closed year's scores are locked and never recomputed).
+            self._step(
+                "scores of the copies, first computed",
+                lambda: [
+                    scoring.scores_compute(year=y)
+                    for y in AssessmentYear.objects.filter(
+                        status=AssessmentYear.Status.IN_PROGRESS
+                    ).exclude(county__code=data.COUNTY[0])
+                ],
+                trace=False,
+            )
         # Fresh planner statistics, as autovacuum would have them on a database in use.
         self._step("ANALYZE", _analyze, trace=False)
         self.stdout.write(
@@ -418,6 +439,19 @@ class Command(BaseCommand):
             baseline=lambda: baselines.score_totals([year.pk]),
             compare=_agree,
         )
+        # The same with every stored row out of date (as after a catalog change): each unit's
+        # and each indicator's score is written again.
+        with transaction.atomic():
+            IndicatorScore.objects.filter(unit_score__year=year).update(breakdown={})
+            UnitScore.objects.filter(year=year).update(bonus=F("bonus") + 1)
+            self._step(
+                "scores, one county year, every row rewritten",
+                _rolled_back(lambda: totals(scoring.scores_compute(year=year))),
+                repeat=repeat,
+                baseline=lambda: baselines.score_totals([year.pk]),
+                compare=_agree,
+            )
+            transaction.set_rollback(True)
 
         root = get_user_model().objects.get(username=root_office_username())
         client = Client(SERVER_NAME="localhost")
