@@ -25,6 +25,9 @@ ISSUE_QUERIES = 13
 # overdue notices come with their items, targets and indicators, are updated at once, and the
 # office's addresses are read.
 ESCALATE_QUERIES = 14
+# Nothing new and nothing due: the savepoint, the lock, the candidates (none: no statuses to
+# read), the overdue notices (none), the release.
+QUIET_QUERIES = 5
 
 
 @pytest.fixture
@@ -91,6 +94,17 @@ def test_a_countys_check_issues_and_escalates_in_fixed_queries(
     assert len(run.escalated) == n
     assert run.emails == 2 * n  # the head and the office
     assert set(EarlyWarning.objects.values_list("status", flat=True)) == {"escalated"}
+
+
+@pytest.mark.parametrize("n", [2, 8])
+def test_the_next_days_check_finds_nothing_in_a_few_queries(xx, year, n, django_assert_num_queries):
+    """What most days of a month are: every lagging target is on a notice, none is due."""
+    lagging_townships(xx, year, n)
+    warnings.warnings_check_year(year=year, on=CHECK_DAY)
+    with django_assert_num_queries(QUIET_QUERIES):
+        run = warnings.warnings_check_year(year=year, on=CHECK_DAY + dt.timedelta(days=1))
+    assert (run.issued, run.escalated, run.emails) == ([], [], 0)
+    assert EarlyWarning.objects.count() == n and OutboxMessage.objects.count() == n
 
 
 def test_a_notice_lists_its_targets_by_indicator_with_how_far_behind(xx, year):
