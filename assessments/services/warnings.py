@@ -14,6 +14,9 @@ one notice per unit and day, one item per target and month.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -22,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 
 from cadres.models import Account, Role
@@ -37,6 +41,8 @@ from ..models import (
 )
 from ..selectors.progress import Color, target_statuses
 from .outbox import outbox_dispatch, outbox_queue_many
+
+logger = logging.getLogger(__name__)
 
 OPEN = [EarlyWarning.Status.ISSUED, EarlyWarning.Status.ACKNOWLEDGED, EarlyWarning.Status.ESCALATED]
 ESCALATABLE = [EarlyWarning.Status.ISSUED, EarlyWarning.Status.ACKNOWLEDGED]
@@ -235,14 +241,65 @@ def _context(warning: EarlyWarning, on: dt.date) -> dict:
     }
 
 
+class _Marked:
+    """Stands for a unit while the notice emails are rendered once for all: its name a marker."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _rendered_for_each(template: str, notices: list[EarlyWarning], on: dt.date) -> list[str]:
+    """``template`` rendered for each of ``notices`` (one year's, of one month and catch-up
+    date: one check run's) as ``render_to_string`` would, from two renders instead of one per
+    notice: the unit's name and one item line are markers, the lines are repeated at the place
+    the one line took and the markers filled in (escaped in HTML). Any doubt (notices that
+    differ in more than their unit and lines, copies that do not line up so, or a sample that
+    differs from a real render) renders each."""
+
+    def render(notice: EarlyWarning) -> str:
+        return render_to_string(template, _context(notice, on))
+
+    sample = max(notices, key=lambda n: len(n.lagging))
+    shared = {(n.year_id, n.month, n.catch_up_by) for n in notices}
+    if len(notices) < 3 or len(shared) != 1:
+        return [render(n) for n in notices]
+    token = uuid.uuid4().hex
+    unit_mark, name_mark, what_mark = f"u{token}", f"n{token}", f"w{token}"
+
+    def frame(lines: list[tuple[str, str]]) -> str:
+        context = {"unit": _Marked(unit_mark), "year": sample.year, "warning": sample}
+        return render_to_string(template, context | {"lines": lines, "on": on})
+
+    base, one = frame([]), frame([(name_mark, what_mark)])
+    start = len(os.path.commonprefix([base, one]))
+    line = one[start : start + len(one) - len(base)]
+    if one[:start] + one[start + len(line) :] != base or name_mark not in line:
+        return [render(n) for n in notices]
+    escape = conditional_escape if template.endswith(".html") else str
+    texts = []
+    for notice in notices:
+        lines = "".join(
+            line.replace(name_mark, escape(name)).replace(what_mark, escape(what))
+            for name, what in item_lines(notice.lagging)
+        )
+        text = base[:start] + lines + base[start:]
+        texts.append(text.replace(unit_mark, escape(notice.unit.name)))
+    if texts[notices.index(sample)] != render(sample):
+        logger.warning("warnings of year %s: %s rendered for each notice", sample.year_id, template)
+        return [render(n) for n in notices]
+    return texts
+
+
 def _notice_messages(notices: list[EarlyWarning], on: dt.date) -> list[OutboxMessage]:
     """The notices' emails (unsaved), to the heads of their units."""
+    notices = [n for n in notices if n.unit.head_email]
+    if not notices:
+        return []
+    texts = _rendered_for_each("emails/warning.txt", notices, on)
+    pages = _rendered_for_each("emails/warning.html", notices, on)
     rows = []
-    for notice in notices:
+    for notice, body_text, body_html in zip(notices, texts, pages, strict=True):
         unit, year = notice.unit, notice.year
-        if not unit.head_email:
-            continue
-        context = _context(notice, on)
         rows.append(
             OutboxMessage(
                 kind=OutboxMessage.Kind.WARNING,
@@ -261,8 +318,8 @@ def _notice_messages(notices: list[EarlyWarning], on: dt.date) -> list[OutboxMes
                     "year": year.year,
                     "month": notice.month,
                 },
-                body_text=render_to_string("emails/warning.txt", context),
-                body_html=render_to_string("emails/warning.html", context),
+                body_text=body_text,
+                body_html=body_html,
             )
         )
     return rows

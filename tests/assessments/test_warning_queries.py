@@ -3,8 +3,10 @@ lag: candidates in one query, statuses in two, one insert each for notices, item
 
 import datetime as dt
 from decimal import Decimal as D
+from unittest import mock
 
 import pytest
+from django.template.loader import render_to_string
 
 from assessments.models import EarlyWarning, OutboxMessage, WarningItem
 from assessments.services import warnings
@@ -127,3 +129,28 @@ def test_a_year_no_longer_in_progress_is_left_alone(xx, year):
     run = warnings.warnings_check_year(year=year.pk, on=CHECK_DAY)
     assert run.issued == [] and run.escalated == []
     assert not EarlyWarning.objects.exists()
+
+
+def test_a_runs_emails_are_each_notices_own_render(xx, year):
+    """The notice emails are rendered once for the run and filled in per notice: each is
+    what rendering its own notice gives, the unit's name escaped in HTML and not in text."""
+    towns = lagging_townships(xx, year, 4)
+    Unit.objects.filter(pk=towns[1].pk).update(name="东<城>&乡")
+    extra = IndicatorFactory(
+        year=year, code="I3", category="industry", method="ratio", unit_kinds=["township"]
+    )
+    target_assign(indicator=extra, unit=towns[2], target_value=D(90))  # three items, not two
+    with mock.patch.object(warnings, "render_to_string", wraps=render_to_string) as renders:
+        run = warnings.warnings_check_year(year=year, on=CHECK_DAY)
+    # Per template: the frame without lines, with one, and the sample checked (not 4 each).
+    assert renders.call_count == 2 * 3
+    assert sorted(len(n.lagging) for n in run.issued) == [2, 2, 2, 3]
+    bodies = dict(OutboxMessage.objects.values_list("warning_id", "body_html"))
+    texts = dict(OutboxMessage.objects.values_list("warning_id", "body_text"))
+    for notice in run.issued:
+        context = warnings._context(notice, CHECK_DAY)
+        assert texts[notice.pk] == render_to_string("emails/warning.txt", context)
+        assert bodies[notice.pk] == render_to_string("emails/warning.html", context)
+    town = next(n for n in run.issued if n.unit_id == towns[1].pk)
+    assert "东&lt;城&gt;&amp;乡" in bodies[town.pk] and "东<城>&乡" in texts[town.pk]
+    assert len({texts[n.pk] for n in run.issued}) == 4
