@@ -82,11 +82,17 @@ def selection_list(
         *[When(kind=k, then=V(i)) for i, k in enumerate(KIND_ORDER)],
         output_field=IntegerField(),
     )
-    flags = flags_valid_on(on).select_related("rules", "unit").order_by(order, "pk")
+    # What the page and its Excel show of each (not the rules' settings, not the quarters'
+    # texts: at the root of a province those were most of a chunk's memory).
+    flags = flags_valid_on(on).only(*SHOWN_FLAG_FIELDS).order_by(order, "pk")
+    quarters = confirmed_quarters(on).only("cadre_id", "year__year", "quarter", "grade")
     return cadres.select_related("unit").prefetch_related(
         Prefetch("flags", queryset=flags, to_attr="flags_on"),
-        Prefetch("quarter_records", queryset=confirmed_quarters(on), to_attr="quarters_on"),
+        Prefetch("quarter_records", queryset=quarters, to_attr="quarters_on"),
     )
+
+
+SHOWN_FLAG_FIELDS = ("cadre_id", "kind", "reason", "valid_from", "valid_until")
 
 
 FILTER_KINDS = (*ASSESSED_KINDS, Unit.Kind.COUNTY, Unit.Kind.CITY)
