@@ -57,6 +57,10 @@ def flag_counts(county: Unit, on: dt.date) -> dict[str, int]:
     return {kind: counts.get(kind, 0) for kind in KIND_ORDER}
 
 
+# What the selection page and its Excel show of a flag.
+SHOWN_FLAG_FIELDS = ("cadre_id", "kind", "reason", "valid_from", "valid_until")
+
+
 def selection_list(
     user,
     *,
@@ -90,9 +94,6 @@ def selection_list(
         Prefetch("flags", queryset=flags, to_attr="flags_on"),
         Prefetch("quarter_records", queryset=quarters, to_attr="quarters_on"),
     )
-
-
-SHOWN_FLAG_FIELDS = ("cadre_id", "kind", "reason", "valid_from", "valid_until")
 
 
 FILTER_KINDS = (*ASSESSED_KINDS, Unit.Kind.COUNTY, Unit.Kind.CITY)

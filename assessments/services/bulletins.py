@@ -6,7 +6,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import logging
-import os
 import uuid
 from collections import Counter
 from decimal import Decimal
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Role, Unit
 from cadres.scope import ancestor_paths
+from kaohe.lib.rendering import split_at_insertions
 
 from ..models import AssessmentYear, Bulletin, EarlyWarning, Inspection, OutboxMessage, Target
 from ..selectors.progress import counted_color, progress_mean, status_counts, target_statuses
@@ -322,7 +322,7 @@ def _rendered_for_each(
     base = render(name_mark, why_mark, None)
     marked = render(name_mark, why_mark, every)
     rows = {unit_id: i for i, unit_id in enumerate(every.rows)}
-    parts = _split_at_rows(base, marked, len(every.rows))
+    parts = split_at_insertions(base, marked, len(every.rows))
     if parts is None or len(rows) != len(every.rows):
         return [render(*r) for r in recipients]
     insertion, pieces = parts
@@ -340,20 +340,6 @@ def _rendered_for_each(
         logger.warning("bulletin %s: %s rendered for each recipient", bulletin.pk, template)
         return [render(*r) for r in recipients]
     return texts
-
-
-def _split_at_rows(base: str, marked: str, rows: int) -> tuple[str, list[str]] | None:
-    """(the insertion, the pieces of ``base`` between the rows) when ``marked`` is ``base``
-    with one and the same insertion at ``rows`` places; None otherwise."""
-    extra = len(marked) - len(base)
-    if rows == 0 or extra <= 0 or extra % rows:
-        return None
-    start = len(os.path.commonprefix([base, marked]))
-    insertion = marked[start : start + extra // rows]
-    pieces = marked.split(insertion)
-    if len(pieces) != rows + 1 or "".join(pieces) != base:
-        return None
-    return insertion, pieces
 
 
 def bulletin_queue_messages(bulletin: Bulletin) -> list[OutboxMessage]:
@@ -401,14 +387,10 @@ def bulletins_month_end(*, today: dt.date | None = None) -> list[Bulletin]:
     for year in AssessmentYear.objects.filter(
         status=AssessmentYear.Status.IN_PROGRESS, year=today.year
     ).select_related("county"):
-        if (bulletin := _month_end_publish(year, today)) is not None:
+        bulletin = bulletin_build_publish(year=year, month=today.month, today=today)
+        if bulletin is not None:
             published.append(bulletin)
     return published
-
-
-def _month_end_publish(year: AssessmentYear, today: dt.date) -> Bulletin | None:
-    """Build and publish one year's month-end bulletin, unless it is published already."""
-    return bulletin_build_publish(year=year, month=today.month, today=today)
 
 
 @transaction.atomic

@@ -52,7 +52,7 @@ def month_end_publish_year(*, year_id: int, today: dt.date) -> Bulletin | None:
     year = _in_progress(year_id)
     if year is None or year.year != today.year or not bulletins.is_last_day_of_month(today):
         return None
-    return bulletins._month_end_publish(year, today)
+    return bulletins.bulletin_build_publish(year=year, month=today.month, today=today)
 
 
 # --- early warnings ---------------------------------------------------------------------------

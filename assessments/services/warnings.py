@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Account, Role
 from kaohe.lib.numbers import percent_text, points_text
+from kaohe.lib.rendering import split_at_insertions
 
 from ..models import (
     AssessmentYear,
@@ -241,13 +242,6 @@ def _context(warning: EarlyWarning, on: dt.date) -> dict:
     }
 
 
-class _Marked:
-    """Stands for a unit while the notice emails are rendered once for all: its name a marker."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-
 def _rendered_for_each(template: str, notices: list[EarlyWarning], on: dt.date) -> list[str]:
     """``template`` rendered for each of ``notices`` (one year's, of one month and catch-up
     date: one check run's) as ``render_to_string`` would, from two renders instead of one per
@@ -267,14 +261,15 @@ def _rendered_for_each(template: str, notices: list[EarlyWarning], on: dt.date) 
     unit_mark, name_mark, what_mark = f"u{token}", f"n{token}", f"w{token}"
 
     def frame(lines: list[tuple[str, str]]) -> str:
-        context = {"unit": _Marked(unit_mark), "year": sample.year, "warning": sample}
+        unit = SimpleNamespace(name=unit_mark)  # the unit, its name a marker
+        context = {"unit": unit, "year": sample.year, "warning": sample}
         return render_to_string(template, context | {"lines": lines, "on": on})
 
-    base, one = frame([]), frame([(name_mark, what_mark)])
-    start = len(os.path.commonprefix([base, one]))
-    line = one[start : start + len(one) - len(base)]
-    if one[:start] + one[start + len(line) :] != base or name_mark not in line:
+    base = frame([])
+    parts = split_at_insertions(base, frame([(name_mark, what_mark)]), 1)
+    if parts is None or name_mark not in parts[0]:
         return [render(n) for n in notices]
+    line, (before, after) = parts
     escape = conditional_escape if template.endswith(".html") else str
     texts = []
     for notice in notices:
@@ -282,7 +277,7 @@ def _rendered_for_each(template: str, notices: list[EarlyWarning], on: dt.date) 
             line.replace(name_mark, escape(name)).replace(what_mark, escape(what))
             for name, what in item_lines(notice.lagging)
         )
-        text = base[:start] + lines + base[start:]
+        text = before + lines + after
         texts.append(text.replace(unit_mark, escape(notice.unit.name)))
     if texts[notices.index(sample)] != render(sample):
         logger.warning("warnings of year %s: %s rendered for each notice", sample.year_id, template)
